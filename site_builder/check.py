@@ -1,0 +1,105 @@
+"""Checking: load, integrity errors, warning rules and the publishing policy, then report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import PortalError
+from .index import Index
+from .integrity import check_integrity
+from .loader import load_plans
+from .model import Finding, PlanSet
+from .rules import ERROR_RULES, WARNING_RULES, check_warnings
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    plans: PlanSet
+    index: Index
+    findings: tuple[Finding, ...]
+    files: int
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "warning")
+
+    def for_role(self, role_id: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.role == role_id)
+
+
+def run_checks(plans_dir: Path) -> CheckResult:
+    """Every finding of every file in one run; warnings only when the plans are structurally sound."""
+    loaded = load_plans(plans_dir)
+    findings = list(loaded.findings)
+    findings += check_integrity(loaded.plans)
+    index = Index(loaded.plans)
+    findings += check_warnings(index)  # rules tolerate broken references: one bad file hides nothing
+    findings.sort(key=Finding.sort_key)
+    return CheckResult(loaded.plans, index, tuple(findings), loaded.files)
+
+
+def parse_rule_list(values: Iterable[str]) -> tuple[str, ...]:
+    """`--fail-on a,b --fail-on c` -> ('a', 'b', 'c'), refusing unknown rule names."""
+    names = [n.strip() for value in values for n in value.split(",") if n.strip()]
+    known = WARNING_RULES | {"all"}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise PortalError(
+            f"unknown rule {', '.join(repr(u) for u in unknown)} in --fail-on/fail_on; warning rules are: "
+            + ", ".join(sorted(WARNING_RULES))
+            + " (or 'all')"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def apply_policy(findings: Sequence[Finding], fail_on: Iterable[str], *, strict: bool = False) -> list[Finding]:
+    """Findings with the chosen warning rules promoted to errors (the publishing policy)."""
+    rules = set(fail_on)
+    promote_all = strict or "all" in rules
+    return [
+        replace(f, severity="error") if f.severity == "warning" and (promote_all or f.rule in rules) else f
+        for f in findings
+    ]
+
+
+def format_text(findings: Sequence[Finding], files: int) -> str:
+    lines: list[str] = []
+    for f in findings:
+        lines.append(f"{f.loc}: {f.severity}[{f.rule}] {f.message}")
+        if f.hint:
+            lines.append(f"  {f.hint}")
+    lines.append(summary_line(findings, files))
+    return "\n".join(lines)
+
+
+def summary_line(findings: Sequence[Finding], files: int) -> str:
+    counts = Counter(f.severity for f in findings)
+    errors, warnings = counts["error"], counts["warning"]
+    return (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+        f"in {files} plan{'s' * (files != 1)}"
+    )
+
+
+def format_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([f.to_json() for f in findings], indent=2, ensure_ascii=False)
+
+
+__all__ = [
+    "ERROR_RULES",
+    "WARNING_RULES",
+    "CheckResult",
+    "apply_policy",
+    "format_json",
+    "format_text",
+    "parse_rule_list",
+    "run_checks",
+]

@@ -1,0 +1,70 @@
+"""The `vap` command line: options in, one call into `commands`, nothing else."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, commands
+
+PLANS_DIR = click.argument(
+    "plans_dir", type=click.Path(file_okay=False, path_type=Path), default="plans", required=False
+)
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one readable line; `vap --debug ...` shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (run 'vap --debug ...' for the traceback "
+                "and report it)"
+            ) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vap")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on internal errors.")
+def cli(debug: bool) -> None:
+    """Value-Added Planning portal: check plans and publish them as an intranet site.
+
+    \b
+    Exit codes: 0 success (warnings alone do not fail), 1 findings that fail
+    (errors, or warnings made errors by --strict/--fail-on/fail_on), 2 usage or I/O problem.
+    """
+
+
+@cli.command()
+@PLANS_DIR
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for tools.")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option("--fail-on", multiple=True, metavar="RULE[,RULE...]",
+              help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.")
+def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> None:
+    """Check a planning repository and report every error and warning.
+
+    \b
+    Example:
+      vap check plans
+      vap check plans --format json --fail-on unconfirmed-plan
+    """
+    sys.exit(commands.check(plans_dir=plans_dir, output_format=output_format, strict=strict, fail_on=fail_on))
+
+
+def main() -> None:
+    cli(prog_name="vap")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""The domain: frozen dataclasses for a planning repository, knowing nothing of files, MkDocs or click."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Status = Literal["draft", "discussed", "confirmed"]
+DraftsMode = Literal["placeholder", "include", "omit"]
+
+STATUSES: tuple[str, ...] = ("draft", "discussed", "confirmed")
+DRAFTS_MODES: tuple[str, ...] = ("placeholder", "include", "omit")
+HIDEABLE_FIELDS: tuple[str, ...] = (
+    "holder",
+    "value_add",
+    "accountabilities",
+    "focus",
+    "outcomes",
+    "authorities",
+    "resources",
+    "trade_offs",
+    "dialogue",
+    "confirmed_on",
+    "level",
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Loc:
+    """Where a value was written: path relative to the folder that holds plans/, 1-based line and column."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column or 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One `supports` entry: a manager's outcome (`ROLE#OUTCOME`) or a strategy item (`GOAL`/`MILESTONE`)."""
+
+    target: str
+    """The reference as written, e.g. `vp-operations#booking-experience` or `G1-M1`."""
+    how: str | None
+    loc: Loc
+
+    @property
+    def role(self) -> str | None:
+        """The role id of an outcome reference, None for a strategy reference."""
+        return self.target.split("#", 1)[0] if "#" in self.target else None
+
+    @property
+    def outcome(self) -> str | None:
+        return self.target.split("#", 1)[1] if "#" in self.target else None
+
+    @property
+    def is_strategy(self) -> bool:
+        return "#" not in self.target
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    role: str
+    """Id of the role whose plan holds this outcome."""
+    title: str
+    measure: str | None
+    target: str | None
+    due: dt.date | None
+    supports: tuple[Ref, ...]
+    loc: Loc
+
+    @property
+    def key(self) -> str:
+        """The global reference to this outcome, `ROLE#OUTCOME`."""
+        return f"{self.role}#{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Dialogue:
+    date: dt.date | None
+    with_: str | None
+    note: str
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    title: str
+    holder: str | None
+    """None when the role is vacant."""
+    reports_to: str | None
+    department: str | None
+    """As written; `PlanSet.department_of` resolves inheritance from the manager."""
+    level: int | None
+    status: Status
+    confirmed_on: dt.date | None
+    value_add: str
+    accountabilities: tuple[str, ...]
+    focus: tuple[str, ...]
+    outcomes: tuple[Outcome, ...]
+    authorities: tuple[str, ...]
+    resources: str | Mapping[str, str] | None
+    """Markdown text, or a mapping of resource name to amount (kept as written)."""
+    trade_offs: tuple[str, ...]
+    dialogue: tuple[Dialogue, ...]
+    loc: Loc
+    """The role file (line 1) or the `id:` entry."""
+    field_locs: Mapping[str, Loc] = field(default_factory=dict, compare=False)
+    """Where each top-level field was written, for findings that point at a field."""
+
+    @property
+    def vacant(self) -> bool:
+        return self.holder is None
+
+    @property
+    def file(self) -> str:
+        return self.loc.path
+
+    def loc_of(self, name: str) -> Loc:
+        return self.field_locs.get(name, self.loc)
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    id: str
+    goal: str
+    title: str
+    due: dt.date | None
+    measure: str | None
+    target: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    id: str
+    title: str
+    description: str | None
+    milestones: tuple[Milestone, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    title: str
+    owner: str
+    summary: str | None
+    goals: tuple[Goal, ...]
+    loc: Loc
+
+    def items(self) -> dict[str, Goal | Milestone]:
+        """Every goal and milestone by id."""
+        out: dict[str, Goal | Milestone] = {}
+        for goal in self.goals:
+            out[goal.id] = goal
+            for ms in goal.milestones:
+                out[ms.id] = ms
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    name: str
+    hide: tuple[str, ...]
+    drafts: DraftsMode
+
+
+@dataclass(frozen=True, slots=True)
+class Portal:
+    organization: str
+    cycle: str
+    cycle_start: dt.date
+    cycle_end: dt.date
+    levels: Mapping[int, str]
+    audiences: Mapping[str, Audience]
+    default_audience: str
+    fail_on: tuple[str, ...]
+    loc: Loc
+    overview_depth: int = 3
+    """How many levels of the organisation the home-page overview diagram shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSet:
+    """Everything loaded from one planning repository."""
+
+    portal: Portal
+    strategy: Strategy
+    roles: Mapping[str, Role]
+    """By role id, in sorted id order."""
+
+    def outcome(self, key: str) -> Outcome | None:
+        role_id, _, outcome_id = key.partition("#")
+        role = self.roles.get(role_id)
+        if role is None:
+            return None
+        for outcome in role.outcomes:
+            if outcome.id == outcome_id:
+                return outcome
+        return None
+
+    def department_of(self, role_id: str) -> str | None:
+        """The role's department, inherited from the nearest manager that names one."""
+        seen: set[str] = set()
+        current: str | None = role_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            role = self.roles.get(current)
+            if role is None:
+                return None
+            if role.department:
+                return role.department
+            current = role.reports_to
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One result of checking: an error (cannot publish) or a warning (drift)."""
+
+    severity: Severity
+    rule: str
+    message: str
+    loc: Loc
+    role: str | None = None
+    outcome: str | None = None
+    hint: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.loc.path, self.loc.line or 0, self.loc.column or 0, self.rule, self.message)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "rule": self.rule,
+            "file": self.loc.path,
+            "line": self.loc.line,
+            "column": self.loc.column,
+            "role": self.role,
+            "outcome": self.outcome,
+            "message": self.message,
+            "hint": self.hint,
+        }

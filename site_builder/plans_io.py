@@ -1,0 +1,137 @@
+"""Finding and reading the files of a planning repository (the only module of loading that touches disk)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import PortalError
+from .model import Finding, Loc
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    rel: str
+    """Path relative to the folder that holds plans/, with forward slashes (as findings show it)."""
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    portal: SourceFile | None
+    strategy: SourceFile | None
+    roles: tuple[SourceFile, ...]
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "_"))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
+    """Every plan file's bytes, refusing symbolic links that lead outside plans/."""
+    if not plans_dir.is_dir():
+        raise PortalError(
+            f"no planning repository at '{plans_dir}': expected a folder holding portal.yaml, "
+            "strategy.yaml and roles/ (create one with 'vap init DIR')"
+        )
+    root = plans_dir.resolve()
+    base = plans_dir.parent
+
+    def rel(path: Path) -> str:
+        return path.relative_to(base).as_posix()
+
+    def read(path: Path) -> SourceFile | None:
+        real = path.resolve()
+        if not _inside(real, root):
+            findings.append(
+                Finding(
+                    "error",
+                    "unsafe-path",
+                    "symbolic link leads outside plans/; it is not read",
+                    Loc(rel(path)),
+                    hint="copy the file into plans/ instead of linking to it",
+                )
+            )
+            return None
+        try:
+            return SourceFile(rel(path), real.read_bytes())
+        except OSError as exc:
+            raise PortalError(f"cannot read {rel(path)}: {exc.strerror}") from exc
+
+    def top(name: str) -> SourceFile | None:
+        path = plans_dir / name
+        if not path.exists() and not path.is_symlink():
+            findings.append(
+                Finding(
+                    "error",
+                    "schema",
+                    f"required file {name} is missing",
+                    Loc(rel(plans_dir) + "/" + name),
+                    hint="run 'vap init' in an empty folder to see a complete example",
+                )
+            )
+            return None
+        return read(path)
+
+    portal = top("portal.yaml")
+    strategy = top("strategy.yaml")
+    roles_dir = plans_dir / "roles"
+    roles: list[SourceFile] = []
+    if not roles_dir.is_dir():
+        findings.append(
+            Finding(
+                "error",
+                "schema",
+                "required folder roles/ is missing",
+                Loc(rel(plans_dir) + "/roles"),
+                hint="create plans/roles/ with one YAML file per role",
+            )
+        )
+    else:
+        for path in _walk(roles_dir, root, findings, rel):
+            source = read(path)
+            if source is not None:
+                roles.append(source)
+    return Sources(portal, strategy, tuple(roles))
+
+
+def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> list[Path]:
+    """Role files below folder, sorted, depth first; links to folders outside plans/ are refused."""
+    out: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            raise PortalError(f"cannot list {current}: {exc.strerror}") from exc
+        subfolders: list[Path] = []
+        for entry in entries:
+            if _ignored(entry.name):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=True):
+                if entry.is_symlink():
+                    if not _inside(path.resolve(), root):
+                        findings.append(
+                            Finding(
+                                "error",
+                                "unsafe-path",
+                                "symbolic link leads outside plans/; it is not read",
+                                Loc(rel(path)),  # type: ignore[operator]
+                                hint="copy the folder into plans/ instead of linking to it",
+                            )
+                        )
+                    continue  # a link to a folder inside plans/ is read where it really is
+                subfolders.append(path)
+            elif entry.name.endswith(YAML_SUFFIXES):
+                out.append(path)
+        pending.extend(reversed(subfolders))
+    return sorted(out)
