@@ -1,0 +1,104 @@
+"""The alignment and organisation pages: the drift picture across all plans."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from . import urls
+from .check import apply_policy
+from .pages import Pages
+from .rules import RULES
+from .safe_md import md_text
+
+
+def _pct(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 100
+
+
+def alignment_page(pages: Pages) -> str:
+    here = urls.ALIGNMENT
+    ix, plans, findings = pages.ix, pages.plans, pages.view.findings
+    summary: dict[str, Counter[str]] = defaultdict(Counter)
+    for role in plans.roles.values():
+        row = summary[ix.departments[role.id]]
+        row["plans"] += 1
+        row["confirmed"] += role.status == "confirmed"
+        for outcome in role.outcomes:
+            row["outcomes"] += 1
+            row["linked"] += any(ref.role == role.reports_to for ref in outcome.supports) or role.reports_to is None
+    summary_rows = [
+        {"department": dept, **c, "confirmed_pct": _pct(c["confirmed"], c["plans"]),
+         "linked_pct": _pct(c["linked"], c["outcomes"])}
+        for dept, c in sorted(summary.items())
+    ]
+    coverage = []
+    for goal in plans.strategy.goals:
+        for item in (goal, *goal.milestones):
+            keys = ix.supporters_of_item.get(item.id, ())
+            roles = {k.split("#", 1)[0] for k in keys}
+            link = pages.ref_link(here, item.id).md()
+            coverage.append({"link": link, "outcomes": len(keys), "roles": len(roles),
+                             "departments": len({ix.departments[r] for r in roles})})
+    coverage.sort(key=lambda r: (r["outcomes"] > 0,))  # stable: uncovered first, strategy order kept
+    policy = tuple(plans.portal.fail_on)
+    blocking = [f for f in apply_policy(findings, policy) if f.severity == "error"]
+    rules = []
+    for rule in RULES:
+        mine = [f for f in findings if f.rule == rule.name]
+        if not mine:
+            continue
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in mine:
+            dept = ix.departments.get(f.role or "", "Strategy")
+            groups[dept].append({"link": _finding_link(pages, here, f.role, f.outcome), "message": f.message,
+                                 "hint": f.hint, "loc": str(f.loc)})
+        rules.append({"name": rule.name, "summary": rule.summary, "count": len(mine),
+                      "groups": sorted(groups.items())})
+    return pages.render(
+        "alignment.md.j2",
+        here=here,
+        findings=findings,
+        summary=summary_rows,
+        covered=sum(1 for r in coverage if r["outcomes"]),
+        items=len(coverage),
+        coverage=coverage,
+        policy=policy,
+        blocking=blocking,
+        blocking_rules=sorted(Counter(f.rule for f in blocking).items()),
+        rules=rules,
+    )
+
+
+def _finding_link(pages: Pages, here: str, role_id: str | None, outcome_id: str | None) -> str:
+    if role_id is None or role_id not in pages.plans.roles:
+        return "Strategy"
+    link = pages.role_link(here, role_id)
+    if outcome_id and link.href:
+        return f"[{link.text} › {md_text(outcome_id)}]({link.href}#{urls.outcome_anchor(outcome_id)})"
+    return link.md()
+
+
+def organisation_page(pages: Pages) -> str:
+    """Each department as an indented reporting tree (top role first, under its own department)."""
+    here = urls.ORGANISATION
+    ix = pages.ix
+    departments: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    # depth-first, iterative: every role appears under its department, indented below its manager
+    roots = [r for r in pages.plans.roles.values() if r.reports_to not in pages.plans.roles]
+    stack: list[tuple[str, int, str | None]] = [(r.id, 0, None) for r in reversed(roots)]
+    while stack:
+        role_id, depth, parent_dept = stack.pop()
+        dept = ix.departments[role_id]
+        depth = depth if dept == parent_dept else 0
+        role = pages.plans.roles[role_id]
+        note = ""
+        if role.vacant and not pages.view.is_hidden("holder"):
+            note = " — *vacant*"
+        elif role.status != "confirmed":
+            note = f" — *{role.status}*"
+        departments[dept].append((depth, pages.role_link(here, role_id, holder=True).md(), note))
+        for child in reversed(ix.reports_of(role_id)):
+            stack.append((child, depth + 1, dept))
+    return pages.render("organisation.md.j2", here=here, departments=sorted(departments.items()),
+                        diagram=pages.diagrams.get("org/full"))

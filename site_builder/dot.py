@@ -1,0 +1,373 @@
+"""DOT -> inline SVG: label escaping, batched and cached `dot -Tsvg` runs, SVG made safe to inline.
+
+Starting `dot` costs ~12 ms and laying out a small graph under 1 ms, so uncached graphs go through a few
+`dot` processes on stdin (several graphs in, concatenated SVG documents out) instead of one each.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import html.entities
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+FORMAT_VERSION = "1"
+"""Part of every cache key: bump it whenever the SVG post-processing changes, so old entries are not reused."""
+MAX_BATCH = 250
+"""Graphs per `dot` run: start-up becomes noise, and re-running a failed batch one by one stays cheap."""
+MAX_REPORTED = 20
+"""Failed diagrams listed in one error message."""
+INSTALL_HINT = (
+    "Install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
+    "or see https://graphviz.org/download/."
+)
+
+# Graphviz 2.43 rewrites text twice: it decodes entities in labels and tooltips, then writes every
+# entity-like `&name;` back unescaped, and it expands `\N`, `\G`... in tooltips and URLs. A word joiner
+# after `&` (labels) or `\` (attributes) breaks those patterns; post-processing removes it again.
+_MARK = "\u2060"
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\f\v]+")
+_LABEL_ESCAPES = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "{": "\\{", "}": "\\}", "|": "\\|", "<": "\\<", ">": "\\>"}
+)
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\" + _MARK})
+_ENTITY_AHEAD = re.compile(r"&(?=#?\w+;)")
+_MARKS = re.compile("(&amp;|\\\\)" + _MARK)
+
+
+class DiagramError(click.ClickException):
+    """A diagram could not be drawn, or Graphviz is missing; the message names the diagram and the fix."""
+
+
+def escape_label(text: str, *, width: int = 28, max_lines: int = 3) -> str:
+    """Text for a DOT double-quoted label: shown literally, wrapped at word boundaries, at most `max_lines`."""
+    text = _INVALID_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line for para in text.split("\n") for line in textwrap.wrap(_SPACES.sub(" ", para), width)]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1] if len(lines[-1]) < width else lines[-1][: width - 1].rstrip()
+        lines[-1] = last + "…"
+    return "\\n".join(_ENTITY_AHEAD.sub("&" + _MARK, line.translate(_LABEL_ESCAPES)) for line in lines)
+
+
+def escape_attr(text: str, *, limit: int = 300) -> str:
+    """Text for a DOT double-quoted tooltip or URL: one line, at most `limit` characters, shown literally."""
+    text = " ".join(_INVALID_XML.sub("", text).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text.translate(_ATTR_ESCAPES)
+
+
+@functools.cache
+def graphviz_version(dot: str = "dot") -> str:
+    """The version `dot -V` reports, e.g. "2.43.0": part of the cache key, since layouts change with it."""
+    try:
+        proc = subprocess.run([dot, "-V"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise DiagramError(f"Graphviz `dot` could not be run from {dot!r} ({exc}). {INSTALL_HINT}") from exc
+    said = (proc.stderr + proc.stdout).decode("utf-8", "replace").strip()
+    found = re.search(r"graphviz version (\S+)", said)
+    if proc.returncode != 0 or found is None:
+        raise DiagramError(f"{dot!r} does not look like Graphviz `dot` (`-V` said {said[:200]!r}). {INSTALL_HINT}")
+    return found.group(1)
+
+
+def find_dot() -> str:
+    """The path of Graphviz `dot` on PATH."""
+    path = shutil.which("dot")
+    if path is None:
+        raise DiagramError(f"Graphviz is not installed: no `dot` program was found on PATH. {INSTALL_HINT}")
+    return path
+
+
+def diagram_slug(key: str) -> str:
+    """The id prefix of a diagram: readable, CSS-safe, and unique even for keys that differ only in punctuation."""
+    words = re.sub(r"[^a-z0-9]+", "-", key.lower())[:40].strip("-")
+    return f"dg-{words}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}".replace("--", "-")
+
+
+@dataclass
+class RenderStats:
+    """Cumulative counts over a Renderer's life; `rendered + cached` is the number of diagrams asked for."""
+
+    rendered: int = 0
+    """Distinct sources laid out by `dot`."""
+    cached: int = 0
+    """Diagrams served without running `dot`: from the cache, or sharing another key's source."""
+
+
+class Renderer:
+    """Turns DOT sources into SVG for inlining, through a cache shared by every build that uses `cache_dir`."""
+
+    def __init__(
+        self, cache_dir: Path, *, dot: str | None = None, jobs: int | None = None, timeout: float = 60.0
+    ) -> None:
+        if dot is None:
+            dot = find_dot()
+        elif shutil.which(dot) is None:
+            raise DiagramError(f"Graphviz `dot` was not found at {dot!r}. {INSTALL_HINT}")
+        self.cache_dir = Path(cache_dir)
+        self.dot = dot
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.stats = RenderStats()
+
+    def render_many(self, sources: Mapping[str, str]) -> dict[str, str]:
+        """key -> DOT source  =>  key -> SVG markup ready to inline; every failing key is named in one error."""
+        version = graphviz_version(self.dot)
+        digests = {key: _digest(version, source) for key, source in sources.items()}
+        clean: dict[str, str] = {}
+        todo: dict[str, str] = {}
+        for key, digest in digests.items():
+            if digest not in clean and digest not in todo:
+                cached = self._load(digest)
+                if cached is None:
+                    todo[digest] = sources[key]
+                else:
+                    clean[digest] = cached
+        rendered, failures = self._render(todo)
+        clean.update(rendered)
+        self.stats.rendered += len(rendered)
+        self.stats.cached += len(sources) - len(todo)
+        if failures:
+            raise DiagramError(_failure_message(digests, failures))
+        return {key: _finalize(clean[digest], key) for key, digest in digests.items()}
+
+    def _render(self, todo: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        """Batches in parallel, then the members of failed batches one by one to name the culprits."""
+        items = list(todo.items())
+        done: dict[str, str] = {}
+        failures: dict[str, str] = {}
+        if not items:
+            return done, failures
+        retry: list[tuple[str, str]] = []
+        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
+            batches = _split(items, self.jobs)
+            for batch, (svgs, error) in zip(batches, pool.map(self._run, batches), strict=True):
+                done.update(svgs)
+                if error is not None and len(batch) == 1:
+                    failures[batch[0][0]] = error
+                elif error is not None:
+                    retry.extend(batch)
+            for item, (svgs, error) in zip(retry, pool.map(self._run, [[i] for i in retry]), strict=True):
+                done.update(svgs)
+                if error is not None:
+                    failures[item[0]] = error
+        return done, failures
+
+    def _run(self, batch: Sequence[tuple[str, str]]) -> tuple[dict[str, str], str | None]:
+        """One `dot -Tsvg` over the batch on stdin: cleaned SVG by digest and stored, or what went wrong."""
+        payload = "\n".join(source for _, source in batch).encode("utf-8", "replace")
+        try:
+            proc = subprocess.run(
+                [self.dot, "-Tsvg"], input=payload, capture_output=True, timeout=self.timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            return {}, f"dot did not finish within {self.timeout:g} s"
+        except OSError as exc:
+            return {}, f"dot could not be run ({exc})"
+        if proc.returncode != 0:
+            return {}, _dot_error(proc.stderr, proc.returncode)
+        docs = [doc for doc in _DOCUMENT.split(proc.stdout.decode("utf-8", "replace")) if doc.strip()]
+        if len(docs) != len(batch):
+            return {}, f"expected one graph per diagram, dot drew {len(docs)} for {len(batch)}"
+        svgs = {digest: _clean(doc) for (digest, _), doc in zip(batch, docs, strict=True)}
+        for digest, svg in svgs.items():
+            self._store(digest, svg)
+        return svgs, None
+
+    def _path(self, digest: str) -> Path:
+        return self.cache_dir / digest[:2] / f"{digest}.svg"
+
+    def _load(self, digest: str) -> str | None:
+        try:
+            return self._path(digest).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _store(self, digest: str, svg: str) -> None:
+        """Atomic, so a build killed halfway or a parallel build never leaves a truncated entry."""
+        path = self._path(digest)
+        tmp = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(svg.encode("utf-8"))
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise DiagramError(f"cannot write the diagram cache in {path.parent}: {exc.strerror or exc}") from exc
+
+
+def _digest(version: str, source: str) -> str:
+    text = f"graphviz {version}\0format {FORMAT_VERSION}\0{source}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _split(items: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
+    """At least one batch per job, none larger than MAX_BATCH, sizes balanced."""
+    count = min(len(items), max(jobs, -(-len(items) // MAX_BATCH)))
+    size = -(-len(items) // count)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _dot_error(stderr: bytes, returncode: int) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    first = next((i for i, line in enumerate(lines) if line.startswith("Error")), None)
+    if first is None:
+        status = f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+        return f"dot failed ({status})" + (f": {lines[-1][:300]}" if lines else "")
+    message = " ".join(lines[first : first + 3]).removeprefix("Error: ").removeprefix("<stdin>: ")
+    return f"dot failed: {message[:500]}"
+
+
+def _failure_message(digests: Mapping[str, str], failures: Mapping[str, str]) -> str:
+    lines = sorted(f"diagram {key!r}: {failures[digest]}" for key, digest in digests.items() if digest in failures)
+    if len(lines) == 1:
+        return lines[0]
+    more = [f"  ... and {len(lines) - MAX_REPORTED} more"] if len(lines) > MAX_REPORTED else []
+    listed = [f"  {line}" for line in lines[:MAX_REPORTED]]
+    return "\n".join([f"{len(lines)} diagrams could not be drawn:", *listed, *more])
+
+
+# --- SVG post-processing -------------------------------------------------------------------------------
+# dot's own output is regular, so a few whole-document checks prove most documents clean (fast path);
+# anything unexpected sends the document through a tag-by-tag rebuild that keeps only what is allowed.
+
+_DOCUMENT = re.compile(r"(?=<\?xml )")
+_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
+_UNSAFE_ELEMENT = re.compile(
+    r"<(script|style|foreignObject|iframe|object|embed)\b[^>]*/>|<(script|style|foreignObject|iframe|object|embed)"
+    r"\b.*?</\2\s*>",
+    re.S | re.I,
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)>")
+_TAG_NAME = re.compile(r"</?([A-Za-z][\w:.-]*)")
+_ATTR = re.compile(r"([^\s=/\"'<>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ATTR_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
+_ODD_MARKUP = re.compile(r"""[\s"'/]on[a-z]*\s*=|=\s*'|<(?![A-Za-z/])""", re.I)
+_URL_ATTR = re.compile(r"""\s(?:xlink:href|href|src)\s*=\s*"([^"]*)\"""", re.I)
+_XLINK_HREF = re.compile(r'\sxlink:href="')
+_ODD_AMP = re.compile(r"&(?!(?:#\d+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);)")
+_AMP = re.compile(r"&(?:(#\d+|#[xX][0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&")
+_NOT_URL = re.compile(r"[\x00-\x20\x7f]+")
+_ELEMENTS = frozenset(
+    "svg g a title desc defs linearGradient radialGradient stop polygon polyline ellipse circle path "
+    "text tspan image rect line".split()
+)
+_PAGE_ID = re.compile(r'(\sid=")page\d+,\d+_')
+_GRADIENT_ID = re.compile(r'(\sid="|"url\(#)([lr])_(\d+)(?=[")])')
+_ANON_TITLE = re.compile(r"<title>%\d+</title>")
+_BLANK_LINES = re.compile(r"\n\s*(?=\n)")
+_ID_ATTR = re.compile(r'(\sid="|"url\(#)')
+
+
+def _clean(raw: str) -> str:
+    """Key-independent, cacheable form: no prolog, nothing executable, ids independent of batch position."""
+    svg = _PROLOG.sub("", raw)
+    if _suspicious(svg):
+        svg = _rebuild(_UNSAFE_ELEMENT.sub("", svg))
+    else:
+        svg = _XLINK_HREF.sub(' href="', svg)
+        root = _TAG.search(svg)
+        if root is not None:
+            svg = svg[: root.start()] + _tag(root) + svg[root.end() :]
+    if _ODD_AMP.search(svg):
+        svg = _entities(svg)
+    svg = _MARKS.sub(r"\1", svg)
+    svg = _PAGE_ID.sub(r"\1", svg)
+    svg = _ANON_TITLE.sub("<title></title>", svg, count=1)
+    gradients: dict[tuple[str, str], int] = {}
+    for _, kind, number in _GRADIENT_ID.findall(svg):
+        gradients.setdefault((kind, number), len(gradients))
+    if gradients:
+        svg = _GRADIENT_ID.sub(lambda m: f"{m[1]}{m[2]}_{gradients[m[2], m[3]]}", svg)
+    return _BLANK_LINES.sub("", svg).strip()
+
+
+def _suspicious(svg: str) -> bool:
+    """Anything dot does not write for escaped input: other elements, handlers, script URLs, odd quoting."""
+    if not _ELEMENTS.issuperset(_TAG_NAME.findall(svg)) or _ODD_MARKUP.search(svg):
+        return True
+    return any(_unsafe_url(url) for url in _URL_ATTR.findall(svg))
+
+
+def _unsafe_url(url: str) -> bool:
+    return _NOT_URL.sub("", html.unescape(url)).lower().startswith(("javascript:", "vbscript:", "data:"))
+
+
+def _rebuild(svg: str) -> str:
+    parts: list[str] = []
+    pos = 0
+    for tag in _TAG.finditer(svg):
+        parts += [_entities(svg[pos : tag.start()]).replace("<", "&lt;").replace(">", "&gt;"), _tag(tag)]
+        pos = tag.end()
+    parts.append(_entities(svg[pos:]).replace("<", "&lt;").replace(">", "&gt;"))
+    return "".join(parts)
+
+
+def _entities(text: str) -> str:
+    """`&` escaped unless it starts an entity; named entities XML does not know become numeric."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1] or m[2] in ("amp", "lt", "gt", "quot", "apos"):
+            return m[0]
+        if m[2] in html.entities.name2codepoint:
+            return f"&#{html.entities.name2codepoint[m[2]]};"
+        return "&amp;" + m[0][1:]
+
+    return _AMP.sub(one, text)
+
+
+def _tag(tag: re.Match[str]) -> str:
+    """An allowed element with its attributes re-quoted; event handlers and script URLs dropped."""
+    closing, name, attributes, selfclosing = tag.groups()
+    if name not in _ELEMENTS:
+        return ""
+    if closing:
+        return f"</{name}>"
+    kept: dict[str, str] = {}
+    for attr, double, single in _ATTR.findall(attributes):
+        value = double if double or not single else single
+        lower = attr.lower()
+        if lower.startswith("on") or not _ATTR_NAME.fullmatch(attr):
+            continue
+        if lower in ("href", "xlink:href", "src"):
+            attr = "href" if lower == "xlink:href" else attr
+            if _unsafe_url(value) or attr in kept:
+                continue
+        kept[attr] = value
+    if name == "svg":
+        width = kept.pop("width", None)
+        kept.pop("height", None)
+        if width and re.fullmatch(r"[\d.]+(pt|px)?", width):
+            kept["style"] = f"max-width:{width}"
+    quoted = "".join(f' {attr}="{_attr_value(value)}"' for attr, value in kept.items())
+    return f"<{name}{quoted}{selfclosing}>"
+
+
+def _attr_value(value: str) -> str:
+    return _entities(value).replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _finalize(svg: str, key: str) -> str:
+    """Ids prefixed with the key's slug, so several diagrams can share a page, and an accessible name."""
+    slug = diagram_slug(key)
+    svg = _ID_ATTR.sub(r"\g<1>" + slug + "-", svg)
+    # role="img" makes children presentational, which would hide the diagram's links from screen readers.
+    role = "group" if "<a " in svg else "img"
+    svg = svg.replace("<svg ", f'<svg role="{role}" aria-labelledby="{slug}-title" ', 1)
+    if "<title></title>" in svg[: svg.find("<title>") + 15]:
+        return svg.replace("<title></title>", f'<title id="{slug}-title">{html.escape(key)}</title>', 1)
+    return svg.replace("<title>", f'<title id="{slug}-title">', 1)

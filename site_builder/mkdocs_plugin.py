@@ -1,0 +1,161 @@
+"""The MkDocs adapter, kept thin: every MkDocs import of the package lives here.
+
+The plugin runs the generator into a cache folder, adds the generated pages as
+file-backed generated files (unchanged files keep their mtime, so MkDocs can skip
+them), points Material at the package's theme overrides, and rewrites the `vap:`
+links of inline diagrams into real relative URLs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from . import urls
+from .build import Generated, generate
+from .safe_md import safe_url
+
+log = logging.getLogger("mkdocs.plugins.vap")
+
+PACKAGE = Path(__file__).parent
+THEME_DIR = PACKAGE / "theme" if (PACKAGE / "theme").is_dir() else PACKAGE.parent / "theme"
+_VAP_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
+_ATTR_URL = re.compile(r'\s(href|src|xlink:href|action|formaction)\s*=\s*("([^"]*)"|\'([^\']*)\')', re.I)
+_EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
+
+
+class VapConfig(Config):
+    plans = c.Type(str, default="plans")
+    """The planning repository, relative to mkdocs.yml."""
+    audience = c.Optional(c.Type(str))
+    """Audience of this edition; default: `default_audience` of portal.yaml ('preview' shows everything)."""
+    diagrams = c.Type(bool, default=True)
+    """Draw Graphviz diagrams (needs `dot`); `vap build --no-diagrams` turns them off."""
+    cache_dir = c.Type(str, default=".cache/vap")
+    """Generated pages and rendered diagrams, relative to mkdocs.yml (outside docs/)."""
+
+
+class VapPlugin(BasePlugin[VapConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.generated: Generated | None = None
+        self.serving = False
+        self.overrides: dict[str, Any] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defining on_startup keeps this plugin (and its state) alive across `mkdocs serve` rebuilds."""
+        self.serving = command == "serve"
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def plans_dir(self, config: MkDocsConfig) -> Path:
+        return (self._root(config) / self.config.plans).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        theme = config.theme
+        theme["font"] = False  # intranet-safe: no Google Fonts request, whatever mkdocs.yml says
+        if str(THEME_DIR) not in theme.dirs:
+            theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
+        if "assets/vap.css" not in config.extra_css:
+            config.extra_css.append("assets/vap.css")
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        audience = self.overrides.get("audience", self.config.audience)
+        if self.serving and audience is None:
+            audience = "preview"
+        cache = self._root(config) / self.config.cache_dir
+        edition = audience or "default"
+        self.generated = generate(
+            self.plans_dir(config),
+            cache / "editions" / edition / "docs",
+            audience=audience,
+            diagrams=self.overrides.get("diagrams", self.config.diagrams),
+            cache_dir=cache / "diagrams",
+            allow_errors=self.serving,
+        )
+        g = self.generated
+        log.info(
+            "vap: %d pages (%d rewritten, %d removed), diagrams %d rendered / %d cached",
+            len(g.pages), len(g.written.written), len(g.written.removed), g.diagrams_rendered, g.diagrams_cached,
+        )
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.generated is not None
+        root = self._generated_root(config)
+        for path in self.generated.pages:
+            if files.get_file_from_path(path) is not None:
+                continue  # a hand-written docs/ page of the same name wins
+            files.append(File.generated(config, path, abs_src_path=str(root / path)))
+        for path, text in self.generated.statics.items():
+            files.append(File.generated(config, path, content=_rewrite_links(text, path, config)))
+        css = THEME_DIR / "assets" / "vap.css"
+        if files.get_file_from_path("assets/vap.css") is None and css.is_file():
+            files.append(File.generated(config, "assets/vap.css", abs_src_path=str(css)))
+        return files
+
+    def _generated_root(self, config: MkDocsConfig) -> Path:
+        audience = self.overrides.get("audience", self.config.audience)
+        if self.serving and audience is None:
+            audience = "preview"
+        return self._root(config) / self.config.cache_dir / "editions" / (audience or "default") / "docs"
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html = _rewrite_links(html, page.file.src_uri, config, page_url=page.file.url)
+        return _defuse(html)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.plans_dir(config)))
+        return server
+
+
+def _rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str | None = None) -> str:
+    """`vap:roles/x.md#a` -> the URL of that page relative to this one, for either URL style."""
+    if "vap:" not in html:
+        return html
+    here = page_url if page_url is not None else src_uri
+
+    def target(match: re.Match[str]) -> str:
+        attr, path, anchor = match.group(1), match.group(2), match.group(3) or ""
+        if path.endswith(".md"):
+            stem = path[:-3]
+            if config.use_directory_urls:
+                url = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+            else:
+                url = stem + ".html"
+        else:
+            url = path
+        return f'{attr}="{get_relative_url(url or ".", here) if url else get_relative_url(".", here)}{anchor}"'
+
+    return _VAP_LINK.sub(target, html)
+
+
+def _defuse(html: str) -> str:
+    """Second line of defence: no script URLs and no inline event handlers in any tag of page content."""
+
+    def check(match: re.Match[str]) -> str:
+        value = match.group(3) if match.group(3) is not None else match.group(4)
+        return match.group(0) if safe_url(value) else f' {match.group(1)}="#"'
+
+    def clean(tag: re.Match[str]) -> str:
+        return _ATTR_URL.sub(check, _EVENT_ATTR.sub("", tag.group(0)))
+
+    return _TAG.sub(clean, html)
+
+
+__all__ = ["VapPlugin", "urls"]

@@ -1,0 +1,319 @@
+"""Rendering: the model (through one audience's view) -> Markdown pages via Jinja2. No MkDocs here."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .audience import View
+from .index import Index
+from .model import Finding, Goal, Milestone, Outcome, Role
+from .safe_md import html_text, md_block, md_inline, md_text
+
+STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("site_builder", "templates"),
+        # Markdown templates: every plan value passes through a safe_md filter; HTML ones autoescape
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(md_text=md_text, md_block=md_block, md_inline=md_inline, html=html_text,
+                       json=lambda v: json.dumps(v, ensure_ascii=False))
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def environment() -> jinja2.Environment:
+    """Templates are compiled once per process (rendering 10,000 pages from one template is cheap)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = _env()
+    return _ENV
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    """Already Markdown-safe."""
+    href: str | None
+
+    def md(self) -> str:
+        return f"[{self.text}]({self.href})" if self.href else self.text
+
+
+class Pages:
+    """Builds every page of one edition. `diagrams` maps diagram keys to inline SVG (may be empty)."""
+
+    def __init__(self, view: View, index: Index, diagrams: Mapping[str, str] | None = None) -> None:
+        self.view = view
+        self.ix = index
+        self.plans = view.plans
+        self.diagrams = diagrams or {}
+        self.env = environment()
+
+    # -- links ---------------------------------------------------------------------------------
+    def role_link(self, here: str, role_id: str | None, *, holder: bool = False) -> Link:
+        role = self.plans.roles.get(role_id or "")
+        if role is None:
+            return Link(md_text(role_id or "—"), None)
+        text = md_text(role.title)
+        if holder and role.holder and not self.view.is_hidden("holder"):
+            text += f" ({md_text(role.holder)})"
+        return Link(text, urls.rel(here, urls.role_page(role.id)))
+
+    def ref_link(self, here: str, target: str) -> Link:
+        """A supports target: a manager's outcome or a strategy item."""
+        if "#" in target:
+            outcome = self.ix.outcomes.get(target)
+            role_id = target.split("#", 1)[0]
+            role = self.plans.roles.get(role_id)
+            if outcome is None or role is None:
+                name = md_text(role.title) if role else md_text(role_id)
+                href = urls.rel(here, urls.role_page(role_id)) if role else None
+                return Link(f"an outcome of {name} (not shown)", href)
+            return Link(
+                f"{md_text(outcome.title)} — {md_text(role.title)}",
+                urls.rel(here, urls.role_page(role.id)) + "#" + urls.outcome_anchor(outcome.id),
+            )
+        item = self.ix.strategy_items.get(target)
+        if item is None:
+            return Link(md_text(target), None)
+        if isinstance(item, Milestone):
+            href = urls.rel(here, urls.goal_page(item.goal)) + "#" + urls.milestone_anchor(item.id)
+            return Link(f"{md_text(item.id)} {md_text(item.title)} (milestone)", href)
+        return Link(f"{md_text(item.id)} {md_text(item.title)} (goal)", urls.rel(here, urls.goal_page(item.id)))
+
+    def outcome_link(self, here: str, key: str) -> Link:
+        outcome = self.ix.outcomes[key]
+        role = self.plans.roles[outcome.role]
+        return Link(
+            f"{md_text(outcome.title)} — {md_text(role.title)}",
+            urls.rel(here, urls.role_page(role.id)) + "#" + urls.outcome_anchor(outcome.id),
+        )
+
+    # -- shared facts ----------------------------------------------------------------------------
+    def level_name(self, role: Role) -> str | None:
+        if role.level is None:
+            return None
+        name = self.plans.portal.levels.get(role.level)
+        return f"Level {role.level} ({name})" if name else f"Level {role.level}"
+
+    def goal_title(self, goal_id: str) -> str:
+        goal = self.ix.strategy_items[goal_id]
+        return f"{goal.id} {goal.title}"
+
+    @cached_property
+    def findings_by_role(self) -> Mapping[str, tuple[Finding, ...]]:
+        out: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.view.findings:
+            if finding.role:
+                out[finding.role].append(finding)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def plain_sentence(self, role: Role) -> str:
+        """The 30-second summary a newcomer reads first (Markdown-safe)."""
+        here = urls.role_page(role.id)
+        title = md_text(role.title)
+        parts: list[str] = []
+        first = _first_sentence(role.value_add)
+        if role.id in self.view.placeholders:
+            parts.append(f"The plan for the {title} is still being agreed")
+        elif first:
+            parts.append(f"The {title} adds value by this: {md_inline(_lower_first(first))}")
+        else:
+            parts.append(f"The {title} has not yet written down the value it adds")
+        manager = self.plans.roles.get(role.reports_to or "")
+        if role.reports_to is None:
+            parts.append("it is the top role and answers for the strategy itself")
+        elif manager is not None:
+            parts.append(f"reports to the {self.role_link(here, manager.id).md()}")
+        goals = self.ix.goals_served(role.id)
+        if goals:
+            listed = [f"[{md_text(g)}]({urls.rel(here, urls.goal_page(g))})" for g in goals]
+            parts.append("serves goal" + ("s " if len(goals) > 1 else " ") + _and(listed))
+        sentence = "; ".join(parts) + "."
+        if role.vacant and not self.view.is_hidden("holder"):
+            sentence += " The role is vacant at the moment."
+        return sentence
+
+    # -- pages -------------------------------------------------------------------------------------
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(p=self, plans=self.plans, view=self.view, ix=self.ix,
+                                                      urls=urls, **context)
+
+    def role(self, role: Role) -> str:
+        here = urls.role_page(role.id)
+        outcomes = [self._outcome_context(here, o) for o in role.outcomes]
+        tags = [self.ix.departments[role.id]]
+        if (level := self.level_name(role)) is not None:
+            tags.append(level)
+        tags += [self.goal_title(g) for g in self.ix.goals_served(role.id)]
+        return self.render(
+            "role.md.j2",
+            role=role,
+            here=here,
+            outcomes=outcomes,
+            tags=tags,
+            department=self.ix.departments[role.id],
+            level=self.level_name(role),
+            manager=self.role_link(here, role.reports_to) if role.reports_to else None,
+            chain=[self.role_link(here, r) for r in self.ix.chain(role.id)],
+            line_of_sight=self._line_of_sight(here, role),
+            reports=[self._team_member(here, r) for r in self.ix.reports_of(role.id)],
+            peers=[self._team_member(here, r) for r in self.ix.peers(role.id)],
+            manager_member=self._team_member(here, role.reports_to) if role.reports_to in self.plans.roles else None,
+            findings=self.findings_by_role.get(role.id, ()),
+            placeholder=role.id in self.view.placeholders,
+            sentence=self.plain_sentence(role),
+            diagram=self.diagrams.get(f"role/{role.id}"),
+            card=urls.rel(here, urls.role_card(role.id)),
+            outcome_diagram=self.diagrams.get(f"outcomes/{role.id}"),
+        )
+
+    def _team_member(self, here: str, role_id: str | None) -> dict[str, Any]:
+        role = self.plans.roles[role_id or ""]
+        return {
+            "link": self.role_link(here, role.id, holder=True).md(),
+            "value": md_inline(_first_sentence(role.value_add)) if role.value_add else "",
+            "vacant": role.vacant and not self.view.is_hidden("holder"),
+            "status": role.status,
+        }
+
+    def _outcome_context(self, here: str, outcome: Outcome) -> dict[str, Any]:
+        return {
+            "o": outcome,
+            "anchor": urls.outcome_anchor(outcome.id),
+            "supports": [
+                {"link": self.ref_link(here, ref.target).md(), "how": md_inline(ref.how) if ref.how else ""}
+                for ref in outcome.supports
+            ],
+            "supported_by": [self.outcome_link(here, k).md() for k in self.ix.supported_by.get(outcome.key, ())
+                             if k in self.ix.outcomes],
+        }
+
+    def _line_of_sight(self, here: str, role: Role) -> list[str]:
+        """From this role up each manager to the goals it serves, one line each."""
+        lines = [f"**{md_text(role.title)}** (this role)"]
+        for manager in self.ix.chain(role.id):
+            lines.append(self.role_link(here, manager, holder=True).md())
+        goals = self.ix.goals_served(role.id)
+        if goals:
+            lines.append("Strategy: " + ", ".join(
+                f"[{md_text(self.goal_title(g))}]({urls.rel(here, urls.goal_page(g))})" for g in goals))
+        return lines
+
+    def goal(self, goal: Goal) -> str:
+        here = urls.goal_page(goal.id)
+        items = [goal.id, *(m.id for m in goal.milestones)]
+        keys = sorted({k for i in items for k in self.ix.supporters_of_item.get(i, ())})
+        direct = {k for i in items for k in self.ix.supported_by.get(i, ())}
+        by_dept: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+        for key in keys:
+            outcome = self.ix.outcomes[key]
+            by_dept[self.ix.departments[outcome.role]][outcome.role].append(
+                {"link": self.outcome_link(here, key).md(), "direct": key in direct,
+                 "target": md_inline(outcome.target), "due": outcome.due}
+            )
+        groups = [
+            (dept, [(self.role_link(here, r, holder=True).md(), rows) for r, rows in sorted(
+                roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0]))])
+            for dept, roles in sorted(by_dept.items())
+        ]
+        return self.render("goal.md.j2", goal=goal, here=here, groups=groups, count=len(keys),
+                           roles=len({k.split('#')[0] for k in keys}), departments=len(by_dept),
+                           diagram=self.diagrams.get(f"goal/{goal.id}"))
+
+    def strategy(self) -> str:
+        return self.render("strategy.md.j2", here=urls.STRATEGY)
+
+    def home(self) -> str:
+        return self.render("home.md.j2", here=urls.HOME, diagram=self.diagrams.get("org/overview"))
+
+    def directory(self) -> str:
+        here = urls.DIRECTORY
+        by_dept: dict[str, list[Role]] = defaultdict(list)
+        for role in self.plans.roles.values():
+            by_dept[self.ix.departments[role.id]].append(role)
+        groups = [
+            (dept, [self._directory_row(here, r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))])
+            for dept, roles in sorted(by_dept.items())
+        ]
+        return self.render("directory.md.j2", here=here, groups=groups)
+
+    def directory_az(self) -> str:
+        here = urls.DIRECTORY_AZ
+        rows = [self._directory_row(here, r) for r in sorted(self.plans.roles.values(),
+                                                            key=lambda r: (r.title.lower(), r.id))]
+        return self.render("directory_az.md.j2", here=here, rows=rows)
+
+    def _directory_row(self, here: str, role: Role) -> dict[str, Any]:
+        holder = "" if self.view.is_hidden("holder") else (md_inline(role.holder) if role.holder else "*Vacant*")
+        return {"link": self.role_link(here, role.id).md(), "holder": holder,
+                "department": md_inline(self.ix.departments[role.id]),
+                "status": role.status, "level": role.level}
+
+    def cards(self) -> dict[str, str]:
+        """One printable HTML card per role (static files: cheap to make, one sheet to print)."""
+        template = self.env.get_template("card.html.j2")
+        out: dict[str, str] = {}
+        for role in self.plans.roles.values():
+            here = urls.role_card(role.id)
+            chain = [self.plans.roles[r] for r in self.ix.chain(role.id)]
+            out[here] = template.render(
+                role=role, plans=self.plans, view=self.view, chain=chain,
+                department=self.ix.departments[role.id], level=self.level_name(role),
+                goals=[self.goal_title(g) for g in self.ix.goals_served(role.id)],
+                placeholder=role.id in self.view.placeholders,
+                page_link=urls.DIAGRAM_SCHEME + urls.role_page(role.id),
+            )
+        return out
+
+    def all_pages(self) -> dict[str, str]:
+        """Every generated page by path (hand-written docs/ pages are added by the plugin)."""
+        out: dict[str, str] = {
+            urls.HOME: self.home(),
+            urls.STRATEGY: self.strategy(),
+            urls.DIRECTORY: self.directory(),
+            urls.DIRECTORY_AZ: self.directory_az(),
+        }
+        for goal in self.plans.strategy.goals:
+            out[urls.goal_page(goal.id)] = self.goal(goal)
+        for role in self.plans.roles.values():
+            out[urls.role_page(role.id)] = self.role(role)
+        return out
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        if end in flat:
+            flat = flat.split(end, 1)[0] + end.strip()
+            break
+    return flat.rstrip(".")
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _and(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,53 @@
+"""Where each generated page lives, and relative links between them (the generator never imports MkDocs)."""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.md"
+STRATEGY = "strategy/index.md"
+DIRECTORY = "directory.md"
+DIRECTORY_AZ = "directory-a-z.md"
+ALIGNMENT = "alignment.md"
+ORGANISATION = "organisation.md"
+CHANGES = "changes.md"
+START_HERE = "start-here.md"
+
+DIAGRAM_SCHEME = "vap:"
+"""Links inside inline SVG are written `vap:<page.md>#anchor`; the plugin turns them into real URLs."""
+
+
+def role_page(role_id: str) -> str:
+    return f"roles/{role_id}.md"
+
+
+def role_card(role_id: str) -> str:
+    return f"cards/{role_id}.html"
+
+
+def goal_page(goal_id: str) -> str:
+    return f"strategy/{goal_id.lower()}.md"
+
+
+def department_page(slug: str) -> str:
+    return f"organisation/{slug}.md"
+
+
+def outcome_anchor(outcome_id: str) -> str:
+    return f"outcome-{outcome_id}"
+
+
+def milestone_anchor(milestone_id: str) -> str:
+    return f"milestone-{milestone_id.lower()}"
+
+
+def rel(from_page: str, to_page: str) -> str:
+    """Relative Markdown link from one generated page to another (MkDocs rewrites .md links)."""
+    if from_page == to_page:
+        return posixpath.basename(to_page)
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def slug(text: str) -> str:
+    out = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(p for p in out.split("-") if p) or "unassigned"
