@@ -28,7 +28,8 @@ def alignment_page(pages: Pages) -> str:
             row["outcomes"] += 1
             row["linked"] += any(ref.role == role.reports_to for ref in outcome.supports) or role.reports_to is None
     summary_rows = [
-        {"department": dept, **c, "confirmed_pct": _pct(c["confirmed"], c["plans"]),
+        {"department": dept, "plans": c["plans"], "confirmed": c["confirmed"], "outcomes": c["outcomes"],
+         "linked": c["linked"], "confirmed_pct": _pct(c["confirmed"], c["plans"]),
          "linked_pct": _pct(c["linked"], c["outcomes"])}
         for dept, c in sorted(summary.items())
     ]

@@ -39,6 +39,7 @@ def generate(
     cache_dir: Path | None = None,
     allow_errors: bool = False,
     extra_pages: dict[str, str] | None = None,
+    previous: Path | None = None,
 ) -> Generated:
     """Check the plans and write the generated docs tree for one audience (None = portal default)."""
     timings: dict[str, float] = {}
@@ -60,8 +61,15 @@ def generate(
         svgs, rendered, cached = render_diagrams(view, index, cache_dir or out_dir.parent / "diagrams")
         timings["diagrams"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    pages = Pages(view, index, svgs)
+    change_files: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    if previous is not None:
+        from .changes import change_pages  # only when publishing over an earlier cycle
+
+        change_files, notes = change_pages(previous, view, index)
+    pages = Pages(view, index, svgs, change_notes=notes)
     files = pages.all_pages()
+    files.update(change_files)
     files[urls.ALIGNMENT] = alignment_page(pages)
     files[urls.ORGANISATION] = organisation_page(pages)
     files.update(extra_pages or {})

@@ -102,4 +102,5 @@ __all__ = [
     "format_text",
     "parse_rule_list",
     "run_checks",
+    "summary_line",
 ]

@@ -62,6 +62,50 @@ def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str,
     sys.exit(commands.check(plans_dir=plans_dir, output_format=output_format, strict=strict, fail_on=fail_on))
 
 
+CONFIG_FILE = click.option(
+    "--config-file", "-f", type=click.Path(dir_okay=False, path_type=Path), default="mkdocs.yml",
+    show_default=True, help="The MkDocs configuration of the portal.")
+
+
+@cli.command()
+@PLANS_DIR
+@CONFIG_FILE
+@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site (default: site_dir of mkdocs.yml, usually site/).")
+@click.option("--audience", "-a", default=None, metavar="NAME",
+              help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).")
+@click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
+def build(plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None,
+          no_diagrams: bool) -> None:
+    """Check the plans, then build the portal site (refuses to build when there are errors).
+
+    \b
+    Example:
+      vap build plans --site-dir site
+      vap build plans --audience leadership --no-diagrams
+    """
+    sys.exit(commands.build(plans_dir=plans_dir, config_file=config_file, site_dir=site_dir,
+                            audience=audience, diagrams=not no_diagrams))
+
+
+@cli.command()
+@PLANS_DIR
+@CONFIG_FILE
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", "-p", default=8000, show_default=True, type=int, help="Port to serve on.")
+@click.option("--role", default=None, metavar="ROLE", help="Print (and open) the URL of this role's page.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+def serve(plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool) -> None:
+    """Preview the portal with live reload while you edit plans, docs or the theme.
+
+    \b
+    Example:
+      vap serve plans --role dir-patient-access --open
+    """
+    sys.exit(commands.serve(plans_dir=plans_dir, config_file=config_file, host=host, port=port, role=role,
+                            open_browser=open_browser))
+
+
 def main() -> None:
     cli(prog_name="vap")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from .check import apply_policy, format_json, format_text, parse_rule_list, run_checks
-from .errors import EXIT_FINDINGS, EXIT_OK
+from .check import apply_policy, format_json, format_text, parse_rule_list, run_checks, summary_line
+from .errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
 
 
 def check(*, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> int:
@@ -20,3 +21,55 @@ def check(*, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[s
     else:
         click.echo(format_text(findings, result.files))
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def _site_env(*, plans_dir: Path, audience: str | None, diagrams: bool) -> None:
+    """Tell the MkDocs plugin what this command asked for (it reads VAP_* at on_config)."""
+    os.environ["VAP_PLANS"] = str(plans_dir.resolve())
+    os.environ.pop("VAP_AUDIENCE", None)
+    if audience:
+        os.environ["VAP_AUDIENCE"] = audience
+    os.environ["VAP_NO_DIAGRAMS"] = "0" if diagrams else "1"
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _config_file(config_file: Path) -> Path:
+    if not config_file.is_file():
+        raise PortalError(
+            f"no MkDocs configuration at '{config_file}': run vap from the folder that holds mkdocs.yml, "
+            "pass --config-file, or create a portal with 'vap init DIR'"
+        )
+    return config_file
+
+
+def build(
+    *, plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, diagrams: bool
+) -> int:
+    """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
+    from .mkdocs_plugin import build_site
+
+    config_file = _config_file(config_file)
+    result = run_checks(plans_dir)
+    if result.errors:
+        click.echo(format_text(result.errors, result.files), err=True)
+        raise PlanError("the plans have errors; nothing was built (fix them, then run vap build again)")
+    click.echo(summary_line(result.findings, result.files) + " (run 'vap check' for the warnings)", err=True)
+    _site_env(plans_dir=plans_dir, audience=audience, diagrams=diagrams)
+    build_site(config_file, site_dir)
+    return EXIT_OK
+
+
+def serve(
+    *, plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
+) -> int:
+    """Live preview: everything visible, drafts bannered, errors shown in the page instead of crashing."""
+    from .mkdocs_plugin import serve_site
+
+    config_file = _config_file(config_file)
+    _site_env(plans_dir=plans_dir, audience="preview", diagrams=True)
+    url = f"http://{host}:{port}/"
+    if role:
+        url += f"roles/{role}/"
+    click.echo(f"Serving the preview of {plans_dir} at {url} (Ctrl+C to stop)", err=True)
+    serve_site(config_file, host=host, port=port, open_browser=open_browser, start_url=url)
+    return EXIT_OK

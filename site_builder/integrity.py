@@ -50,8 +50,9 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
             hint=did_you_mean(plans.strategy.owner, roles),
         )
     outcome_keys: set[str] | None = None
+    skip = plans.unreadable  # their files already have an error; do not report every link to them
     for role in roles.values():
-        if role.reports_to is not None and role.reports_to not in roles:
+        if role.reports_to is not None and role.reports_to not in roles and role.reports_to not in skip:
             yield _error(
                 "unknown-reference",
                 f"reports_to names unknown role '{role.reports_to}'",
@@ -60,7 +61,7 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
                 hint=did_you_mean(role.reports_to, roles),
             )
         for entry in role.dialogue:
-            if entry.with_ is not None and entry.with_ not in roles:
+            if entry.with_ is not None and entry.with_ not in roles and entry.with_ not in skip:
                 yield _error(
                     "unknown-reference",
                     f"dialogue entry is 'with' unknown role '{entry.with_}'",
@@ -75,7 +76,7 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
                         continue
                     choices: set[str] | dict[str, object] = strategy_items
                     what = "goal or milestone"
-                elif plans.outcome(ref.target) is not None:
+                elif plans.outcome(ref.target) is not None or ref.role in skip:
                     continue
                 elif ref.role not in roles:
                     choices, what = roles, "role"
@@ -84,10 +85,11 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
                         outcome_keys = {o.key for r in roles.values() for o in r.outcomes}
                     choices, what = outcome_keys, "outcome"
                 suggestion = did_you_mean(ref.role if what == "role" else ref.target, choices)  # type: ignore[arg-type]
+                wrong = f"outcome '{ref.target}' of unknown role '{ref.role}'" if what == "role" else (
+                    f"unknown {what} '{ref.target}'")
                 yield _error(
                     "unknown-reference",
-                    f"outcome '{outcome.id}' supports unknown {what} '{ref.target}'"
-                    + (f"; {suggestion}" if suggestion else ""),
+                    f"outcome '{outcome.id}' supports {wrong}" + (f"; {suggestion}" if suggestion else ""),
                     role,
                     ref.loc,
                     outcome=outcome.id,

@@ -84,9 +84,11 @@ def load_plans(plans_dir: Path) -> Loaded:
     portal = _portal(sources.portal, findings) if sources.portal else None
     strategy = _strategy(sources.strategy, findings) if sources.strategy else None
     roles: dict[str, Role] = {}
+    unreadable: set[str] = set()
     for source in sources.roles:
         role = _role(source, findings)
         if role is None:
+            unreadable.add(source.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
             continue
         if role.id in roles:
             first = roles[role.id]
@@ -106,6 +108,7 @@ def load_plans(plans_dir: Path) -> Loaded:
         portal or FALLBACK_PORTAL,
         strategy or Strategy("", "", None, (), Loc("")),
         dict(sorted(roles.items())),
+        frozenset(unreadable - roles.keys()),
     )
     return Loaded(plans, tuple(findings), len(sources.roles))
 

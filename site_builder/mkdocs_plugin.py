@@ -8,7 +8,9 @@ links of inline diagrams into real relative URLs.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -53,7 +55,20 @@ class VapPlugin(BasePlugin[VapConfig]):
     def __init__(self) -> None:
         self.generated: Generated | None = None
         self.serving = False
-        self.overrides: dict[str, Any] = {}
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """What `vap build/serve/publish` asked for (set through VAP_* variables, see docs/manual/cli.md)."""
+        out: dict[str, Any] = {}
+        if os.environ.get("VAP_PLANS"):
+            out["plans"] = os.environ["VAP_PLANS"]
+        if os.environ.get("VAP_AUDIENCE"):
+            out["audience"] = os.environ["VAP_AUDIENCE"]
+        if os.environ.get("VAP_NO_DIAGRAMS") == "1":
+            out["diagrams"] = False
+        if os.environ.get("VAP_PREVIOUS"):
+            out["previous"] = Path(os.environ["VAP_PREVIOUS"])
+        return out
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining on_startup keeps this plugin (and its state) alive across `mkdocs serve` rebuilds."""
@@ -63,11 +78,12 @@ class VapPlugin(BasePlugin[VapConfig]):
         return Path(config.config_file_path or ".").resolve().parent
 
     def plans_dir(self, config: MkDocsConfig) -> Path:
-        return (self._root(config) / self.config.plans).resolve()
+        return (self._root(config) / self.overrides.get("plans", self.config.plans)).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         theme = config.theme
         theme["font"] = False  # intranet-safe: no Google Fonts request, whatever mkdocs.yml says
+        config.extra.setdefault("generator", False)  # no "Made with Material" link to an outside host
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
         if "assets/vap.css" not in config.extra_css:
@@ -87,6 +103,7 @@ class VapPlugin(BasePlugin[VapConfig]):
             diagrams=self.overrides.get("diagrams", self.config.diagrams),
             cache_dir=cache / "diagrams",
             allow_errors=self.serving,
+            previous=self.overrides.get("previous"),
         )
         g = self.generated
         log.info(
@@ -119,9 +136,25 @@ class VapPlugin(BasePlugin[VapConfig]):
         html = _rewrite_links(html, page.file.src_uri, config, page_url=page.file.url)
         return _defuse(html)
 
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        prune_search_index(Path(config.site_dir) / "search" / "search_index.json")
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.plans_dir(config)))
         return server
+
+
+def prune_search_index(path: Path) -> None:
+    """Drop the empty section entries that headings inside data-search-exclude blocks leave behind."""
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = index.get("docs", [])
+    kept = [d for d in docs if d.get("text") or "#" not in d.get("location", "")]
+    if len(kept) != len(docs):
+        index["docs"] = kept
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str | None = None) -> str:
@@ -158,4 +191,36 @@ def _defuse(html: str) -> str:
     return _TAG.sub(clean, html)
 
 
-__all__ = ["VapPlugin", "urls"]
+def build_site(config_file: Path, site_dir: Path | None) -> None:
+    """`mkdocs build` as a function (the caller has set the VAP_* variables)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .errors import BuildError
+
+    overrides = {"site_dir": str(site_dir)} if site_dir else {}
+    try:
+        config = load_config(config_file=str(config_file), **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        raise BuildError(f"the site could not be built: {exc}") from exc
+
+
+def serve_site(config_file: Path, *, host: str, port: int, open_browser: bool, start_url: str) -> None:
+    """`mkdocs serve` with live reload, watching plans/ as well as docs/, theme/ and mkdocs.yml."""
+    from mkdocs.commands.serve import serve
+
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(2.0, webbrowser.open, args=(start_url,)).start()
+    serve(config_file=str(config_file), livereload=True, watch_theme=True, dev_addr=f"{host}:{port}")
+
+
+__all__ = ["VapPlugin", "build_site", "serve_site"]

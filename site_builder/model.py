@@ -197,6 +197,8 @@ class PlanSet:
     strategy: Strategy
     roles: Mapping[str, Role]
     """By role id, in sorted id order."""
+    unreadable: frozenset[str] = frozenset()
+    """Ids (file names) of role files that could not be read; references to them are not reported again."""
 
     def outcome(self, key: str) -> Outcome | None:
         role_id, _, outcome_id = key.partition("#")

@@ -59,7 +59,16 @@ class Link:
 class Pages:
     """Builds every page of one edition. `diagrams` maps diagram keys to inline SVG (may be empty)."""
 
-    def __init__(self, view: View, index: Index, diagrams: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        view: View,
+        index: Index,
+        diagrams: Mapping[str, str] | None = None,
+        *,
+        change_notes: Mapping[str, str] | None = None,
+    ) -> None:
+        self.change_notes = change_notes or {}
+        """Role id -> Markdown noting what changed since the last published cycle."""
         self.view = view
         self.ix = index
         self.plans = view.plans
@@ -182,6 +191,7 @@ class Pages:
             sentence=self.plain_sentence(role),
             diagram=self.diagrams.get(f"role/{role.id}"),
             card=urls.rel(here, urls.role_card(role.id)),
+            change_note=self.change_notes.get(role.id),
             outcome_diagram=self.diagrams.get(f"outcomes/{role.id}"),
         )
 

@@ -103,7 +103,7 @@ def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list
     by_sig: dict[_Signature, list[Item]] = defaultdict(list)
     for item in items:
         by_sig[signature(item.text)].append(item)
-    sigs = sorted((s for s in by_sig if s.content), key=_sig_sort_key)
+    sigs = [s for s in by_sig if s.content]
     pairs, candidates, skipped = _candidate_pairs(sigs, threshold)
     matches: list[Match] = []
     for sig in sigs:
@@ -115,10 +115,6 @@ def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list
     return result, Stats(len(items), len(by_sig), candidates, skipped)
 
 
-def _sig_sort_key(sig: _Signature) -> tuple[tuple[str, ...], ...]:
-    return tuple(sorted(sig.content)), tuple(sorted(sig.directions)), tuple(sorted(sig.audiences))
-
-
 def _cross_group(left: list[Item], right: list[Item], score: float) -> Iterable[Match]:
     for x in left:
         for y in right:
@@ -127,65 +123,104 @@ def _cross_group(left: list[Item], right: list[Item], score: float) -> Iterable[
                 yield Match(a, b, score)
 
 
+Key = tuple[str, ...]
+Posting = tuple[Key, int, int]
+Plan = tuple[int, int]
+
+
 def _candidate_pairs(
     sigs: list[_Signature], threshold: float
 ) -> tuple[list[tuple[int, int, float]], int, int]:
-    """Generalised prefix filtering: every pair that can reach `threshold` shares a blocking key.
+    """Size-aware generalised prefix filtering (AllPairs): finds every pair that can match.
 
-    Tokens are ordered rare-first. A pair needing >= 2 shared tokens shares >= 2 tokens of the
-    two prefixes (length |x| - k + 2), so prefixes are indexed by token *pairs*, which are rare
-    even when single words are common; titles needing one shared token use single tokens.
+    Titles are visited smallest first. A title of n tokens is indexed, for each partner size
+    m >= n it could match, under the keys of the prefix that (n, m) requires; a later title
+    probes each smaller size with its own (n, m) prefix. Both prefixes come from valid lower
+    bounds on the shared tokens, so any matching pair shares a key (the l-prefix lemma).
     """
-    df: dict[str, int] = defaultdict(int)
-    for sig in sigs:
-        for token in sig.content:
-            df[token] += 1
-    rank = {t: r for r, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
-    keys = [_blocking_keys(sig, rank, threshold) for sig in sigs]
-    key_df: dict[str | tuple[str, str], int] = defaultdict(int)
-    for sig_keys in keys:
-        for key in sig_keys:
-            key_df[key] += 1
-    common = {k for k, n in key_df.items() if n > MAX_POSTINGS}
-    postings: dict[str | tuple[str, str], list[int]] = defaultdict(list)
+    rank = _rarity_rank(sigs)
+    ordered = [tuple(sorted(sig.content, key=rank.__getitem__)) for sig in sigs]
+    slots = [_slot_weight(sig) for sig in sigs]
+    largest = max((len(t) for t in ordered), default=0)
+    inserts = [
+        [(key, len(tokens), m) for m, plan in _insert_plan(len(tokens), w, largest, threshold)
+         for key in _keys(tokens, plan)]
+        for tokens, w in zip(ordered, slots, strict=True)
+    ]
+    posting_df: dict[Posting, int] = defaultdict(int)
+    for own in inserts:
+        for posting in own:
+            posting_df[posting] += 1
+    common = {k for k, n in posting_df.items() if n > MAX_POSTINGS}
+    postings: dict[Posting, list[int]] = defaultdict(list)
+    sizes: list[int] = []
     found: list[tuple[int, int, float]] = []
     candidates = 0
-    sizes = [(len(sig.content), _slot_weight(sig)) for sig in sigs]
-    for i, sig_keys in enumerate(keys):
-        seen: set[int] = set()
-        for key in sig_keys:
-            if key not in common:
-                seen.update(postings[key])
-                postings[key].append(i)
+    for i in sorted(range(len(sigs)), key=lambda k: len(ordered[k])):
+        n, seen = len(ordered[i]), set()
+        for m in sizes:
+            plan = _probe_plan(n, slots[i], m, threshold)
+            for key in _keys(ordered[i], plan) if plan else ():
+                seen.update(postings.get((key, m, n), ()))
+        for posting in inserts[i]:
+            if posting not in common:
+                postings[posting].append(i)
+        if not sizes or sizes[-1] != n:
+            sizes.append(n)
         candidates += len(seen)
-        content, (n_i, s_i) = sigs[i].content, sizes[i]
-        for j in sorted(seen):
-            # Cheap upper bound (no vetoes, slots assumed to agree) before the full score.
-            shared = len(content & sigs[j].content)
-            n_j, s_j = sizes[j]
-            if shared + min(s_i, s_j) < threshold * (n_i + n_j - shared + max(s_i, s_j)) - _EPS:
-                continue
+        for j in seen:
             score = _score(sigs[j], sigs[i])
             if score >= threshold - _EPS:
                 found.append((j, i, score))
     return found, candidates, len(common)
 
 
-def _blocking_keys(
-    sig: _Signature, rank: dict[str, int], threshold: float
-) -> list[str | tuple[str, str]]:
-    """Single tokens when one shared token can suffice, else token pairs of the 2-prefix."""
-    ordered = sorted(sig.content, key=rank.__getitem__)
-    needed = _needed_overlap(sig, threshold)
-    if needed == 1:
-        return list(ordered) + list(combinations(ordered, 2))
-    return list(combinations(ordered[: len(ordered) - needed + 2], 2))
+def _rarity_rank(sigs: list[_Signature]) -> dict[str, int]:
+    """Global token order, rarest first (ties by text), shared by every prefix."""
+    df: dict[str, int] = defaultdict(int)
+    for sig in sigs:
+        for token in sig.content:
+            df[token] += 1
+    return {t: r for r, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
 
 
-def _needed_overlap(sig: _Signature, threshold: float) -> int:
-    """Fewest content tokens a partner must share: score >= t needs shared >= t*own - own slots."""
-    slots = _slot_weight(sig)
-    return max(1, ceil(threshold * (len(sig.content) + slots) - slots - _EPS))
+def _keys(tokens: Key, plan: Plan) -> Iterable[Key]:
+    """The `size`-token combinations of the first `length` (rarest) tokens."""
+    length, size = plan
+    return combinations(tokens[:length], size)
+
+
+@lru_cache(maxsize=4096)
+def _insert_plan(n: int, slots: float, largest: int, threshold: float) -> tuple[tuple[int, Plan], ...]:
+    """For each partner size m >= n that can still match: (m, (prefix length, key size))."""
+    plans = []
+    for m in range(n, largest + 1):
+        plan = _probe_plan(n, slots, m, threshold)
+        if plan is None:
+            break
+        plans.append((m, plan))
+    return tuple(plans)
+
+
+@lru_cache(maxsize=4096)
+def _probe_plan(n: int, slots: float, m: int, threshold: float) -> Plan | None:
+    """Prefix length and key size for a title of n tokens facing a partner of m; None if hopeless.
+
+    Every pair of titles that can match shares `need` tokens; prefixes of length n - need + l
+    then share l tokens. l = 2 (token pairs, rare even when words are common) unless sizes
+    alone allow a one-token match; decided with the most generous slots so both sides agree.
+    """
+    own = ceil(threshold * (n + slots) - slots - _EPS)
+    need = max(1, own, _overlap_bound(n, m, slots, threshold))
+    if need > min(n, m):
+        return None
+    size = 2 if _overlap_bound(n, m, 2 * SLOT_WEIGHT, threshold) >= 2 else 1
+    return n - need + size, size
+
+
+def _overlap_bound(n: int, m: int, slots: float, threshold: float) -> int:
+    """Least s with (s + slots) / (n + m - s + slots) >= threshold: shared slots help at most."""
+    return ceil((threshold * (n + m + slots) - slots) / (1 + threshold) - _EPS)
 
 
 def _slot_weight(sig: _Signature) -> float:
@@ -231,32 +266,37 @@ _NUMBER = re.compile(r"[£$€]?(\d[\d,]*(?:\.\d+)?)([%a-z]*)", re.IGNORECASE)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+s?")
 _BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
 _BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(s?)$")
+_CONTENT, _DIRECTION, _AUDIENCE, _INVERTED, _LITERAL, _CODE, _NUM, _STOP, _UNIT = range(9)
 
 
 @lru_cache(maxsize=65536)
 def signature(text: str) -> _Signature:
     """Normalise one title; cached because organisations repeat titles a lot."""
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     if text.isupper():
         text = text.lower()
-    return _classify(_apply_phrases(_number_words(_words(text))))
+    words = [w for raw in _TOKEN.findall(text.replace("-", " ").replace("/", " ")) for w in _token(raw)]
+    if not _NUMBER_WORDS.keys().isdisjoint(words):
+        words = _number_words(words)
+    if not _PHRASE_STARTS.isdisjoint(words):
+        words = _apply_phrases(words)
+    return _classify(words)
 
 
-def _words(text: str) -> list[str]:
-    """Stems; an upper-case acronym is expanded or kept verbatim (`#it`), never a stop word."""
-    out: list[str] = []
-    for raw in _TOKEN.findall(text.replace("-", " ").replace("/", " ")):
-        if raw[0].isdigit() or raw[0] in "£$€" or raw == "%":
-            out.append(raw.lower())
-        elif _ACRONYM.fullmatch(raw):
-            acronym = raw.lower()[:-1] if raw.endswith("s") else raw.lower()
-            expansion = _ACRONYMS.get(acronym)
-            out.extend(expansion if expansion else ("#" + acronym,))
-        elif any(c.isdigit() for c in raw):
-            out.append("@" + raw.lower())
-        else:
-            out.append(stem(raw.lower()))
-    return out
+@lru_cache(maxsize=65536)
+def _token(raw: str) -> tuple[str, ...]:
+    """One raw token as normalised words; an acronym (IT, ED) is never read as a stop word."""
+    if raw[0].isdigit() or raw[0] in "£$€" or raw == "%":
+        return (raw.lower(),)
+    if _ACRONYM.fullmatch(raw):
+        acronym = raw.lower()[:-1] if raw.endswith("s") else raw.lower()
+        return _ACRONYMS.get(acronym, ("#" + acronym,))
+    word = raw.lower()
+    if any(c.isdigit() for c in word):
+        return _SINGLE.get(word, ("@" + word,))
+    stemmed = stem(word)
+    return _SINGLE.get(stemmed, (stemmed,))
 
 
 def _number_words(words: list[str]) -> list[str]:
@@ -284,11 +324,11 @@ def _number_words(words: list[str]) -> list[str]:
 
 
 def _apply_phrases(words: list[str]) -> list[str]:
-    """Greedy longest match of the concept map over stems ('roll out' -> launch)."""
+    """Greedy longest match of multi-word concepts ('roll out' -> launch)."""
     out: list[str] = []
     i = 0
     while i < len(words):
-        for size in range(min(_LONGEST_PHRASE, len(words) - i), 0, -1):
+        for size in range(min(_LONGEST_PHRASE, len(words) - i), 1, -1):
             phrase = tuple(words[i : i + size])
             if phrase in _PHRASES:
                 out.extend(_PHRASES[phrase])
@@ -303,45 +343,57 @@ def _apply_phrases(words: list[str]) -> list[str]:
 def _classify(words: list[str]) -> _Signature:
     """Sort normalised words into content, slots and identifiers; targets are dropped."""
     content: set[str] = set()
-    slots: dict[str, set[str]] = {"dir": set(), "aud": set(), "id": set()}
-    flip = any(w.startswith("inv:") for w in words)
+    directions: set[str] = set()
+    audiences: set[str] = set()
+    identifiers: set[str] = set()
+    flip = False
     for i, w in enumerate(words):
-        prev = words[i - 1] if i else ""
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w.startswith("dir:"):
-            slots["dir"].add(_FLIPPED.get(w[4:], w[4:]) if flip else w[4:])
-        elif w.startswith("aud:"):
-            slots["aud"].add(w[4:])
-        elif w.startswith("inv:"):
-            content.add(w[4:])
-        elif w.startswith(("#", "@")):
-            content.add(w[1:])
-            if w[0] == "@":
-                slots["id"].add(w[1:])
-        elif _NUMBER.fullmatch(w):
-            if _is_identifier(w, prev, nxt):
-                content.add(w)
-                slots["id"].add(w)
-        elif not (w in _STOP_WORDS or w == "%" or (w in _UNITS and _NUMBER.fullmatch(prev))):
+        kind = _kind(w)
+        if kind == _CONTENT:
             content.add(w)
-    return _Signature(
-        frozenset(content),
-        frozenset(slots["dir"]),
-        frozenset(slots["aud"]),
-        frozenset(slots["id"]),
-    )
+        elif kind == _DIRECTION:
+            directions.add(w[4:])
+        elif kind == _AUDIENCE:
+            audiences.add(w[4:])
+        elif kind == _INVERTED:
+            content.add(w[4:])
+            flip = True
+        elif kind in (_LITERAL, _CODE):
+            content.add(w[1:])
+            if kind == _CODE:
+                identifiers.add(w[1:])
+        elif kind == _NUM and _is_identifier(w, words[i - 1] if i else "", words[i + 1 : i + 2]):
+            content.add(w)
+            identifiers.add(w)
+        elif kind == _UNIT and not (i and _kind(words[i - 1]) == _NUM):
+            content.add(w)
+    if flip:
+        directions = {_FLIPPED.get(d, d) for d in directions}
+    return _Signature(frozenset(content), frozenset(directions), frozenset(audiences), frozenset(identifiers))
 
 
-def _is_identifier(number: str, prev: str, nxt: str) -> bool:
+@lru_cache(maxsize=65536)
+def _kind(word: str) -> int:
+    prefix = {"dir:": _DIRECTION, "aud:": _AUDIENCE, "inv:": _INVERTED}.get(word[:4])
+    if prefix is not None:
+        return prefix
+    if word[0] in "#@":
+        return _LITERAL if word[0] == "#" else _CODE
+    if _NUMBER.fullmatch(word):
+        return _NUM
+    if word in _UNITS:
+        return _UNIT
+    return _STOP if word in _STOP_WORDS else _CONTENT
+
+
+def _is_identifier(number: str, prev: str, nxt: list[str]) -> bool:
     """ISO 27001, release 4.2, ward 7: a bare number named by the word before it is no target."""
     match = _NUMBER.fullmatch(number)
     assert match is not None
     digits, suffix = match.groups()
-    if number[0] in "£$€" or "," in digits or suffix or nxt in _UNITS or nxt == "%":
+    if number[0] in "£$€" or "," in digits or suffix or (nxt and nxt[0] in _UNITS):
         return False
-    return bool(prev) and not (
-        prev in _STOP_WORDS or prev in _KNOWN_VERBS or prev.startswith("dir:") or _NUMBER.fullmatch(prev)
-    )
+    return bool(prev) and _kind(prev) in (_CONTENT, _LITERAL, _CODE) and prev not in _KNOWN_VERBS
 
 
 @lru_cache(maxsize=65536)
@@ -420,7 +472,7 @@ _CONCEPTS_RAW: dict[str, tuple[str, ...]] = {
     "ehr": ("electronic health record", "electronic patient record", "electronic medical record",
             "ehr", "emr", "epr"),
     "ed": ("emergency department", "emergency room", "accident and emergency"),
-    "%": ("percent", "per cent", "pct"),
+    "%": ("per cent",),
 }
 _ACRONYMS_RAW: dict[str, str] = {
     "ed": "emergency department", "er": "emergency department", "ehr": "ehr", "emr": "ehr",
@@ -445,7 +497,7 @@ _KNOWN_VERBS_RAW = (
     "respond save generate create run host launch deploy implement migrate move retire"
 )
 _UNITS_RAW: dict[str, str] = {
-    "%": "%", "minute": "min", "min": "min", "mins": "min", "hour": "h", "hr": "h", "hrs": "h",
+    "%": "%", "percent": "%", "pct": "%", "minute": "min", "min": "min", "mins": "min", "hour": "h", "hr": "h", "hrs": "h",
     "day": "day", "week": "week", "month": "month", "year": "year", "point": "pt", "pp": "pt",
     "k": "k", "m": "m", "bn": "bn", "million": "m", "thousand": "k",
 }
@@ -463,13 +515,22 @@ _KNOWN_VERBS: frozenset[str] = frozenset(stem(w) for w in _KNOWN_VERBS_RAW.split
     ("launch", "retire", "hire", "migrate", "train", "automate")
 )
 _UNITS: dict[str, str] = {stem(k) if k != "%" else k: v for k, v in _UNITS_RAW.items()}
-_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(stem(w) for w in phrase.split()): tuple(concept.split())
+_SINGLE: dict[str, tuple[str, ...]] = {
+    stem(phrase): tuple(concept.split())
     for concept, phrases in _CONCEPTS_RAW.items()
     for phrase in phrases
+    if " " not in phrase
 }
+_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(m for w in phrase.split() for m in _SINGLE.get(stem(w), (stem(w),))): tuple(concept.split())
+    for concept, phrases in _CONCEPTS_RAW.items()
+    for phrase in phrases
+    if " " in phrase
+}
+_PHRASE_STARTS: frozenset[str] = frozenset(p[0] for p in _PHRASES)
 _LONGEST_PHRASE: int = max(len(p) for p in _PHRASES)
 _ACRONYMS: dict[str, tuple[str, ...]] = {
-    k: tuple(stem(w) for w in v.split()) for k, v in _ACRONYMS_RAW.items()
+    k: tuple(m for w in v.split() for m in _SINGLE.get(stem(w), (stem(w),)))
+    for k, v in _ACRONYMS_RAW.items()
 }
 _FLIPPED: dict[str, str] = {"up": "down", "down": "up"}

@@ -37,27 +37,28 @@ def _table(text: str, sep: str = " | ") -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(line.strip().split(sep)) for line in text.strip().splitlines())
 
 
-# Department: its units (one per director; beyond six, units repeat with a number).
+# Department: its units, one per director. No word stem is shared between departments, so that
+# outcomes of different departments never read as duplicated effort. Beyond eight, units get a number.
 DEPARTMENTS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (name, tuple(units.split(", ")))
     for name, units in _table(
         """
-        Operations: Claims Processing, Patient Access, Scheduling, Field Services, Fulfilment, Service Desk
-        Finance: Accounts Payable, Accounts Receivable, Financial Planning, Payroll, Treasury, Tax
-        People: Recruitment, Learning, Reward, Employee Relations, Workforce Planning, HR Services
-        Technology: Infrastructure, Applications, Data Platform, Security Operations, Service Management, Architecture
-        Sales: Enterprise Accounts, Regional Sales, Inside Sales, Partnerships, Sales Operations, Bids
-        Marketing: Brand, Digital Marketing, Market Insight, Events, Content, Product Marketing
-        Customer Service: Contact Centre, Complaints, Retention, Customer Onboarding, Billing Support, Self Service
-        Legal: Contracts, Litigation, Privacy, Corporate Legal, Regulatory Affairs, Intellectual Property
-        Supply Chain: Procurement, Warehousing, Transport, Demand Planning, Supplier Quality, Inventory
-        Research: Clinical Research, Applied Research, Lab Operations, Research Data, Grants, Trials
-        Product: Product Design, Product Management, User Research, Pricing, Product Analytics, Releases
-        Risk & Compliance: Internal Audit, Compliance Monitoring, Enterprise Risk, Fraud Prevention, Business Continuity, Policy
-        Facilities: Estates, Maintenance, Health & Safety, Energy, Workplace Services, Site Security
-        Quality: Quality Assurance, Accreditation, Clinical Governance, Incident Review, Standards, Patient Safety
-        Communications: Internal Communications, Media Relations, Public Affairs, Digital Channels, Community Engagement, Editorial
-        Strategy & Planning: Corporate Strategy, Portfolio Office, Transformation, Business Intelligence, Performance, Programme Delivery
+        Operations: Claims Processing, Patient Access, Scheduling, Field Engineering, Fulfilment, Dispatch, Logistics, Bookings
+        Finance: Accounts Payable, Accounts Receivable, Budgeting, Payroll, Treasury, Tax, Fixed Assets, Pensions
+        People: Recruitment, Learning, Reward, Employee Relations, Workforce Modelling, HR Advice, Wellbeing, Talent
+        Technology: Infrastructure, Applications, Data Platform, Cyber Defence, IT Helpdesk, Architecture, Networks, Cloud
+        Sales: Key Clients, Regional Sales, Inside Sales, Partnerships, Sales Enablement, Bids, Renewals, Pipeline
+        Marketing: Brand, Advertising, Market Insight, Events, Content, Launch Marketing, Sponsorship, Copywriting
+        Customer Service: Contact Centre, Resolutions, Retention, Customer Onboarding, Billing Support, Self Service, Escalations, Live Chat
+        Legal: Contracts, Litigation, Privacy, Company Secretariat, Regulatory Affairs, Intellectual Property, Trademarks, Licensing
+        Supply Chain: Procurement, Warehousing, Freight, Demand Forecasting, Supplier Development, Inventory, Distribution, Returns
+        Research: Clinical Research, Discovery, Laboratories, Biobank, Grants, Trials, Ethics, Genomics
+        Product: Product Design, Product Management, User Studies, Pricing, Product Metrics, Releases, Roadmap, Prototyping
+        Risk & Compliance: Internal Audit, Compliance Monitoring, Enterprise Risk, Fraud Prevention, Business Continuity, Policy, Sanctions, Whistleblowing
+        Facilities: Estates, Maintenance, Health & Safety, Energy, Workplace Experience, Site Protection, Catering, Fleet
+        Quality: Quality Assurance, Accreditation, Care Governance, Incident Review, Standards, Hygiene, Inspections, Calibration
+        Communications: Newsroom, Press Desk, Stakeholder Liaison, Digital Channels, Community Engagement, Editorial, Speechwriting, Social Media
+        Strategy & Planning: Corporate Strategy, Portfolio Office, Transformation, Analytics, Performance, Programme Delivery, Scenario Planning, Benchmarking
         """,  # noqa: E501
         ": ",
     )
@@ -73,7 +74,7 @@ THEMES = _table(
     """
     turnaround | {a} turnaround under target | Median working days from request to completion | <= {n} days
     backlog | {a} backlog cleared | Open items older than 30 days | < {n}
-    right-first-time | {a} work right first time | Share of items completed without rework | >= 9{n}%
+    right-first-time | {a} right first time | Share of items completed without rework | >= 9{n}%
     satisfaction | Customers satisfied with {a} | Score in the quarterly "how did we do" survey | >= 4.{n} / 5
     unit-cost | {a} cost per case reduced | Cost per completed case | <= {n}0 EUR
     retention | Experienced people stay in {a} | Voluntary turnover, rolling 12 months | < {n}%
@@ -354,19 +355,11 @@ def _shape(rng: random.Random, roles: int, departments: int) -> list[_Role]:
     people, units = [top], dict.fromkeys(range(len(DEPARTMENTS)), 0)
     picked = sorted(rng.sample(range(len(DEPARTMENTS)), departments))
     cap = _capacity(fanout, TOP_LEVEL - 1)
-    for index, budget in zip(
-        picked, _split(rng, roles - 1, departments, cap) if departments else [], strict=True
-    ):
-        name = DEPARTMENTS[index][0]
+    budgets = _split(rng, roles - 1, departments, cap) if departments else []
+    for index, budget in zip(picked, budgets, strict=True):
+        name, folder = DEPARTMENTS[index][0], f"{slug(DEPARTMENTS[index][0])}/"
         vp = _Role(
-            f"vp-{slug(name)}",
-            f"Vice President, {name}",
-            TOP_LEVEL - 1,
-            name,
-            f"{slug(name)}/",
-            budget,
-            top,
-            name,
+            f"vp-{slug(name)}", f"Vice President, {name}", TOP_LEVEL - 1, name, folder, budget, top, name
         )
         top.reports.append(vp)
         people.append(vp)
@@ -389,6 +382,7 @@ def _shape(rng: random.Random, roles: int, departments: int) -> list[_Role]:
 
 
 def _report(rng: random.Random, manager: _Role, budget: int, serial: int, units: dict[int, int]) -> _Role:
+    """A new report of `manager`: title, id and folder follow its level; `serial` makes the id unique."""
     level, area, folder = manager.level - 1, manager.area, manager.folder
     if level == TOP_LEVEL - 2:
         index = next(i for i, (name, _) in enumerate(DEPARTMENTS) if name == manager.area)
@@ -398,10 +392,7 @@ def _report(rng: random.Random, manager: _Role, budget: int, serial: int, units:
         return _Role(
             f"dir-{slug(area)}", f"Director, {area}", level, area, f"{folder}{slug(area)}/", budget, manager
         )
-    if budget == 1 and level in (
-        2,
-        3,
-    ):  # a role with no reports above the front line: a senior individual contributor
+    if budget == 1 and level in (2, 3):  # no reports, above the front line: a senior individual contributor
         rank, job = ("Senior" if level == 2 else "Principal"), rng.choice(JOBS)
         rid = f"{rank.lower()}-{slug(job)}-{slug(area)}-{serial}"
         return _Role(rid, f"{rank} {job}, {area} {serial}", level, area, folder, budget, manager)
@@ -466,19 +457,16 @@ def _outcomes(rng: random.Random, people: list[_Role], goals: list[tuple[int, li
     month_ends = _month_ends()
     for role in people:
         for outcome in role.outcomes:
-            deadline = min(
-                [CYCLE_END]
-                + [p.due for p in outcome.parents]
-                + [dues[s] for s in outcome.strategy if s in dues]
-            )
+            limits = [p.due for p in outcome.parents] + [dues[s] for s in outcome.strategy if s in dues]
+            deadline = min([CYCLE_END, *limits])  # never after the outcomes or milestones it supports
             options = sorted({d for d in month_ends if d <= deadline} | {deadline})[-3:]
             outcome.due = rng.choices(options, (10, 30, 60)[-len(options) :])[0]
 
 
 def _themes_for(area: str) -> list[tuple[str, ...]]:
-    """Themes that do not repeat a word of the area: "Fewer complaints about Complaints" reads as a duplicate."""
-    stems = {word[:5] for word in slug(area).split("-")}
-    return [t for t in THEMES if not stems & {word[:5] for word in slug(t[1].replace("{a}", "")).split("-")}]
+    """Themes that repeat no word of the area: "Fewer complaints about Complaints" reads as a duplicate."""
+    stems = {word[:4] for word in slug(area).split("-")}
+    return [t for t in THEMES if not stems & {word[:4] for word in slug(t[1].replace("{a}", "")).split("-")}]
 
 
 def _link(rng: random.Random, above: list[_Outcome], below: list[_Outcome]) -> None:
@@ -487,13 +475,11 @@ def _link(rng: random.Random, above: list[_Outcome], below: list[_Outcome]) -> N
     rng.shuffle(order)
     cover = above[:]
     rng.shuffle(cover)
-    for position, index in enumerate(order):
-        same = [
-            o for o in above if o.id == below[index].id
-        ]  # a backlog outcome supports the backlog outcome above
-        below[index].parents.append(
-            cover[position] if position < len(cover) else (same or [rng.choice(above)])[0]
-        )
+    by_id = {o.id: o for o in above}
+    for parent, index in zip(cover, order, strict=False):  # first, one supporter for every outcome above
+        below[index].parents.append(parent)
+    for index in order[len(cover) :]:  # then like supports like (backlog -> backlog), else any
+        below[index].parents.append(by_id.get(below[index].id) or rng.choice(above))
     for position, parent in enumerate(cover[len(below) :]):
         below[order[position % len(below)]].parents.append(parent)
     for outcome in below:

@@ -1,0 +1,108 @@
+"""Real MkDocs builds: the example portal builds strictly, generation is deterministic and incremental."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import generate
+from tests.conftest import ROOT, write_portal_config
+
+VAP = [sys.executable, "-m", "site_builder.cli"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("example") / "site"
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, env={**ENV, "VAP_NO_DIAGRAMS": "1"}, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr, run.stderr
+    return site
+
+
+def test_example_builds_strictly_with_every_role_page(example_site: Path) -> None:
+    roles = sorted(p.stem for p in (ROOT / "plans" / "roles").rglob("*.yaml"))
+    for role in roles:
+        page = example_site / "roles" / role / "index.html"
+        assert page.is_file(), role
+    assert (example_site / "strategy" / "g1" / "index.html").is_file()
+    for page in ("directory", "alignment", "organisation", "start-here"):
+        assert (example_site / page / "index.html").is_file(), page
+
+
+def test_site_has_no_external_assets(example_site: Path) -> None:
+    # anything the browser fetches by itself: src= of any element, href= of <link>
+    external = re.compile(r'(?:\ssrc=|<link[^>]*\shref=)"(?:https?:)?//(?!127\.0\.0\.1|localhost)[^"]+"')
+    offenders = []
+    for page in example_site.rglob("*.html"):
+        for match in external.finditer(page.read_text(encoding="utf-8")):
+            offenders.append(f"{page.relative_to(example_site)}: {match.group(0)}")
+    assert offenders == []
+    assert "fonts.googleapis" not in (example_site / "index.html").read_text()
+
+
+def test_search_index_is_lean(example_site: Path) -> None:
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    roles = len(list((ROOT / "plans" / "roles").rglob("*.yaml")))
+    size = (example_site / "search" / "search_index.json").stat().st_size
+    locations = [d["location"] for d in index["docs"]]
+    assert not any(loc.startswith("directory") for loc in locations), "directory pages duplicate the index"
+    assert any("Amara Okafor" in d["text"] or "Amara Okafor" in d["title"] for d in index["docs"])
+    assert size / roles < 1536 * 2, f"{size / roles:.0f} bytes per role"
+
+
+def test_role_page_answers_the_four_questions(example_site: Path) -> None:
+    html = (example_site / "roles" / "dir-patient-access" / "index.html").read_text()
+    for heading in ("Value added", "Accountable for", "Focus: work only this role can do", "Outcomes",
+                    "Your line of sight", "Team"):
+        assert f">{heading}<" in html, heading
+    assert 'href="../vp-operations/#outcome-' in html  # a Supports link into the manager's plan
+    assert "Amara Okafor" in html
+
+
+def test_generation_is_deterministic_and_incremental(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    first = generate(ROOT / "plans", out, diagrams=False)
+    snapshot = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    mtimes = {p: p.stat().st_mtime_ns for p in snapshot}
+    second = generate(ROOT / "plans", out, diagrams=False)
+    assert len(first.written.written) == len(snapshot)
+    assert second.written.written == () and second.written.removed == ()
+    assert {p: p.read_bytes() for p in snapshot} == snapshot
+    assert {p: p.stat().st_mtime_ns for p in snapshot} == mtimes
+
+
+def test_vap_build_refuses_plans_with_errors(small_plans: Path) -> None:
+    config = write_portal_config(small_plans.parent)
+    (small_plans / "roles" / "chief.yaml").write_text("title: [unclosed\n")
+    run = subprocess.run(
+        [*VAP, "build", str(small_plans), "--config-file", str(config), "--no-diagrams"],
+        env=ENV, capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert run.returncode == 1
+    assert "plans/roles/chief.yaml:2:1: error[yaml-syntax]" in run.stderr
+    assert "unknown role 'chief'" not in run.stderr  # no cascade of errors from one unreadable file
+    assert not (small_plans.parent / "site").exists()
+
+
+def test_vap_build_fixture_portal(small_plans: Path) -> None:
+    config = write_portal_config(small_plans.parent)
+    site = small_plans.parent / "out"
+    run = subprocess.run(
+        [*VAP, "build", str(small_plans), "--config-file", str(config), "--site-dir", str(site),
+         "--no-diagrams"], env=ENV, capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (site / "roles" / "head-ops" / "index.html").is_file()
+    card = (site / "cards" / "head-ops.html").read_text()
+    assert "Head of Operations" in card and 'href="../roles/head-ops/"' in card
