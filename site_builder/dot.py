@@ -55,12 +55,10 @@ class DiagramError(click.ClickException):
 
 def escape_label(text: str, *, width: int = 28, max_lines: int = 3) -> str:
     """Text for a DOT double-quoted label: shown literally, wrapped at word boundaries, at most `max_lines`."""
-    text = _INVALID_XML.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line for para in text.split("\n") for line in textwrap.wrap(_SPACES.sub(" ", para), width)]
+    paras = [_SPACES.sub(" ", _INVALID_XML.sub("", para)) for para in text.splitlines()]
+    lines = [line for para in paras for line in textwrap.wrap(para, width)]
     if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        last = lines[-1] if len(lines[-1]) < width else lines[-1][: width - 1].rstrip()
-        lines[-1] = last + "…"
+        lines = [*lines[: max_lines - 1], _ellipsis(lines[max_lines - 1], width)]
     return "\\n".join(_ENTITY_AHEAD.sub("&" + _MARK, line.translate(_LABEL_ESCAPES)) for line in lines)
 
 
@@ -68,8 +66,17 @@ def escape_attr(text: str, *, limit: int = 300) -> str:
     """Text for a DOT double-quoted tooltip or URL: one line, at most `limit` characters, shown literally."""
     text = " ".join(_INVALID_XML.sub("", text).split())
     if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        text = _ellipsis(text, limit)
     return text.translate(_ATTR_ESCAPES)
+
+
+def _ellipsis(text: str, limit: int) -> str:
+    """`text` shortened to end in "…" within `limit` characters, at a space if one is near the end."""
+    if len(text) < limit:
+        return text + "…"
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit // 2 else head).rstrip() + "…"
 
 
 @functools.cache
@@ -224,6 +231,8 @@ def _digest(version: str, source: str) -> str:
 
 def _split(items: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
     """At least one batch per job, none larger than MAX_BATCH, sizes balanced."""
+    if not items:
+        return []
     count = min(len(items), max(jobs, -(-len(items) // MAX_BATCH)))
     size = -(-len(items) // count)
     return [items[i : i + size] for i in range(0, len(items), size)]
@@ -275,7 +284,7 @@ _ELEMENTS = frozenset(
     "text tspan image rect line".split()
 )
 _PAGE_ID = re.compile(r'id="page\d+,\d+_')
-_GRADIENT_ID = re.compile(r'( id="|"url\(#)([lr])_(\d+)(?=[")])')
+_GRADIENT_ID = re.compile(r'( id="| (?:fill|stroke)="url\(#)([lr])_(\d+)(?=[")])')
 _ANON_TITLE = re.compile(r"<title>%\d+</title>")
 _BLANK_LINES = re.compile(r"\n\s*(?=\n)")
 
@@ -374,7 +383,9 @@ def _attr_value(value: str) -> str:
 def _finalize(svg: str, key: str) -> str:
     """Ids prefixed with the key's slug, so several diagrams can share a page, and an accessible name."""
     slug = diagram_slug(key)
-    svg = svg.replace(' id="', f' id="{slug}-').replace('"url(#', f'"url(#{slug}-')
+    svg = svg.replace(' id="', f' id="{slug}-')
+    if '"url(#' in svg:
+        svg = svg.replace(' fill="url(#', f' fill="url(#{slug}-').replace(' stroke="url(#', f' stroke="url(#{slug}-')
     # role="img" makes children presentational, which would hide the diagram's links from screen readers.
     role = "group" if "<a " in svg else "img"
     svg = svg.replace("<svg ", f'<svg role="{role}" aria-labelledby="{slug}-title" ', 1)

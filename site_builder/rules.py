@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .index import Index
-from .model import Finding, Milestone, Outcome, Role
+from .model import Finding, Goal, Milestone, Outcome, Role
 
 
 def _warn(rule: str, message: str, role: Role, outcome: Outcome | None = None, *, hint: str | None = None,
@@ -62,33 +62,36 @@ def uncovered_strategy(ix: Index) -> Iterator[Finding]:
     supporters = ix.supporters_of_item
     owner = ix.roles.get(ix.plans.strategy.owner)
     for goal in ix.plans.strategy.goals:
-        items: list[Milestone | object] = [goal, *goal.milestones]
-        covered_goal = any(supporters.get(i.id) for i in items)  # type: ignore[attr-defined]
+        items: list[Goal | Milestone] = [goal, *goal.milestones]
+        covered_goal = any(supporters.get(i.id) for i in items)
         for item in items:
             is_goal = item is goal
-            if supporters.get(item.id) or (is_goal and covered_goal):  # type: ignore[attr-defined]
+            if supporters.get(item.id) or (is_goal and covered_goal):
                 continue
             kind = "goal" if is_goal else "milestone"
             yield Finding(
                 "warning",
                 "uncovered-strategy",
-                f"{kind} '{item.id}' ({item.title}) is supported by no outcome, directly or "  # type: ignore[attr-defined]
+                f"{kind} '{item.id}' ({item.title}) is supported by no outcome, directly or "
                 "through the cascade",
-                item.loc,  # type: ignore[attr-defined]
+                item.loc,
                 role=owner.id if owner else None,
                 hint="link an outcome of the plan that owns this work to it, or drop it from the strategy",
             )
 
 
+_RESULT_PARTS = (("measure", "measure"), ("target", "target"), ("due", "due date"))
+
+
 def activity_not_result(ix: Index) -> Iterator[Finding]:
     for role in ix.roles.values():
         for outcome in role.outcomes:
-            missing = [n for n in ("measure", "target", "due") if getattr(outcome, n) in (None, "")]
+            missing = [label for n, label in _RESULT_PARTS if getattr(outcome, n) in (None, "")]
             if missing:
+                listed = f"{', no '.join(missing[:-1])} and no {missing[-1]}" if missing[1:] else missing[0]
                 yield _warn(
                     "activity-not-result",
-                    f"outcome '{outcome.id}' has no {' and no '.join(missing)}: it reads as an activity, "
-                    "not a result",
+                    f"outcome '{outcome.id}' has no {listed}: it reads as an activity, not a result",
                     role,
                     outcome,
                     hint="say how you will know it is done: a measure, a target and a due date",
@@ -126,7 +129,7 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
                 yield _warn(
                     "due-after-milestone",
                     f"outcome '{outcome.id}' is due {outcome.due.isoformat()}, after milestone "
-                    f"'{first.id}' it supports is due ({first.due})",
+                    f"'{first.id}' (due {first.due.isoformat()}) that it supports",  # type: ignore[union-attr]
                     role,
                     outcome,
                     hint="deliver before the milestone, or agree a later milestone with its owner",
@@ -191,7 +194,8 @@ def level_compression(ix: Index) -> Iterator[Finding]:
         if gap <= 0:
             yield _warn(
                 "level-compression",
-                f"reports to '{manager.id}' at level {manager.level}, but is at level {role.level} too",
+                f"reports to '{manager.id}' at level {manager.level}, but is at level {role.level}"
+                + (" too" if gap == 0 else ", above its manager"),
                 role,
                 loc=role.loc_of("level"),
                 hint="a manager adds value one level of work above their reports; review both roles",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import yaml
 
@@ -30,29 +29,48 @@ _STANDARD_TAGS = frozenset(
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 
 
-@dataclass(slots=True)
-class Scalar:
-    text: str
-    plain: bool
-    """Written without quotes or block style, so `~`/`null`/empty mean 'no value'."""
-    loc: Loc
+class _Marked:
+    """Line and column are kept as ints; a Loc is made only when someone asks (most values never are)."""
+
+    __slots__ = ("column", "line", "path")
+    path: str
+    line: int
+    column: int
+
+    @property
+    def loc(self) -> Loc:
+        return Loc(self.path, self.line, self.column)
+
+
+class Scalar(_Marked):
+    __slots__ = ("plain", "text")
+
+    def __init__(self, text: str, plain: bool, path: str, line: int, column: int) -> None:
+        self.text = text
+        self.plain = plain
+        """Written without quotes or block style, so `~`/`null`/empty mean 'no value'."""
+        self.path, self.line, self.column = path, line, column
 
     @property
     def is_null(self) -> bool:
         return self.plain and self.text in NULLS
 
 
-@dataclass(slots=True)
-class Seq:
-    items: list[Node]
-    loc: Loc
+class Seq(_Marked):
+    __slots__ = ("items",)
+
+    def __init__(self, path: str, line: int, column: int) -> None:
+        self.items: list[Node] = []
+        self.path, self.line, self.column = path, line, column
 
 
-@dataclass(slots=True)
-class Map:
-    items: dict[str, tuple[Scalar, Node]] = field(default_factory=dict)
-    """key text -> (key scalar, value node), in the order written."""
-    loc: Loc = field(default_factory=lambda: Loc(""))
+class Map(_Marked):
+    __slots__ = ("items",)
+
+    def __init__(self, path: str, line: int, column: int) -> None:
+        self.items: dict[str, tuple[Scalar, Node]] = {}
+        """key text -> (key scalar, value node), in the order written."""
+        self.path, self.line, self.column = path, line, column
 
 
 Node = Scalar | Seq | Map
@@ -127,7 +145,7 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Finding]]:
         return None, findings
     builder = _Builder(path, findings)
     try:
-        root = builder.build(_events(text))
+        root = builder.build(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -152,17 +170,12 @@ def _hint(problem: str) -> str | None:
     return None
 
 
-def _events(text: str) -> Iterator[yaml.Event]:
-    loader = _Parser(text)
-    try:
-        while loader.check_event():
-            yield loader.get_event()
-    finally:
-        loader.dispose()
-
-
 class _Builder:
-    """Turns the event stream into nodes without recursion (deep nesting cannot blow the stack)."""
+    """Turns the event stream into nodes without recursion (deep nesting cannot blow the stack).
+
+    This loop runs once per YAML event (about 150 per role file), so it is written for speed:
+    class identity instead of isinstance chains, no per-value Loc objects.
+    """
 
     def __init__(self, path: str, findings: list[Finding]) -> None:
         self.path = path
@@ -174,16 +187,13 @@ class _Builder:
     def _forbid(self, event: yaml.Event, what: str, hint: str) -> None:
         self.findings.append(Finding("error", "forbidden-yaml", what, self._loc(event), hint=hint))
 
-    def _check_node_event(self, event: yaml.NodeEvent) -> bool:
-        """False when the node may not be used (its content is then not read)."""
-        ok = True
+    def _check_node_event(self, event: yaml.NodeEvent) -> None:
         if event.anchor is not None:
             self._forbid(
                 event,
                 f"YAML anchor '&{event.anchor}' is not allowed",
                 "write the value out in full; anchors and aliases hide text from reviewers",
             )
-            ok = False
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
             self._forbid(
@@ -191,15 +201,64 @@ class _Builder:
                 f"YAML tag '{tag}' is not allowed",
                 "remove the tag: plan files hold plain text, lists and mappings only",
             )
-            ok = False
-        return ok
 
-    def build(self, events: Iterator[yaml.Event]) -> Node | None:
-        stack: list[tuple[Map | Seq, Scalar | None]] = []  # container, pending key for maps
+    def build(self, text: str) -> Node | None:
+        path = self.path
+        loader = _Parser(text)
+        try:
+            return self._build(iter(loader.get_event, None), path)
+        finally:
+            loader.dispose()
+
+    def _build(self, events: Iterator[yaml.Event], path: str) -> Node | None:  # noqa: C901 - one hot loop
+        stack: list[Map | Seq] = []
+        keys: list[Scalar | None] = []  # pending key of each open mapping
         root: Node | None = None
         documents = 0
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+            cls = event.__class__
+            node: Node
+            if cls is _SCALAR:
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node_event(event)
+                mark = event.start_mark
+                node = Scalar(
+                    event.value,
+                    not event.style and event.tag != _STR_TAG,
+                    path,
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+            elif cls is _MAP_START or cls is _SEQ_START:
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node_event(event)
+                if len(stack) >= MAX_DEPTH:
+                    self.findings.append(
+                        Finding(
+                            "error",
+                            "schema",
+                            f"nesting deeper than {MAX_DEPTH} levels",
+                            self._loc(event),
+                            hint="plan files need at most four levels of nesting",
+                        )
+                    )
+                    return None
+                mark = event.start_mark
+                stack.append((Map if cls is _MAP_START else Seq)(path, mark.line + 1, mark.column + 1))
+                keys.append(None)
+                continue
+            elif cls is _MAP_END or cls is _SEQ_END:
+                node = stack.pop()
+                keys.pop()
+            elif cls is yaml.AliasEvent:
+                self._forbid(
+                    event,
+                    f"YAML alias '*{event.anchor}' is not allowed",
+                    "write the value out in full; anchors and aliases hide text from reviewers",
+                )
+                mark = event.start_mark
+                node = Scalar("", True, path, mark.line + 1, mark.column + 1)
+            elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     self.findings.append(
@@ -213,78 +272,51 @@ class _Builder:
                     )
                     return None
                 continue
-            node: Node | None = None
-            if isinstance(event, yaml.AliasEvent):
-                self._forbid(
-                    event,
-                    f"YAML alias '*{event.anchor}' is not allowed",
-                    "write the value out in full; anchors and aliases hide text from reviewers",
-                )
-                node = Scalar("", True, self._loc(event))
-            elif isinstance(event, yaml.ScalarEvent):
-                self._check_node_event(event)
-                explicit_str = event.tag == "tag:yaml.org,2002:str"
-                node = Scalar(event.value, not event.style and not explicit_str, self._loc(event))
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                self._check_node_event(event)
-                if len(stack) >= MAX_DEPTH:
-                    self.findings.append(
-                        Finding(
-                            "error",
-                            "schema",
-                            f"nesting deeper than {MAX_DEPTH} levels",
-                            self._loc(event),
-                            hint="plan files need at most four levels of nesting",
-                        )
-                    )
-                    return None
-                container: Map | Seq = (
-                    Map({}, self._loc(event))
-                    if isinstance(event, yaml.MappingStartEvent)
-                    else Seq([], self._loc(event))
-                )
-                stack.append((container, None))
-                continue
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                node = stack.pop()[0]
             else:
                 continue
             if not stack:
                 root = node
                 continue
-            self._attach(stack, node)
-        return root
-
-    def _attach(self, stack: list[tuple[Map | Seq, Scalar | None]], node: Node) -> None:
-        parent, key = stack[-1]
-        if isinstance(parent, Seq):
-            parent.items.append(node)
-            return
-        if key is None:
-            if not isinstance(node, Scalar):
+            parent = stack[-1]
+            if parent.__class__ is Seq:
+                parent.items.append(node)  # type: ignore[arg-type]
+                continue
+            key = keys[-1]
+            if key is None:
+                if node.__class__ is not Scalar:
+                    self.findings.append(
+                        Finding(
+                            "error",
+                            "yaml-syntax",
+                            "a mapping key must be plain text",
+                            node.loc,
+                            hint="write keys as 'name: value'",
+                        )
+                    )
+                    node = Scalar("?", True, path, node.line, node.column)
+                keys[-1] = node  # type: ignore[assignment]
+                continue
+            keys[-1] = None
+            items = parent.items  # type: ignore[union-attr]
+            if key.text in items:
+                first = items[key.text][0]
                 self.findings.append(
                     Finding(
                         "error",
-                        "yaml-syntax",
-                        "a mapping key must be plain text",
-                        node.loc,
-                        hint="write keys as 'name: value'",
+                        "duplicate-key",
+                        f"key '{key.text}' appears twice in this mapping (first at line {first.line})",
+                        key.loc,
+                        hint="merge the two entries: YAML would otherwise keep only the last one",
                     )
                 )
-                node = Scalar("?", True, node.loc)
-            stack[-1] = (parent, node)
-            return
-        stack[-1] = (parent, None)
-        if key.text in parent.items:
-            first = parent.items[key.text][0].loc
-            self.findings.append(
-                Finding(
-                    "error",
-                    "duplicate-key",
-                    f"key '{key.text}' appears twice in this mapping (first at line {first.line})",
-                    key.loc,
-                    hint="merge the two entries: YAML would otherwise keep only the last one",
-                )
-            )
-            return
-        parent.items[key.text] = (key, node)
+                continue
+            items[key.text] = (key, node)  # type: ignore[assignment]
+        return root
+
+
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_MAP_END = yaml.MappingEndEvent
+_SEQ_START = yaml.SequenceStartEvent
+_SEQ_END = yaml.SequenceEndEvent
+_STR_TAG = "tag:yaml.org,2002:str"
