@@ -22,8 +22,8 @@ class Generated:
     view: View
     pages: tuple[str, ...]
     """Paths of the generated Markdown pages, relative to the generated docs folder."""
-    statics: dict[str, str]
-    """Generated non-page files (role cards), path -> text."""
+    statics: tuple[str, ...]
+    """Generated non-page files (role cards), relative to the generated docs folder."""
     written: WriteStats
     diagrams_rendered: int
     diagrams_cached: int
@@ -37,19 +37,26 @@ def generate(
     audience: str | None = None,
     diagrams: bool = True,
     cache_dir: Path | None = None,
-    allow_errors: bool = False,
+    on_errors: str = "raise",
     extra_pages: dict[str, str] | None = None,
     previous: Path | None = None,
+    directory_urls: bool = True,
 ) -> Generated:
-    """Check the plans and write the generated docs tree for one audience (None = portal default)."""
+    """Check the plans and write the generated docs tree for one audience (None = portal default).
+
+    on_errors: "raise" refuses to build (vap build, publish); "keep" leaves the last good tree in
+    place when the plans have errors (vap serve); "write" builds what loaded (tests, first preview).
+    """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     result = run_checks(plans_dir)
     timings["check"] = time.perf_counter() - started
-    if result.errors and not allow_errors:
+    if result.errors and on_errors == "raise":
         raise PlanError(
             "the plans have errors; nothing was built:\n" + format_text(result.errors, result.files)
         )
+    if result.errors and on_errors == "keep" and (out_dir / urls.HOME).is_file():
+        return _last_good(result, out_dir, timings)
     view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
     index = Index(view.plans)
     svgs: dict[str, str] = {}
@@ -67,7 +74,7 @@ def generate(
         from .changes import change_pages  # only when publishing over an earlier cycle
 
         change_files, notes = change_pages(previous, view, index)
-    pages = Pages(view, index, svgs, change_notes=notes)
+    pages = Pages(view, index, svgs, change_notes=notes, directory_urls=directory_urls)
     files = pages.all_pages()
     files.update(change_files)
     files[urls.ALIGNMENT] = alignment_page(pages)
@@ -78,4 +85,14 @@ def generate(
     mark = time.perf_counter()
     written = write_tree(out_dir, {**files, **statics})
     timings["write"] = time.perf_counter() - mark
-    return Generated(result, view, tuple(sorted(files)), statics, written, rendered, cached, timings)
+    return Generated(result, view, tuple(sorted(files)), tuple(sorted(statics)), written, rendered, cached,
+                     timings)
+
+
+def _last_good(result: CheckResult, out_dir: Path, timings: dict[str, float]) -> Generated:
+    """The tree already on disk, untouched: what the preview keeps showing while a plan has errors."""
+    existing = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
+    pages = tuple(p for p in existing if p.endswith(".md"))
+    statics = tuple(p for p in existing if not p.endswith(".md"))
+    view = make_view(result.plans, None, result.findings)
+    return Generated(result, view, pages, statics, WriteStats((), len(existing), ()), 0, 0, timings)

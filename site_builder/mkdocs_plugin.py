@@ -55,6 +55,12 @@ class VapPlugin(BasePlugin[VapConfig]):
     def __init__(self) -> None:
         self.generated: Generated | None = None
         self.serving = False
+        self.banner = ""
+        """HTML shown on every preview page while the plans have errors."""
+        self.rebuild_all = False
+        self.page_urls: set[str] = set()
+        self.search_docs: dict[str, list[dict[str, Any]]] = {}
+        """Search entries of every page, kept across dirty preview rebuilds (which index only what changed)."""
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -96,15 +102,26 @@ class VapPlugin(BasePlugin[VapConfig]):
             audience = "preview"
         cache = self._root(config) / self.config.cache_dir
         edition = audience or "default"
-        self.generated = generate(
-            self.plans_dir(config),
-            cache / "editions" / edition / "docs",
-            audience=audience,
-            diagrams=self.overrides.get("diagrams", self.config.diagrams),
-            cache_dir=cache / "diagrams",
-            allow_errors=self.serving,
-            previous=self.overrides.get("previous"),
-        )
+        previous_banner = self.banner
+        try:
+            self.generated = generate(
+                self.plans_dir(config),
+                cache / "editions" / edition / "docs",
+                audience=audience,
+                diagrams=self.overrides.get("diagrams", self.config.diagrams),
+                cache_dir=cache / "diagrams",
+                on_errors="keep" if self.serving else "raise",
+                previous=self.overrides.get("previous"),
+                directory_urls=config.use_directory_urls,
+            )
+            self.banner = _banner(self.generated.check.errors) if self.serving else ""
+        except Exception as exc:
+            if not self.serving or self.generated is None:
+                raise
+            # a preview never dies of a half-typed plan: keep the last good pages, say what failed
+            log.error("vap: %s", exc)
+            self.banner = _banner_text([str(exc)])
+        self.rebuild_all = self.banner != previous_banner  # the banner must reach every page
         g = self.generated
         log.info(
             "vap: %d pages (%d rewritten, %d removed), diagrams %d rendered / %d cached",
@@ -119,12 +136,19 @@ class VapPlugin(BasePlugin[VapConfig]):
             if files.get_file_from_path(path) is not None:
                 continue  # a hand-written docs/ page of the same name wins
             files.append(File.generated(config, path, abs_src_path=str(root / path)))
-        for path, text in self.generated.statics.items():
-            files.append(File.generated(config, path, content=_rewrite_links(text, path, config)))
+        for path in self.generated.statics:
+            files.append(File.generated(config, path, abs_src_path=str(root / path)))
+        if self.serving and self.rebuild_all:
+            for file in files.documentation_pages():
+                file.is_modified = lambda: True  # type: ignore[method-assign]
         css = THEME_DIR / "assets" / "vap.css"
         if files.get_file_from_path("assets/vap.css") is None and css.is_file():
             files.append(File.generated(config, "assets/vap.css", abs_src_path=str(css)))
         return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.page_urls = {f.url for f in files.documentation_pages()}
+        return nav
 
     def _generated_root(self, config: MkDocsConfig) -> Path:
         audience = self.overrides.get("audience", self.config.audience)
@@ -133,16 +157,52 @@ class VapPlugin(BasePlugin[VapConfig]):
         return self._root(config) / self.config.cache_dir / "editions" / (audience or "default") / "docs"
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        html = _rewrite_links(html, page.file.src_uri, config, page_url=page.file.url)
-        return _defuse(html)
+        html = _defuse(_rewrite_links(html, page.file.src_uri, config, page_url=page.file.url))
+        return self.banner + html if self.banner else html
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        prune_search_index(Path(config.site_dir) / "search" / "search_index.json")
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if self.serving:
+            self.search_docs = merge_search_index(index, self.search_docs, self.page_urls)
+        else:
+            prune_search_index(index)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.plans_dir(config)))
         return server
+
+
+def _banner(errors: Any) -> str:
+    return _banner_text([f"{f.loc}: {f.message}" for f in errors]) if errors else ""
+
+
+def _banner_text(lines: list[str]) -> str:
+    import html as _html
+
+    items = "".join(f"<li><code>{_html.escape(line)}</code></li>" for line in lines[:20])
+    more = f"<li>... and {len(lines) - 20} more</li>" if len(lines) > 20 else ""
+    return (
+        '<div class="vap-error-banner admonition failure" role="alert" data-search-exclude>'
+        '<p class="admonition-title">The plans have errors: this preview shows the last good version</p>'
+        f"<ul>{items}{more}</ul><p>Fix the file and save: this banner goes away on the next save.</p></div>"
+    )
+
+
+def merge_search_index(path: Path, known: dict[str, list[dict[str, Any]]], pages: set[str]) -> dict[
+        str, list[dict[str, Any]]]:
+    """A dirty rebuild indexes only the pages it rebuilt: merge them into the entries of all pages."""
+    if not path.is_file():
+        return known
+    index = json.loads(path.read_text(encoding="utf-8"))
+    fresh: dict[str, list[dict[str, Any]]] = {}
+    for doc in index.get("docs", []):
+        if doc.get("text") or "#" not in doc.get("location", ""):
+            fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    merged = {url: docs for url, docs in {**known, **fresh}.items() if url in pages}
+    index["docs"] = [doc for url in sorted(merged) for doc in merged[url]]
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return merged
 
 
 def prune_search_index(path: Path) -> None:
@@ -220,7 +280,10 @@ def serve_site(config_file: Path, *, host: str, port: int, open_browser: bool, s
         import webbrowser
 
         threading.Timer(2.0, webbrowser.open, args=(start_url,)).start()
-    serve(config_file=str(config_file), livereload=True, watch_theme=True, dev_addr=f"{host}:{port}")
+    # dirty: MkDocs re-renders only pages whose generated source changed (the plugin keeps the
+    # search index whole across such rebuilds)
+    serve(config_file=str(config_file), livereload=True, build_type="dirty", watch_theme=True,
+          dev_addr=f"{host}:{port}")
 
 
 __all__ = ["VapPlugin", "build_site", "serve_site"]

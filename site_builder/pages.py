@@ -66,7 +66,10 @@ class Pages:
         diagrams: Mapping[str, str] | None = None,
         *,
         change_notes: Mapping[str, str] | None = None,
+        directory_urls: bool = True,
     ) -> None:
+        self.directory_urls = directory_urls
+        """MkDocs' use_directory_urls: static files (role cards) link to pages by their final URL."""
         self.change_notes = change_notes or {}
         """Role id -> Markdown noting what changed since the last published cycle."""
         self.view = view
@@ -289,7 +292,7 @@ class Pages:
                 department=self.ix.departments[role.id], level=self.level_name(role),
                 goals=[self.goal_title(g) for g in self.ix.goals_served(role.id)],
                 placeholder=role.id in self.view.placeholders,
-                page_link=urls.DIAGRAM_SCHEME + urls.role_page(role.id),
+                page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",
             )
         return out
 
