@@ -203,7 +203,8 @@ class Diagrams:
                     body.append(f'"{report}" -> "{role_id}" [dir=back];\n')
                     frontier.append((report, level + 1))
             elif reports:
-                XX
+                n = len(reports)
+                body.append(f'"more-{role_id}" [label="{n} report{"s" if n != 1 else ""}", {_MORE}];\n')
                 body.append(f'"more-{role_id}" -> "{role_id}" [dir=back, style=dashed];\n')
         return _graph(name, body, rankdir="BT")
 
