@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,8 @@ def compare(previous: Snapshot, view: View) -> Changes:
     """Only what both editions showed is compared: hidden fields and draft placeholders are skipped."""
     old_roles, new_roles = previous.plans.roles, view.plans.roles
     both_show = {
-        name: name not in previous.audience.hide and not view.is_hidden(name) for name in ("holder", "outcomes")
+        name: name not in previous.audience.hide and not view.is_hidden(name)
+        for name in ("holder", "outcomes")
     }
     plans: dict[str, PlanChange] = {}
     for role_id in sorted(set(old_roles) & set(new_roles)):
@@ -108,7 +110,7 @@ def _outcome_details(old: Outcome, new: Outcome) -> tuple[str, ...]:
         if before != after:
             out.append(f"{name} {_value(before)} {ARROW} {_value(after)}")
     if old.due != new.due:
-        out.append(f"due {_value(old.due and old.due.isoformat())} {ARROW} {_value(new.due and new.due.isoformat())}")
+        out.append(f"due {_value(_iso(old.due))} {ARROW} {_value(_iso(new.due))}")
     before_refs = [r.target for r in old.supports]
     after_refs = [r.target for r in new.supports]
     gained = [r for r in after_refs if r not in before_refs]
@@ -118,6 +120,10 @@ def _outcome_details(old: Outcome, new: Outcome) -> tuple[str, ...]:
     if lost:
         out.append("no longer supports " + ", ".join(md_text(r) for r in lost))
     return tuple(out)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _value(text: str | None) -> str:
@@ -156,20 +162,35 @@ def page_sections(changes: Changes, view: View) -> list[tuple[str, list[str]]]:
     return [
         ("Roles added", [_role_link(here, roles[r]) + with_holder(roles[r]) for r in changes.added_roles]),
         ("Roles removed", [md_text(r.title) + with_holder(r) for r in changes.removed_roles]),
-        ("Holders changed", [
-            f"{_role_link(here, roles[p.role])}: {_holder_text(p.holder[0])} {ARROW} {_holder_text(p.holder[1])}"
-            for p in plans if p.holder
-        ]),
+        (
+            "Holders changed",
+            [
+                f"{_role_link(here, roles[p.role])}: {_holder_text(h[0])} {ARROW} {_holder_text(h[1])}"
+                for p in plans
+                if (h := p.holder)
+            ],
+        ),
         ("Outcomes added", [f"{_outcome_link(here, o)} — {title(p)}" for p in plans for o in p.added]),
-        ("Outcomes removed", [
-            f"{md_text(o.title)} — {_role_link(here, roles[p.role])}" for p in plans for o in p.removed
-        ]),
-        ("Outcomes changed", [
-            f"{_outcome_link(here, c.new)} — {title(p)}: {'; '.join(c.details)}" for p in plans for c in p.changed
-        ]),
-        ("Status changed", [
-            f"{_role_link(here, roles[p.role])}: {p.status[0]} {ARROW} {p.status[1]}" for p in plans if p.status
-        ]),
+        (
+            "Outcomes removed",
+            [f"{md_text(o.title)} — {_role_link(here, roles[p.role])}" for p in plans for o in p.removed],
+        ),
+        (
+            "Outcomes changed",
+            [
+                f"{_outcome_link(here, c.new)} — {title(p)}: {'; '.join(c.details)}"
+                for p in plans
+                for c in p.changed
+            ],
+        ),
+        (
+            "Status changed",
+            [
+                f"{_role_link(here, roles[p.role])}: {md_text(p.status[0])} {ARROW} {md_text(p.status[1])}"
+                for p in plans
+                if p.status
+            ],
+        ),
     ]
 
 
@@ -179,12 +200,16 @@ def _holder_text(holder: str | None) -> str:
 
 def render_page(changes: Changes, view: View) -> str:
     previous = changes.previous
-    return environment().get_template("changes.md.j2").render(
-        cycle=md_text(view.plans.portal.cycle),
-        previous_cycle=md_text(previous.cycle),
-        published_on=md_text(previous.published_at[:10]),
-        sections=page_sections(changes, view),
-        placeholders=bool(view.placeholders or previous.placeholders),
+    return (
+        environment()
+        .get_template("changes.md.j2")
+        .render(
+            cycle=md_text(view.plans.portal.cycle),
+            previous_cycle=md_text(previous.cycle),
+            published_on=md_text(previous.published_at[:10]),
+            sections=page_sections(changes, view),
+            placeholders=bool(view.placeholders or previous.placeholders),
+        )
     )
 
 
@@ -221,7 +246,9 @@ def _note_items(here: str, plan_id: str, changes: Changes, view: View, since: st
     if p.holder:
         items.append(f"holder: {_holder_text(p.holder[0])} {ARROW} {_holder_text(p.holder[1])}")
     if p.status:
-        items.append(f"status: {p.status[0]} {ARROW} {p.status[1]}")
+        items.append(
+            f"status: {md_text(p.status[0])} {ARROW} {md_text(p.status[1])}"
+        )  # old one read from JSON
     items += [f"outcome added: {_outcome_link(here, o)}" for o in p.added]
     items += [f"outcome removed: {md_text(o.title)}" for o in p.removed]
     items += [f"outcome changed: {_outcome_link(here, c.new)}: {'; '.join(c.details)}" for c in p.changed]

@@ -91,6 +91,32 @@ def build(plans_dir: Path, config_file: Path, site_dir: Path | None, audience: s
 @cli.command()
 @PLANS_DIR
 @CONFIG_FILE
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The publish folder that holds every published cycle (created if missing).")
+@click.option("--cycle", default=None, metavar="ID",
+              help="Publish under this cycle id (default: cycle of portal.yaml).")
+@click.option("--audience", "-a", default=None, metavar="NAME",
+              help="Audience edition (default: default_audience of portal.yaml; other audiences go to DIR/NAME/).")
+@click.option("--force", is_flag=True, help="Replace a cycle that is already published.")
+@click.option("--fail-on", multiple=True, metavar="RULE[,RULE...]",
+              help="Warning rules that refuse publishing (added to fail_on in portal.yaml); 'all' for every rule.")
+@click.option("--no-diagrams", is_flag=True, help="Publish without Graphviz diagrams (no 'dot' needed).")
+def publish(plans_dir: Path, config_file: Path, out_dir: Path, cycle: str | None, audience: str | None,
+            force: bool, fail_on: tuple[str, ...], no_diagrams: bool) -> None:
+    """Publish the plans as a cycle of the versioned intranet site (earlier cycles stay as they were).
+
+    \b
+    Example:
+      vap publish --out /srv/vap-published plans
+      vap publish --out /srv/vap-published --audience leadership plans
+    """
+    sys.exit(commands.publish(plans_dir=plans_dir, config_file=config_file, out_dir=out_dir, cycle=cycle,
+                              audience=audience, force=force, fail_on=fail_on, diagrams=not no_diagrams))
+
+
+@cli.command()
+@PLANS_DIR
+@CONFIG_FILE
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", "-p", default=8000, show_default=True, type=int, help="Port to serve on.")
 @click.option("--role", default=None, metavar="ROLE", help="Print (and open) the URL of this role's page.")
@@ -104,6 +130,21 @@ def serve(plans_dir: Path, config_file: Path, host: str, port: int, role: str | 
     """
     sys.exit(commands.serve(plans_dir=plans_dir, config_file=config_file, host=host, port=port, role=role,
                             open_browser=open_browser))
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--roles", "-n", default=1000, show_default=True, type=click.IntRange(2, 200_000),
+              help="How many roles to generate.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same files.")
+def synth(dest: Path, roles: int, seed: int) -> None:
+    """Write a synthetic, valid planning repository of N roles into DEST/plans (for trying things at scale).
+
+    \b
+    Example:
+      vap synth /tmp/big --roles 10000 && vap check /tmp/big/plans
+    """
+    sys.exit(commands.synth(dest=dest, roles=roles, seed=seed))
 
 
 def main() -> None:

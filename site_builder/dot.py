@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 FORMAT_VERSION = "1"
-"""Part of every cache key: bump it whenever the SVG post-processing changes, so old entries are not reused."""
+"""Part of every cache key: bump it when the SVG post-processing changes, so old entries are not reused."""
 MAX_BATCH = 250
 """Graphs per `dot` run: start-up becomes noise, and re-running a failed batch one by one stays cheap."""
 MAX_REPORTED = 20
@@ -54,7 +54,7 @@ class DiagramError(click.ClickException):
 
 
 def escape_label(text: str, *, width: int = 28, max_lines: int = 3) -> str:
-    """Text for a DOT double-quoted label: shown literally, wrapped at word boundaries, at most `max_lines`."""
+    """A DOT double-quoted label: shown literally, wrapped at word boundaries, `max_lines` at most."""
     paras = [_SPACES.sub(" ", _INVALID_XML.sub("", para)) for para in text.splitlines()]
     lines = [line for para in paras for line in textwrap.wrap(para, width)]
     if len(lines) > max_lines:
@@ -89,7 +89,7 @@ def graphviz_version(dot: str = "dot") -> str:
     said = (proc.stderr + proc.stdout).decode("utf-8", "replace").strip()
     found = re.search(r"graphviz version (\S+)", said)
     if proc.returncode != 0 or found is None:
-        raise DiagramError(f"{dot!r} does not look like Graphviz `dot` (`-V` said {said[:200]!r}). {INSTALL_HINT}")
+        raise DiagramError(f"{dot!r} is not Graphviz `dot` (`-V` said {said[:200]!r}). {INSTALL_HINT}")
     return found.group(1)
 
 
@@ -102,9 +102,10 @@ def find_dot() -> str:
 
 
 def diagram_slug(key: str) -> str:
-    """The id prefix of a diagram: readable, CSS-safe, and unique even for keys that differ only in punctuation."""
+    """A diagram's id prefix: readable, CSS-safe, unique even for keys that differ only in punctuation."""
     words = re.sub(r"[^a-z0-9]+", "-", key.lower())[:40].strip("-")
-    return f"dg-{words}-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}".replace("--", "-")
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"dg-{words}-{digest}" if words else f"dg-{digest}"
 
 
 @dataclass
@@ -118,7 +119,7 @@ class RenderStats:
 
 
 class Renderer:
-    """Turns DOT sources into SVG for inlining, through a cache shared by every build that uses `cache_dir`."""
+    """Turns DOT sources into SVG for inlining, through a cache shared by every build using `cache_dir`."""
 
     def __init__(
         self, cache_dir: Path, *, dot: str | None = None, jobs: int | None = None, timeout: float = 60.0
@@ -134,7 +135,7 @@ class Renderer:
         self.stats = RenderStats()
 
     def render_many(self, sources: Mapping[str, str]) -> dict[str, str]:
-        """key -> DOT source  =>  key -> SVG markup ready to inline; every failing key is named in one error."""
+        """key -> DOT source  =>  key -> SVG markup ready to inline; one error names every failing key."""
         version = graphviz_version(self.dot)
         digests = {key: _digest(version, source) for key, source in sources.items()}
         clean: dict[str, str] = {}
@@ -187,8 +188,12 @@ class Renderer:
             source.seek(0)
             try:
                 proc = subprocess.run(
-                    [self.dot, "-Tsvg"], stdin=source, stdout=output, stderr=subprocess.PIPE,
-                    timeout=self.timeout, check=False,
+                    [self.dot, "-Tsvg"],
+                    stdin=source,
+                    stdout=output,
+                    stderr=subprocess.PIPE,
+                    timeout=self.timeout,
+                    check=False,
                 )
             except subprocess.TimeoutExpired:
                 return [], f"dot did not finish within {self.timeout:g} s"
@@ -221,7 +226,9 @@ class Renderer:
             tmp.write_bytes(svg.encode("utf-8"))
             os.replace(tmp, path)
         except OSError as exc:
-            raise DiagramError(f"cannot write the diagram cache in {path.parent}: {exc.strerror or exc}") from exc
+            raise DiagramError(
+                f"cannot write the diagram cache {path.parent}: {exc.strerror or exc}"
+            ) from exc
 
 
 def _digest(version: str, source: str) -> str:
@@ -249,7 +256,7 @@ def _dot_error(stderr: bytes, returncode: int) -> str:
 
 
 def _failure_message(digests: Mapping[str, str], failures: Mapping[str, str]) -> str:
-    lines = sorted(f"diagram {key!r}: {failures[digest]}" for key, digest in digests.items() if digest in failures)
+    lines = sorted(f"diagram {key!r}: {failures[d]}" for key, d in digests.items() if d in failures)
     if len(lines) == 1:
         return lines[0]
     more = [f"  ... and {len(lines) - MAX_REPORTED} more"] if len(lines) > MAX_REPORTED else []
@@ -268,20 +275,20 @@ _UNSAFE_ELEMENT = re.compile(
     r"\b.*?</\2\s*>",
     re.S | re.I,
 )
-_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*?)\s*(/?)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*?)\s*(/?)>")
 _TAG_NAME = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _ATTR = re.compile(r"([^\s=/\"'<>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ATTR_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
 _HANDLER = re.compile(r"on[a-z]*\s*=")
-_ODD_URL = re.compile(r'href\s*=\s*(?!")|src\s*=')
+_ODD_URL = re.compile(r'href\s*=\s*(?!")|href="[^"]*"(?![\s/>])|src\s*=')
 _STRAY_LT = re.compile(r"<(?![A-Za-z/])")
 _HREF = re.compile(r'href\s*=\s*"([^"]*)"')
 _ODD_AMP = re.compile(r"&(?!(?:#\d+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);)")
 _AMP = re.compile(r"&(?:(#\d+|#[xX][0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&")
 _NOT_URL = re.compile(r"[\x00-\x20\x7f]+")
 _ELEMENTS = frozenset(
-    "svg g a title desc defs linearGradient radialGradient stop polygon polyline ellipse circle path "
-    "text tspan image rect line".split()
+    {"svg", "g", "a", "title", "desc", "defs", "linearGradient", "radialGradient", "stop", "polygon"}
+    | {"polyline", "ellipse", "circle", "path", "text", "tspan", "image", "rect", "line"}
 )
 _PAGE_ID = re.compile(r'id="page\d+,\d+_')
 _GRADIENT_ID = re.compile(r'( id="| (?:fill|stroke)="url\(#)([lr])_(\d+)(?=[")])')
@@ -327,13 +334,29 @@ def _unsafe_url(url: str) -> bool:
 
 
 def _rebuild(svg: str) -> str:
+    """Allowed elements only, each tag rebuilt, anything else escaped as text, every element closed."""
     parts: list[str] = []
+    opened: list[str] = []
     pos = 0
     for tag in _TAG.finditer(svg):
-        parts += [_entities(svg[pos : tag.start()]).replace("<", "&lt;").replace(">", "&gt;"), _tag(tag)]
+        parts.append(_text(svg[pos : tag.start()]))
         pos = tag.end()
-    parts.append(_entities(svg[pos:]).replace("<", "&lt;").replace(">", "&gt;"))
-    return "".join(parts)
+        closing, name, _, selfclosing = tag.groups()
+        if name not in _ELEMENTS:
+            continue
+        if not closing:
+            parts.append(_tag(tag))
+            opened += [] if selfclosing else [name]
+        elif name in opened:
+            while (inner := opened.pop()) != name:
+                parts.append(f"</{inner}>")
+            parts.append(f"</{name}>")
+    parts.append(_text(svg[pos:]))
+    return "".join(parts + [f"</{name}>" for name in reversed(opened)])
+
+
+def _text(text: str) -> str:
+    return _entities(text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _entities(text: str) -> str:
@@ -350,12 +373,8 @@ def _entities(text: str) -> str:
 
 
 def _tag(tag: re.Match[str]) -> str:
-    """An allowed element with its attributes re-quoted; event handlers and script URLs dropped."""
-    closing, name, attributes, selfclosing = tag.groups()
-    if name not in _ELEMENTS:
-        return ""
-    if closing:
-        return f"</{name}>"
+    """An opening tag with its attributes re-quoted; event handlers and script URLs dropped."""
+    _, name, attributes, selfclosing = tag.groups()
     kept: dict[str, str] = {}
     for attr, double, single in _ATTR.findall(attributes):
         value = double if double or not single else single
@@ -384,11 +403,12 @@ def _finalize(svg: str, key: str) -> str:
     """Ids prefixed with the key's slug, so several diagrams can share a page, and an accessible name."""
     slug = diagram_slug(key)
     svg = svg.replace(' id="', f' id="{slug}-')
-    if '"url(#' in svg:
-        svg = svg.replace(' fill="url(#', f' fill="url(#{slug}-').replace(' stroke="url(#', f' stroke="url(#{slug}-')
+    if '"url(#' in svg:  # gradients
+        for paint in (" fill", " stroke"):
+            svg = svg.replace(f'{paint}="url(#', f'{paint}="url(#{slug}-')
     # role="img" makes children presentational, which would hide the diagram's links from screen readers.
     role = "group" if "<a " in svg else "img"
     svg = svg.replace("<svg ", f'<svg role="{role}" aria-labelledby="{slug}-title" ', 1)
-    if "<title></title>" in svg[: svg.find("<title>") + 15]:
+    if svg.find("<title>") == svg.find("<title></title>"):
         return svg.replace("<title></title>", f'<title id="{slug}-title">{html.escape(key)}</title>', 1)
     return svg.replace("<title>", f'<title id="{slug}-title">', 1)

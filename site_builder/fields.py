@@ -53,8 +53,11 @@ class Fields:
                     hint=did_you_mean(name, allowed) or "known fields: " + ", ".join(sorted(allowed)),
                 )
         for name in required:
-            if name not in node.items or _is_null(node.items[name][1]):
+            value = node.items[name][1] if name in node.items else None
+            if value is None or _is_null(value) or (isinstance(value, Scalar) and not value.text.strip()):
                 self.error(f"{where} is missing required field '{name}'", node.loc)
+            elif isinstance(value, Seq) and not value.items:  # the contract: "required, at least one"
+                self.error(f"'{name}' in {where} needs at least one item", value.loc)
 
     def mapping(self, node: Node | None, where: str) -> Map | None:
         if node is None or isinstance(node, Map):

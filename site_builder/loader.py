@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .plans_io import SourceFile, read_sources
 from .yamlsrc import Map, Node, Scalar, decode, kind_name, parse
 
 ROLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+"""Use fullmatch: with match, `$` also matches before a final newline (`id: "ops\\n"`)."""
 STRATEGY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 
 PORTAL_FIELDS = (
@@ -212,7 +214,7 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
     out: dict[str, Audience] = {}
     audiences = f.mapping(f.value(node, "audiences"), "'audiences' in portal.yaml")
     for name, (key, value) in (audiences.items.items() if audiences else []):
-        if not ROLE_ID.match(name):
+        if not ROLE_ID.fullmatch(name):
             f.error(f"audience name '{name}' must be lower-case letters, digits and '-'", key.loc,
                     rule="invalid-id")
             continue
@@ -260,7 +262,7 @@ def _strategy(source: SourceFile, findings: list[Finding]) -> Strategy | None:
 
 def _strategy_id(f: Fields, node: Map, where: str) -> str | None:
     ident = f.text(node, "id", where)
-    if ident is not None and not STRATEGY_ID.match(ident):
+    if ident is not None and not STRATEGY_ID.fullmatch(ident):
         f.error(
             f"id '{ident}' of {where} may hold only letters, digits and '-' (at most 63)",
             node.items["id"][1].loc,
@@ -321,7 +323,7 @@ def _role(source: SourceFile, findings: list[Finding]) -> Role | None:
     id_loc = id_node.loc if id_node else Loc(source.rel, 1, 1)
     if role_id is None:
         return None
-    if not ROLE_ID.match(role_id):
+    if not ROLE_ID.fullmatch(role_id):
         origin = "id" if id_node else "file name (the role's id)"
         f.error(
             f"role {origin} '{role_id}' may hold only lower-case letters, digits and '-' "
@@ -365,8 +367,9 @@ def _role(source: SourceFile, findings: list[Finding]) -> Role | None:
 
 
 def _id_hint(bad: str) -> str:
-    cleaned = re.sub(r"[^a-z0-9-]+", "-", bad.lower()).strip("-")[:63]
-    if cleaned and ROLE_ID.match(cleaned):
+    ascii_only = unicodedata.normalize("NFKD", bad).encode("ascii", "ignore").decode()  # é -> e
+    cleaned = re.sub(r"[^a-z0-9-]+", "-", ascii_only.lower()).strip("-")[:63]
+    if cleaned and ROLE_ID.fullmatch(cleaned):
         return f"for example '{cleaned}'"
     return "use lower-case letters, digits and '-'"
 
@@ -402,7 +405,7 @@ def _outcomes(node: Map, f: Fields, role_id: str) -> tuple[Outcome, ...]:
         if outcome_id is None:
             continue
         id_loc = body.items["id"][1].loc
-        if not ROLE_ID.match(outcome_id):
+        if not ROLE_ID.fullmatch(outcome_id):
             f.error(
                 f"outcome id '{outcome_id}' may hold only lower-case letters, digits and '-'",
                 id_loc,

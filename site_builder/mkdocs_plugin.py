@@ -94,6 +94,9 @@ class VapPlugin(BasePlugin[VapConfig]):
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
         if "assets/vap.css" not in config.extra_css:
             config.extra_css.append("assets/vap.css")
+        if config.nav is None:
+            # MkDocs' automatic nav lists every page in every page: quadratic (see docs/performance.md)
+            config.nav = default_nav(Path(config.docs_dir), changes=bool(self.overrides.get("previous")))
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -171,6 +174,18 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.plans_dir(config)))
         return server
+
+
+def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:
+    """A shallow navigation whose size does not grow with the number of roles."""
+    nav = [{"Home": urls.HOME}]
+    if (docs_dir / urls.START_HERE).is_file():
+        nav.append({"Start here": urls.START_HERE})
+    nav += [{"Strategy": urls.STRATEGY}, {"Directory": urls.DIRECTORY}, {"Organisation": urls.ORGANISATION},
+            {"Alignment": urls.ALIGNMENT}]
+    if changes:
+        nav.append({"What changed": urls.CHANGES})
+    return nav
 
 
 def _banner(errors: Any) -> str:

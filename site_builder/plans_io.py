@@ -34,6 +34,14 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def _target(path: Path) -> Path | None:
+    """Where a (possibly linked) file really is; None for a dangling link or a loop of links."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return None
+
+
 def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
     """Every plan file's bytes, refusing symbolic links that lead outside plans/."""
     if not plans_dir.is_dir():
@@ -48,14 +56,16 @@ def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
         return path.relative_to(base).as_posix()
 
     def read(path: Path, *, linked: bool = True) -> SourceFile | None:
-        real = path.resolve() if linked else path
-        if linked and not _inside(real, root):
+        real = _target(path) if linked else path
+        if real is None or (linked and not _inside(real, root)):
             findings.append(
                 Finding(
                     "error",
                     "unsafe-path",
-                    "symbolic link leads outside plans/; it is not read",
-                    Loc(rel(path)),
+                    "symbolic link leads outside plans/; it is not read"
+                    if real
+                    else "symbolic link leads nowhere (its target is missing, or links loop); it is not read",
+                    Loc(rel(path), 1, 1),
                     hint="copy the file into plans/ instead of linking to it",
                 )
             )
@@ -121,7 +131,11 @@ def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> lis
             if _ignored(entry.name):
                 continue
             path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=True):
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:  # a loop of links; read() reports it if it is named like a plan file
+                is_dir = False
+            if is_dir:
                 if entry.is_symlink():
                     if not _inside(path.resolve(), root):
                         findings.append(

@@ -29,7 +29,7 @@ from urllib.parse import quote
 import yaml
 
 from . import snapshot, urls
-from .audience import make_view, resolve_audience
+from .audience import View, make_view, resolve_audience
 from .check import CheckResult, apply_policy, format_text, parse_rule_list, run_checks
 from .errors import PlanError, PortalError
 from .model import Finding, Portal
@@ -61,6 +61,21 @@ class PublishResult:
     """Things the person publishing should know (printed by the command)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """Where one edition of one cycle goes."""
+
+    out_dir: Path
+    root: Path
+    """The folder holding versions.json: out_dir for the default audience, out_dir/<audience> otherwise."""
+    cycle: str
+    audience: str
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.cycle
+
+
 def publish(
     *,
     plans_dir: Path,
@@ -73,69 +88,83 @@ def publish(
     diagrams: bool = True,
     clock: snapshot.Clock = snapshot.utc_now,
 ) -> PublishResult:
-    """Check, gate, build into a temporary folder, then move the cycle, versions.json and index.html into place."""
+    """Check, gate, build beside the target, then rename the cycle, versions.json and index.html in place."""
     config_file = config_file.resolve()
     if not config_file.is_file():
         raise PortalError(f"no MkDocs configuration at '{config_file}' (pass --config-file)")
     result = run_checks(plans_dir)
     findings = gate(result, fail_on)
-    portal = result.plans.portal
     chosen = resolve_audience(result.plans, audience)
     if chosen is None:
-        raise PortalError("'preview' shows every plan and field and is only for 'vap serve'; "
-                          f"publish one of the audiences of portal.yaml ({', '.join(sorted(portal.audiences))})")
-    cycle_id = _safe_name(cycle or portal.cycle, "cycle")
-    out_dir = out_dir.resolve()
-    root = out_dir if chosen.name == portal.default_audience else out_dir / _safe_name(chosen.name, "audience")
-    _refuse_collisions(out_dir, root, cycle_id, portal)
+        raise PortalError(
+            "'preview' shows every plan and field and is only for 'vap serve'; publish one of the "
+            f"audiences of portal.yaml ({', '.join(sorted(result.plans.portal.audiences))})"
+        )
+    target = _target(out_dir.resolve(), result.plans.portal, chosen.name, cycle)
     view = make_view(result.plans, chosen, result.findings)
-    created = [d for d in (out_dir, root) if not d.exists()]
-    root.mkdir(parents=True, exist_ok=True)
+    created = [d for d in (target.out_dir, target.root) if not d.exists()]
+    target.root.mkdir(parents=True, exist_ok=True)
     try:
-        with _locked(out_dir):
-            _sweep(out_dir)
-            _sweep(root)
-            versions = read_versions(root)
+        with _locked(target.out_dir):
+            _sweep(target.out_dir)
+            _sweep(target.root)
+            versions = read_versions(target.root)
             known = [str(v["version"]) for v in versions]
-            target = root / cycle_id
-            replaced = cycle_id in known or target.exists()
+            replaced = target.cycle in known or target.folder.exists()
             if replaced and not force:
                 raise PortalError(
-                    f"cycle '{cycle_id}' is already published at {target}; publishing it again would change "
-                    "what people have read and linked to. Use --force to replace it (or pass --cycle)."
+                    f"cycle '{target.cycle}' is already published at {target.folder}; publishing it again "
+                    "would change what people have read and linked to. Use --force to replace it."
                 )
-            previous = _previous(known, cycle_id)
-            notes: list[str] = []
-            previous_json = root / previous / snapshot.FILE_NAME if previous else None
-            if previous_json is not None and not previous_json.is_file():
-                notes.append(f"cycle '{previous}' has no {snapshot.FILE_NAME}; no 'What changed' page was made")
-                previous, previous_json = None, None
-            site_url = _cycle_url(config_file, out_dir, root, cycle_id)
+            previous, notes = _previous(target, known)
+            site_url = _cycle_url(config_file, target)
             if site_url is None:
-                notes.append("site_url is not set in mkdocs.yml: switching cycles opens the other cycle's home "
-                             "page instead of the same page (set it to the URL of the publish folder)")
-            new_versions = _updated_versions(versions, cycle_id)
-            tmp = root / f"{TMP_PREFIX}{os.getpid()}-new-{cycle_id}"
-            staged: list[Path] = [tmp]
-            try:
-                env = _env(plans_dir, chosen.name, diagrams, previous_json)
-                with _temp_config(config_file, site_url, changes=previous_json is not None) as cfg, env:
-                    _build(cfg, tmp)
-                _write(tmp / snapshot.FILE_NAME, snapshot.dumps(snapshot.to_json(view, clock=clock, cycle=cycle_id)))
-                staged.append(_stage(root, VERSIONS, json.dumps(new_versions, indent=2, ensure_ascii=False) + "\n"))
-                staged.append(_stage(root, INDEX, redirect_page(str(new_versions[0]["version"]))))
-                _commit(root, cycle_id, tmp, staged[1], staged[2], replace_existing=target.exists())
-            except BaseException:
-                for path in staged:
-                    _remove(path)
-                raise
+                notes.append(
+                    "site_url is not set in mkdocs.yml: switching cycles opens the other cycle's home page "
+                    "instead of the same page (set it to the URL of the publish folder)"
+                )
+            new_versions = _updated_versions(versions, target.cycle)
+            env = _env(plans_dir, target.audience, diagrams, _snapshot_of(target, previous))
+            with _temp_config(config_file, site_url, changes=previous is not None) as cfg, env:
+                _build_and_commit(target, cfg, view, new_versions, clock)
     except BaseException:
         for folder in reversed(created):
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only if still empty: a failed first publish leaves no trace
         raise
-    return PublishResult(cycle_id, chosen.name, target, tuple(str(v["version"]) for v in new_versions),
-                         previous, replaced, findings, tuple(notes))
+    published = tuple(str(v["version"]) for v in new_versions)
+    return PublishResult(
+        target.cycle, target.audience, target.folder, published, previous, replaced, findings, tuple(notes)
+    )
+
+
+def _target(out_dir: Path, portal: Portal, audience: str, cycle: str | None) -> _Target:
+    cycle_id = _safe_name(cycle or portal.cycle, "cycle")
+    default = audience == portal.default_audience
+    root = out_dir if default else out_dir / _safe_name(audience, "audience")
+    target = _Target(out_dir, root, cycle_id, audience)
+    _refuse_collisions(target, portal)
+    return target
+
+
+def _build_and_commit(
+    target: _Target, config: Path, view: View, versions: list[dict[str, Any]], clock: snapshot.Clock
+) -> None:
+    """Everything is built and staged beside its place first; any failure removes the staged files."""
+    built = target.root / f"{TMP_PREFIX}{os.getpid()}-new-{target.cycle}"
+    staged: list[Path] = [built]
+    try:
+        _build(config, built)
+        data = snapshot.to_json(view, clock=clock, cycle=target.cycle)
+        _write(built / snapshot.FILE_NAME, snapshot.dumps(data))
+        text = json.dumps(versions, indent=2, ensure_ascii=False) + "\n"
+        staged.append(_stage(target.root, VERSIONS, text))
+        staged.append(_stage(target.root, INDEX, redirect_page(str(versions[0]["version"]))))
+        _commit(target, built, staged[1], staged[2])
+    except BaseException:
+        for path in staged:
+            _remove(path)
+        raise
 
 
 def gate(result: CheckResult, fail_on: Sequence[str]) -> tuple[Finding, ...]:
@@ -184,12 +213,21 @@ def _updated_versions(versions: list[dict[str, Any]], cycle_id: str) -> list[dic
     return out
 
 
-def _previous(known: list[str], cycle_id: str) -> str | None:
-    """The cycle published just before this one: the newest, or the next older when replacing."""
-    if cycle_id in known:
-        i = known.index(cycle_id)
-        return known[i + 1] if i + 1 < len(known) else None
-    return known[0] if known else None
+def _previous(target: _Target, known: list[str]) -> tuple[str | None, list[str]]:
+    """The cycle published just before this one (the newest, or the next older when replacing)."""
+    if target.cycle in known:
+        i = known.index(target.cycle)
+        previous = known[i + 1] if i + 1 < len(known) else None
+    else:
+        previous = known[0] if known else None
+    if previous is not None and _snapshot_of(target, previous) is None:
+        return None, [f"cycle '{previous}' has no {snapshot.FILE_NAME}; no 'What changed' page was made"]
+    return previous, []
+
+
+def _snapshot_of(target: _Target, cycle: str | None) -> Path | None:
+    path = target.root / cycle / snapshot.FILE_NAME if cycle else None
+    return path if path is not None and path.is_file() else None
 
 
 def redirect_page(cycle_id: str) -> str:
@@ -208,23 +246,28 @@ def redirect_page(cycle_id: str) -> str:
 
 def _safe_name(name: str, what: str) -> str:
     if not _NAME.match(name) or ".." in name:
-        raise PortalError(f"{what} '{name}' cannot be a folder name of the published site "
-                          "(letters, digits, '.', '_' and '-'; it must start with a letter or digit)")
+        raise PortalError(
+            f"{what} '{name}' cannot be a folder name of the published site "
+            "(letters, digits, '.', '_' and '-'; it must start with a letter or digit)"
+        )
     return name
 
 
-def _refuse_collisions(out_dir: Path, root: Path, cycle_id: str, portal: Portal) -> None:
+def _refuse_collisions(target: _Target, portal: Portal) -> None:
     """Audience folders and default-audience cycle folders share DIR: a name may not be both."""
-    others = set(portal.audiences) - {portal.default_audience}
-    if root == out_dir and cycle_id in others:
-        raise PortalError(f"cycle '{cycle_id}' has the name of the audience '{cycle_id}', whose editions are "
-                          f"published in {out_dir / cycle_id}; rename the cycle or the audience")
-    if root != out_dir and root.name in {str(v["version"]) for v in read_versions(out_dir)}:
-        raise PortalError(f"audience '{root.name}' has the name of a cycle published in {out_dir}")
-    index = root / INDEX
+    out_dir = target.out_dir
+    if target.root == out_dir and target.cycle in set(portal.audiences) - {portal.default_audience}:
+        raise PortalError(
+            f"cycle '{target.cycle}' has the name of an audience, whose editions are published in "
+            f"{out_dir / target.cycle}; rename the cycle (--cycle) or the audience"
+        )
+    if target.root != out_dir and target.root.name in {str(v["version"]) for v in read_versions(out_dir)}:
+        raise PortalError(f"audience '{target.root.name}' has the name of a cycle published in {out_dir}")
+    index = target.root / INDEX
     if index.exists() and REDIRECT_MARK not in index.read_text(encoding="utf-8", errors="replace"):
-        raise PortalError(f"{index} was not written by vap publish; publish into an empty folder "
-                          "or one that vap publish manages")
+        raise PortalError(
+            f"{index} was not written by vap publish; publish into an empty folder or one vap publish manages"
+        )
 
 
 @contextlib.contextmanager
@@ -240,7 +283,9 @@ def _locked(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PortalError(f"another 'vap publish' is writing to {folder}; try again when it has finished")
+            raise PortalError(
+                f"another 'vap publish' is writing to {folder}; try again when it has finished"
+            ) from None
         yield
     finally:
         os.close(fd)
@@ -278,28 +323,26 @@ def _stage(root: Path, name: str, text: str) -> Path:
     return path
 
 
-def _commit(root: Path, cycle_id: str, built: Path, versions: Path, index: Path, *, replace_existing: bool) -> None:
-    """Only renames from here on: nothing needs disk space, each step is atomic."""
-    target = root / cycle_id
-    old = root / f"{TMP_PREFIX}{os.getpid()}-old-{cycle_id}"
-    if replace_existing:
-        os.rename(target, old)
-        try:
-            os.rename(built, target)
-        except BaseException:
-            os.rename(old, target)
-            raise
-    else:
-        os.rename(built, target)
+def _commit(target: _Target, built: Path, versions: Path, index: Path) -> None:
+    """Only renames from here on: nothing needs disk space and each step is atomic."""
+    root, final = target.root, target.folder
+    old = root / f"{TMP_PREFIX}{os.getpid()}-old-{target.cycle}"
+    replacing = final.exists()
+    if replacing:
+        os.rename(final, old)  # a run killed right here is repaired by the next publish's _sweep
     try:
-        os.replace(versions, root / VERSIONS)
-    except BaseException:  # put the folder back as it was; the staged files are removed by the caller
-        os.rename(target, built)
-        if replace_existing:
-            os.rename(old, target)
+        os.rename(built, final)
+        try:
+            os.replace(versions, root / VERSIONS)
+        except BaseException:
+            os.rename(final, built)
+            raise
+    except BaseException:
+        if replacing:
+            os.rename(old, final)
         raise
     os.replace(index, root / INDEX)  # the redirect follows versions.json; the next publish rewrites it anyway
-    if replace_existing:
+    if replacing:
         _remove(old)
     with contextlib.suppress(OSError):
         fd = os.open(root, os.O_RDONLY)
@@ -360,8 +403,11 @@ def _temp_config(config_file: Path, site_url: str | None, *, changes: bool) -> I
     if changes and isinstance(user.get("nav"), list):
         extra["nav"] = [*user["nav"], {"What changed": urls.CHANGES}]
     path = folder / f".vap-publish-{os.getpid()}.yml"
-    path.write_text("# written by vap publish; removed when it ends\n"
-                    + yaml.safe_dump(extra, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        "# written by vap publish; removed when it ends\n"
+        + yaml.safe_dump(extra, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
     try:
         yield path
     finally:
@@ -384,7 +430,9 @@ class _TolerantLoader(yaml.SafeLoader):
 
 def _tagged(loader: yaml.SafeLoader, tag: str, node: yaml.Node) -> Any:
     if tag == "!ENV":
-        names = [str(n.value) for n in node.value] if isinstance(node, yaml.SequenceNode) else [str(node.value)]
+        names = (
+            [str(n.value) for n in node.value] if isinstance(node, yaml.SequenceNode) else [str(node.value)]
+        )
         default = names.pop() if len(names) > 1 else None
         return next((os.environ[n] for n in names if n in os.environ), default)
     return None
@@ -407,12 +455,12 @@ def user_config(config_file: Path, depth: int = 0) -> dict[str, Any]:
     return data
 
 
-def _cycle_url(config_file: Path, out_dir: Path, root: Path, cycle_id: str) -> str | None:
+def _cycle_url(config_file: Path, target: _Target) -> str | None:
     """site_url of mkdocs.yml is the URL of the publish folder; each cycle lives below it."""
     base = user_config(config_file).get("site_url")
     if not isinstance(base, str) or not base.strip():
         return None
-    parts = [*root.relative_to(out_dir).parts, cycle_id]
+    parts = [*target.root.relative_to(target.out_dir).parts, target.cycle]
     return base.strip().rstrip("/") + "/" + "/".join(quote(p) for p in parts) + "/"
 
 

@@ -166,7 +166,9 @@ Posting = tuple[Key, int, int]
 Plan = tuple[int, int]
 
 
-def _candidate_pairs(sigs: list[_Signature], threshold: float) -> tuple[list[tuple[int, int, float]], int, int]:
+def _candidate_pairs(
+    sigs: list[_Signature], threshold: float
+) -> tuple[list[tuple[int, int, float]], int, int]:
     """Size-aware prefix filtering: every pair of signatures that can reach `threshold`.
 
     Titles are visited smallest first. A title of n tokens is indexed, for each partner size
@@ -180,42 +182,38 @@ def _candidate_pairs(sigs: list[_Signature], threshold: float) -> tuple[list[tup
     slots = [_slot_weight(sig) for sig in sigs]
     largest = max(map(len, ordered), default=0)
     inserts = [
-        [(key, len(toks), m) for m, plan in _insert_plan(len(toks), w, largest, threshold) for key in _keys(toks, plan)]
+        [
+            (key, len(toks), m)
+            for m, plan in _insert_plan(len(toks), w, largest, threshold)
+            for key in _keys(toks, plan)
+        ]
         for toks, w in zip(ordered, slots, strict=True)
     ]
     common = {p for p, n in Counter(p for own in inserts for p in own).items() if n > MAX_POSTINGS}
     postings: dict[Posting, list[int]] = defaultdict(list)
-    sizes: list[int] = []
+    present = tuple(sorted({len(toks) for toks in ordered if toks}))
     found: list[tuple[int, int, float]] = []
     candidates = 0
     for i in sorted(range(len(sigs)), key=lambda k: len(ordered[k])):
-        n, seen = len(ordered[i]), set()
-        for m in sizes:
-            plan = _probe_plan(n, slots[i], m, threshold)
-            for key in _keys(ordered[i], plan) if plan else ():
+        toks, n, content = ordered[i], len(ordered[i]), sigs[i].content
+        seen: set[int] = set()
+        for m, length, size in _probe_plans(n, slots[i], present, threshold):
+            for key in combinations(toks[:length], size):
                 seen.update(postings.get((key, m, n), ()))
         for posting in inserts[i]:
             if posting not in common:
                 postings[posting].append(i)
-        if n and (not sizes or sizes[-1] != n):
-            sizes.append(n)
         candidates += len(seen)
-        found.extend(_verified(sigs, ordered, slots, i, seen, threshold))
+        for j in seen:
+            # Upper bound first (vetoes ignored, slots assumed to agree): one set AND rejects most.
+            shared = len(content & sigs[j].content)
+            if (
+                shared + min(slots[i], slots[j])
+                >= threshold * (n + len(ordered[j]) - shared + max(slots[i], slots[j])) - _EPS
+                and (score := _score(sigs[j], sigs[i])) >= threshold - _EPS
+            ):
+                found.append((min(i, j), max(i, j), score))
     return found, candidates, len(common)
-
-
-def _verified(
-    sigs: list[_Signature], ordered: list[Key], slots: list[float], i: int, seen: set[int], threshold: float
-) -> Iterable[tuple[int, int, float]]:
-    """Candidates that really match, after an upper bound that rejects most for the price of a set AND."""
-    content, n = sigs[i].content, len(ordered[i])
-    for j in seen:
-        shared = len(content & sigs[j].content)
-        union = n + len(ordered[j]) - shared + max(slots[i], slots[j])
-        if shared + min(slots[i], slots[j]) >= threshold * union - _EPS:
-            score = _score(sigs[j], sigs[i])
-            if score >= threshold - _EPS:
-                yield min(i, j), max(i, j), score
 
 
 def _rarity_rank(sigs: list[_Signature]) -> dict[str, int]:
@@ -228,6 +226,15 @@ def _keys(tokens: Key, plan: Plan) -> Iterable[Key]:
     """The `size`-token combinations of the first `length` (rarest) tokens."""
     length, size = plan
     return combinations(tokens[:length], size)
+
+
+@lru_cache(maxsize=4096)
+def _probe_plans(
+    n: int, slots: float, sizes: tuple[int, ...], threshold: float
+) -> tuple[tuple[int, int, int], ...]:
+    """(m, prefix length, key size) for every partner size m <= n present in the data."""
+    plans = ((m, _probe_plan(n, slots, m, threshold)) for m in sizes if m <= n)
+    return tuple((m, *plan) for m, plan in plans if plan)
 
 
 @lru_cache(maxsize=4096)
@@ -268,11 +275,11 @@ def _overlap_bound(n: int, m: int, slots: float, threshold: float) -> int:
 Word = tuple[int, str]
 """A normalised word: (kind, value)."""
 
-_CONTENT, _LITERAL, _CODE, _INVERTED, _DIRECTION, _AUDIENCE, _NUM, _NUMWORD, _UNIT, _STOP = range(10)
-"""Word kinds; the first four carry content (an inverted noun flips the title's direction)."""
+_CONTENT, _LITERAL, _CODE, _INVERTED, _DIRECTION, _AUDIENCE, _NUM, _TARGET, _NUMWORD, _UNIT, _STOP = range(11)
+"""Word kinds; the first four carry content (an inverted noun flips the title's direction). A _NUM
+may name something (ward 7); a _TARGET (5%, 200,000, £1.4m) never does."""
 
-_TOKEN = re.compile(r"[£$€]?\d[\d,]*(?:\.\d+)?[%a-z]*|[a-z][a-z0-9]*|%", re.IGNORECASE)
-_NUMBER = re.compile(r"[£$€]?(\d[\d,]*(?:\.\d+)?)([%a-z]*)", re.IGNORECASE)
+_TOKEN = re.compile(r"[£$€]?\d[\d,]*(?:\.\d+)?[%a-z]*|[^\W\d_][^\W_]*|%", re.IGNORECASE)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+s?")
 _BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
 _BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(s?)$")
@@ -289,7 +296,7 @@ def signature(text: str) -> _Signature:
     if text.isupper():
         text = text.lower()
     words = [w for raw in _TOKEN.findall(text) for w in _token(raw)]
-    if any(kind == _NUMWORD for kind, _ in words):
+    if not _NUMBER_WORD_ENTRIES.isdisjoint(words):
         words = _number_words(words)
     if not _PHRASE_STARTS.isdisjoint(words):
         words = _phrases(words)
@@ -300,10 +307,12 @@ def signature(text: str) -> _Signature:
 def _token(raw: str) -> tuple[Word, ...]:
     """One raw token as normalised words; an acronym (IT, ED) is never read as a stop word."""
     if raw[0].isdigit() or raw[0] in "£$€":
-        return ((_NUM, raw.lower()),)
+        plain = raw[0].isdigit() and "," not in raw and raw[-1].isdigit()
+        return ((_NUM if plain else _TARGET, raw.lower()),)
     if _ACRONYM.fullmatch(raw):
         acronym = raw.lower()[:-1] if raw.endswith("s") else raw.lower()
-        return _ACRONYMS.get(acronym, ((_LITERAL, acronym),))
+        named = _CODE if any(c.isdigit() for c in acronym) else _LITERAL  # Q3, H1: names, like ward 7
+        return _ACRONYMS.get(acronym, ((named, acronym),))
     word = raw.lower()
     if any(c.isdigit() for c in word):
         return _SINGLE.get(word, ((_CODE, word),))
@@ -378,7 +387,7 @@ def _classify(words: list[Word]) -> _Signature:
         elif kind == _NUM and _is_identifier(words, i):
             content.add(value)
             identifiers.add(value)
-        elif kind == _UNIT and not (i and words[i - 1][0] == _NUM):
+        elif kind == _UNIT and not (i and words[i - 1][0] in (_NUM, _TARGET)):
             content.add(value)
     if flip and directions & 3 in (1, 2):
         directions ^= 3  # "reduce turnover" is "increase retention"
@@ -387,10 +396,6 @@ def _classify(words: list[Word]) -> _Signature:
 
 def _is_identifier(words: list[Word], i: int) -> bool:
     """ISO 27001, release 4.2, ward 7: a bare number named by the word before it is no target."""
-    number = words[i][1]
-    match = _NUMBER.fullmatch(number)
-    if match is None or number[0] in "£$€" or "," in match[1] or match[2]:
-        return False
     nxt_kind, nxt = words[i + 1] if i + 1 < len(words) else (_STOP, "")
     if nxt_kind == _UNIT or nxt == "%":
         return False
@@ -422,64 +427,76 @@ def stem(word: str) -> str:
 
 # --- lexicon: modest on purpose; each entry is planning language seen across functions ---
 
-_CONCEPTS: dict[str, tuple[str, ...]] = {
-    # Direction slot: "better" fits up and down; up against down vetoes a match.
-    "dir:down": ("reduce", "cut", "lower", "decrease", "minimise", "minimize", "lessen", "halve", "trim",
-                 "fewer", "less", "shorten", "shorter", "slash", "curb", "eliminate", "bring down"),
-    "dir:up": ("increase", "raise", "grow", "growth", "boost", "expand", "lift", "maximise", "maximize",
-               "double", "triple", "more", "higher", "greater", "scale up"),
-    "dir:better": ("improve", "enhance", "optimise", "optimize", "strengthen", "better"),
-    # Audience slot: who the result is for; two different audiences veto a match.
-    "aud:customer": ("customer", "patient", "client", "consumer", "shopper", "citizen", "resident", "user",
-                     "guest", "service user"),
-    "aud:staff": ("staff", "employee", "workforce", "personnel", "colleague", "worker", "team member"),
-    "aud:supplier": ("supplier", "vendor", "contractor"),
-    # Nouns whose "reduce" is another noun's "increase": the direction is flipped.
-    "inv:retention": ("turnover", "attrition", "churn"),
-    # Content concepts.
-    "retention": ("retention", "retain"),
-    "launch": ("launch", "introduce", "deploy", "implement", "rollout", "roll out", "go live", "ship"),
-    "retire": ("retire", "decommission", "sunset", "phase out", "shut down", "switch off"),
-    "hire": ("hire", "recruit", "recruitment"),
-    "migrate": ("migrate", "migration", "move", "transfer"),
-    "train": ("train", "training", "upskill"),
-    "automate": ("automate", "automation"),
-    "noshow": ("no show", "missed appointment", "did not attend", "missed visit"),
-    "booking": ("booking", "book", "appointment", "reservation"),
-    "cost": ("cost", "spend", "spending", "expense", "expenditure"),
-    "sales": ("sales", "revenue"),
-    "online sales": ("e commerce", "ecommerce"),
-    "online": ("online", "digital", "web"),
-    "complaint": ("complaint", "grievance"),
-    "error": ("error", "defect", "bug", "fault", "mistake"),
-    "outage": ("outage", "downtime"),
-    "uptime": ("uptime", "availability"),
-    "satisfaction": ("satisfaction", "csat"),
-    "nps": ("net promoter score", "nps"),
-    "consumption": ("consumption", "usage", "use"),
-    "energy": ("energy", "electricity"),
-    "emission": ("emission", "carbon", "co2", "greenhouse gas"),
-    "inventory": ("inventory", "stock"),
-    "payment": ("payment", "pay"),
-    "ehr": ("electronic health record", "electronic patient record", "electronic medical record", "ehr", "emr",
-            "epr"),
-    "ed": ("emergency department", "emergency room", "accident and emergency"),
-    "%": ("per cent",),
-}
-_ACRONYM_TEXT: dict[str, str] = {
-    "ed": "emergency department", "er": "emergency department", "ehr": "ehr", "emr": "ehr", "epr": "ehr",
-    "nps": "nps", "co2": "carbon", "csat": "csat",
-}
-_SPELLING_TEXT: dict[str, str] = {
-    "centre": "center", "theatre": "theater", "metre": "meter", "litre": "liter", "fibre": "fiber",
-    "licence": "license", "catalogue": "catalog", "paediatric": "pediatric", "orthopaedic": "orthopedic",
-    "anaesthetic": "anesthetic", "enrolment": "enrollment",
-}
+_CONCEPT_TABLE = """
+dir:down       reduce, cut, lower, decrease, minimise, minimize, lessen, halve, trim, fewer, less, shorten,
+               shorter, slash, curb, eliminate, bring down
+dir:up         increase, raise, grow, growth, boost, expand, lift, maximise, maximize, double, triple, more,
+               higher, greater, scale up
+dir:better     improve, enhance, optimise, optimize, strengthen, better
+aud:customer   customer, patient, client, consumer, shopper, citizen, resident, user, guest, service user
+aud:staff      staff, employee, workforce, personnel, colleague, worker, team member
+aud:supplier   supplier, vendor, contractor
+inv:retention  turnover, attrition, churn
+retention      retention, retain
+launch         launch, introduce, deploy, implement, rollout, roll out, go live, ship
+retire         retire, decommission, sunset, phase out, shut down, switch off
+hire           hire, recruit, recruitment
+migrate        migrate, migration, move, transfer
+train          train, training, upskill
+automate       automate, automation
+noshow         no show, missed appointment, did not attend, missed visit
+booking        booking, book, appointment, reservation
+cost           cost, spend, spending, expense, expenditure
+sales          sales, revenue
+online_sales   e commerce, ecommerce
+online         online, digital, web
+complaint      complaint, grievance
+error          error, defect, bug, fault, mistake
+outage         outage, downtime
+uptime         uptime, availability
+satisfaction   satisfaction, csat
+nps            net promoter score, nps
+consumption    consumption, usage, use
+energy         energy, electricity
+emission       emission, carbon, co2, greenhouse gas
+inventory      inventory, stock
+payment        payment, pay
+ehr            electronic health record, electronic patient record, electronic medical record, ehr, emr, epr
+ed             emergency department, emergency room, accident and emergency
+%              per cent
+"""
+"""Concept id, then the words and phrases that name it. `dir:` and `aud:` ids fill the direction
+and audience slots; an `inv:` noun flips the title's direction; `a_b` expands to two concepts."""
+
+_ACRONYM_TABLE = """
+emergency_department  ed, er
+ehr                   ehr, emr, epr
+nps                   nps
+carbon                co2
+csat                  csat
+"""
+"""Upper-case acronyms worth expanding; any other acronym is kept as a word of its own."""
+
+_SPELLING_TABLE = """
+center      centre
+theater     theatre
+meter       metre
+liter       litre
+fiber       fibre
+license     licence
+catalog     catalogue
+pediatric   paediatric
+orthopedic  orthopaedic
+anesthetic  anaesthetic
+enrollment  enrolment
+"""
+"""American spelling, then British; -ise/-isation and -our are handled by rule in `stem`."""
+
 _STOP_TEXT = (
     # function words
     "a an the and or of for to in on at by with from into onto across all every each our its their this that "
     "these those be is are was were been being as so than then under below over above within least most up "
-    "down out off via per through new fully further only also no not it we us who which whole "
+    "down out off via per through new fully further only also no not it we us who which whole s t "
     # measure words: "no-show rate" and "no-shows" name the same result
     "rate level number share proportion percentage ratio count volume amount total overall average mean "
     "median score index figure "
@@ -492,32 +509,53 @@ _KNOWN_VERB_TEXT = (
     "see vaccinate screen install replace upgrade plant visit inspect approve respond save generate create "
     "run host launch deploy implement migrate move retire automate"
 )
+"""Verbs before a count ("hire 40 nurses"): the number is a target, not an identifier."""
 _UNIT_TEXT = "percent pct minute min mins hour hr hrs day week month year point pp k m bn million thousand"
-_CARDINALS = (
+_CARDINAL_TEXT = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen"
-).split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+)
+_TENS_TEXT = "twenty thirty forty fifty sixty seventy eighty ninety"
+
+
+def _table(text: str) -> dict[str, tuple[str, ...]]:
+    """Parse `id  word, phrase, ...` lines; an indented line continues the previous id."""
+    table: dict[str, tuple[str, ...]] = {}
+    key = ""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if not line[0].isspace():
+            key, _, line = line.partition(" ")
+        table[key] = table.get(key, ()) + tuple(w.strip() for w in line.split(",") if w.strip())
+    return table
+
 
 _SPELLING: dict[str, str] = {}  # filled below with stems, which need an (empty) map to exist
-_SPELLING.update({stem(k): stem(v) for k, v in _SPELLING_TEXT.items()})
-_NUMBER_WORDS: dict[str, int] = {stem(w): n for n, w in enumerate(_CARDINALS)}
-_NUMBER_WORDS.update({stem(w): 20 + 10 * n for n, w in enumerate(_TENS)})
+_SPELLING.update({stem(uk): stem(us) for us, uks in _table(_SPELLING_TABLE).items() for uk in uks})
+_NUMBER_WORDS: dict[str, int] = {stem(w): n for n, w in enumerate(_CARDINAL_TEXT.split())}
+_NUMBER_WORDS.update({stem(w): 20 + 10 * n for n, w in enumerate(_TENS_TEXT.split())})
+_NUMBER_WORD_ENTRIES: frozenset[Word] = frozenset((_NUMWORD, w) for w in _NUMBER_WORDS)
 _SCALES: dict[str, int] = {stem("hundred"): 100, stem("thousand"): 1000, stem("million"): 1_000_000}
 _STOP_WORDS: frozenset[str] = frozenset(map(stem, _STOP_TEXT.split()))
-_KNOWN_VERBS: frozenset[str] = frozenset(map(stem, _KNOWN_VERB_TEXT.split())) | {
-    "launch", "retire", "hire", "migrate", "train", "automate"
-}
 _UNITS: frozenset[str] = frozenset(map(stem, _UNIT_TEXT.split()))
+_CONCEPTS: dict[str, tuple[str, ...]] = _table(_CONCEPT_TABLE)
+_KNOWN_VERB_STEMS: frozenset[str] = frozenset(map(stem, _KNOWN_VERB_TEXT.split()))
+_KNOWN_VERBS: frozenset[str] = _KNOWN_VERB_STEMS | {c for c in _CONCEPTS if stem(c) in _KNOWN_VERB_STEMS}
 
 
 def _concept_words(concept: str) -> tuple[Word, ...]:
     kinds = {"dir": _DIRECTION, "aud": _AUDIENCE, "inv": _INVERTED}
     out: list[Word] = []
-    for part in concept.split():
+    for part in concept.split("_"):
         prefix, _, value = part.rpartition(":")
         out.append((kinds[prefix], value) if prefix else (_STOP if part == "%" else _CONTENT, part))
     return tuple(out)
+
+
+def _words_of(text: str) -> tuple[Word, ...]:
+    """A phrase normalised exactly as a title would be, word by word."""
+    return tuple(w for raw in _TOKEN.findall(text) for w in _token(raw))
 
 
 _SINGLE: dict[str, tuple[Word, ...]] = {
@@ -527,7 +565,7 @@ _SINGLE: dict[str, tuple[Word, ...]] = {
     if " " not in phrase
 }
 _PHRASES: dict[tuple[Word, ...], tuple[Word, ...]] = {
-    tuple(w for raw in _TOKEN.findall(phrase) for w in _token(raw)): _concept_words(concept)
+    _words_of(phrase): _concept_words(concept)
     for concept, phrases in _CONCEPTS.items()
     for phrase in phrases
     if " " in phrase
@@ -535,5 +573,7 @@ _PHRASES: dict[tuple[Word, ...], tuple[Word, ...]] = {
 _PHRASE_STARTS: frozenset[Word] = frozenset(p[0] for p in _PHRASES)
 _LONGEST_PHRASE: int = max(map(len, _PHRASES))
 _ACRONYMS: dict[str, tuple[Word, ...]] = {
-    k: tuple(w for raw in _TOKEN.findall(v) for w in _token(raw)) for k, v in _ACRONYM_TEXT.items()
+    acronym: _words_of(expansion.replace("_", " "))
+    for expansion, acronyms in _table(_ACRONYM_TABLE).items()
+    for acronym in acronyms
 }

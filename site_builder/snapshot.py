@@ -48,7 +48,7 @@ def _parse_date(value: Any) -> dt.date | None:
 
 
 def to_json(view: View, *, clock: Clock = utc_now, cycle: str | None = None) -> dict[str, Any]:
-    """The whole model of one audience's view; `cycle` overrides the portal's cycle id (vap publish --cycle)."""
+    """The whole model of one audience's view; `cycle` overrides portal.yaml's (publish --cycle)."""
     plans = view.plans
     portal = plans.portal
     published = clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -82,7 +82,13 @@ def _strategy(strategy: Strategy) -> dict[str, Any]:
                 "title": goal.title,
                 "description": goal.description,
                 "milestones": [
-                    {"id": m.id, "title": m.title, "due": _date(m.due), "measure": m.measure, "target": m.target}
+                    {
+                        "id": m.id,
+                        "title": m.title,
+                        "due": _date(m.due),
+                        "measure": m.measure,
+                        "target": m.target,
+                    }
                     for m in goal.milestones
                 ],
             }
@@ -164,7 +170,9 @@ def from_json(data: Mapping[str, Any], *, source: str = FILE_NAME) -> Snapshot:
         raise ValueError(f"format_version {version!r} is not understood (this vap reads {FORMAT_VERSION})")
     loc = Loc(source)
     aud = data.get("audience") or {}
-    audience = Audience(str(aud.get("name", "everyone")), tuple(aud.get("hide", ())), aud.get("drafts", "include"))
+    audience = Audience(
+        str(aud.get("name", "everyone")), tuple(aud.get("hide", ())), aud.get("drafts", "include")
+    )
     portal = Portal(
         organization=str(data.get("organization", "")),
         cycle=str(data["cycle"]),
@@ -189,8 +197,15 @@ def _read_strategy(data: Mapping[str, Any], loc: Loc) -> Strategy:
             g.get("title", ""),
             g.get("description"),
             tuple(
-                Milestone(m["id"], g["id"], m.get("title", ""), _parse_date(m.get("due")), m.get("measure"),
-                          m.get("target"), loc)
+                Milestone(
+                    m["id"],
+                    g["id"],
+                    m.get("title", ""),
+                    _parse_date(m.get("due")),
+                    m.get("measure"),
+                    m.get("target"),
+                    loc,
+                )
                 for m in g.get("milestones", ())
             ),
             loc,
@@ -203,13 +218,20 @@ def _read_strategy(data: Mapping[str, Any], loc: Loc) -> Strategy:
 def _read_role(r: Mapping[str, Any], loc: Loc) -> Role:
     outcomes = tuple(
         Outcome(
-            o["id"], r["id"], o.get("title", ""), o.get("measure"), o.get("target"), _parse_date(o.get("due")),
-            tuple(Ref(s["ref"], s.get("how"), loc) for s in o.get("supports", ())), loc,
+            o["id"],
+            r["id"],
+            o.get("title", ""),
+            o.get("measure"),
+            o.get("target"),
+            _parse_date(o.get("due")),
+            tuple(Ref(s["ref"], s.get("how"), loc) for s in o.get("supports", ())),
+            loc,
         )
         for o in r.get("outcomes", ())
     )
     dialogue = tuple(
-        Dialogue(_parse_date(d.get("date")), d.get("with"), d.get("note", ""), loc) for d in r.get("dialogue", ())
+        Dialogue(_parse_date(d.get("date")), d.get("with"), d.get("note", ""), loc)
+        for d in r.get("dialogue", ())
     )
     return Role(
         id=r["id"],

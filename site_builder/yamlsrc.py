@@ -23,10 +23,16 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_YAML_TAG = "tag:yaml.org,2002:"
 _STANDARD_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+    f"{_YAML_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
+"""NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to libyaml (YAML 1.1), plain characters to
+editors and git, so positions after one would be off and NEL in a scalar would silently become a space."""
+_BREAK_NAMES = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
+                "\u2029": "U+2029 (paragraph separator)"}
 
 
 class _Marked:
@@ -141,6 +147,18 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Finding]]:
                 hint="YAML indents with spaces only: replace the tab with spaces",
             )
         )
+    for match in _YAML11_BREAKS.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        findings.append(
+            Finding(
+                "error",
+                "yaml-syntax",
+                f"invisible line break {_BREAK_NAMES[match.group()]} in the text",
+                Loc(path, line, match.start() - text.rfind("\n", 0, match.start())),
+                hint="YAML reads it as a line break that editors do not show: replace it with a newline "
+                "or a space",
+            )
+        )
     if findings:
         return None, findings
     builder = _Builder(path, findings)
@@ -151,6 +169,22 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Finding]]:
         problem = exc.problem or exc.context or "invalid YAML"
         loc = Loc(path, mark.line + 1, mark.column + 1) if mark else Loc(path, 1, 1)
         findings.append(Finding("error", "yaml-syntax", f"YAML syntax error: {problem}", loc, hint=_hint(problem)))
+        return None, findings
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, only an offset
+        pos = exc.position  # libyaml counts UTF-8 bytes, the pure-Python reader characters
+        if _Parser is not yaml.SafeLoader:
+            pos = len(text.encode("utf-8")[:pos].decode("utf-8", "replace"))
+        line = text.count("\n", 0, pos) + 1
+        column = pos - text.rfind("\n", 0, pos)
+        findings.append(
+            Finding(
+                "error",
+                "yaml-syntax",
+                f"YAML syntax error: unacceptable character #x{exc.character:04x}: {exc.reason}",
+                Loc(path, line, column),
+                hint="remove the control character (often pasted from a terminal or a word processor)",
+            )
+        )
         return None, findings
     except yaml.YAMLError as exc:
         findings.append(Finding("error", "yaml-syntax", f"YAML syntax error: {exc}", Loc(path, 1, 1)))
@@ -196,9 +230,10 @@ class _Builder:
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+            shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag  # as written
             self._forbid(
                 event,
-                f"YAML tag '{tag}' is not allowed",
+                f"YAML tag '{shown}' is not allowed",
                 "remove the tag: plan files hold plain text, lists and mappings only",
             )
 
