@@ -54,6 +54,9 @@ def cli(debug: bool) -> None:
 def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> None:
     """Check a planning repository and report every error and warning.
 
+    Exit code 0: no errors (warnings alone do not fail); 1: errors, or warnings
+    made errors by --strict, --fail-on or fail_on in portal.yaml; 2: usage or I/O problem.
+
     \b
     Example:
       vap check plans

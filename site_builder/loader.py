@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fields import Fields
+from .fields import Fields, did_you_mean
 from .model import (
     DRAFTS_MODES,
     HIDEABLE_FIELDS,
@@ -204,10 +204,27 @@ def _portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         levels=dict(sorted(levels.items())),
         audiences=audiences,
         default_audience=default or "everyone",
-        fail_on=f.text_list(node, "fail_on", where),
+        fail_on=_fail_on(node, f),
         loc=node.loc,
         overview_depth=depth if depth and depth > 0 else 3,
     )
+
+
+def _fail_on(node: Map, f: Fields) -> tuple[str, ...]:
+    """Warning rules that block publishing; an unknown name is a finding with its line, not a crash."""
+    from .rules import WARNING_RULES  # the rule registry is the one list of rule names
+
+    names = f.text_list(node, "fail_on", "portal.yaml")
+    items = f.seq(node, "fail_on", "portal.yaml")
+    known = {*WARNING_RULES, "all"}
+    for name, item in zip(names, items.items if items else [], strict=False):
+        if name not in known:
+            f.error(
+                f"fail_on names unknown rule '{name}'",
+                item.loc,
+                hint=did_you_mean(name, known) or "warning rules: " + ", ".join(sorted(WARNING_RULES)),
+            )
+    return tuple(n for n in names if n in known)
 
 
 def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
