@@ -1,0 +1,208 @@
+"""The whole-pipeline benchmark: `make bench` (or `python bench/bench.py --sizes 100,1000,10000`).
+
+For each synthetic organisation size it measures, each in a fresh process so peak memory is that
+command's own: `vap check`; `vap build` with a cold and then a warm diagram cache; the same
+generated Markdown built by bare MkDocs + Material with our plugin off (the baseline, measured in
+the same run, so the overhead is a ratio on the same machine at the same time); the site and search
+index sizes; and save-to-reload in `vap serve` (edit one plan, poll the page until it shows the edit).
+It prints one table and the targets; it never fails on timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+CONFIG = """site_name: Synthetic organisation
+theme:
+  name: material
+  font: false
+plugins:
+  - vap
+  - search
+  - tags
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Wall time and the peak RSS of this one child (os.wait4 gives its own rusage)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{stderr[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def baseline_config(org: Path) -> Path:
+    """Bare MkDocs + Material over the Markdown our generator wrote, plugin off."""
+    docs = org / "baseline-docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree(org / ".cache" / "vap" / "editions" / "default" / "docs", docs)
+    shutil.copy(org / "docs" / "start-here.md", docs / "start-here.md")
+    (docs / "assets").mkdir(exist_ok=True)
+    shutil.copy(ROOT / "theme" / "assets" / "vap.css", docs / "assets" / "vap.css")
+    config = org / "baseline.yml"
+    config.write_text(
+        "site_name: Synthetic organisation\ndocs_dir: baseline-docs\n"
+        "theme:\n  name: material\n  font: false\n"
+        "extra_css: [assets/vap.css]\n"
+        "nav:\n  - Home: index.md\n  - Start here: start-here.md\n  - Strategy: strategy/index.md\n"
+        "  - Directory: directory.md\n  - Organisation: organisation.md\n  - Alignment: alignment.md\n"
+        "plugins:\n  - search\n  - tags\n"
+        "markdown_extensions: [attr_list, md_in_html, admonition, tables, toc]\n"
+    )
+    return config
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
+    """Seconds from saving an edited plan to `vap serve` serving the page with the edit."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "site_builder.cli", "serve", "plans", "--port", str(port)],
+        cwd=org, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/roles/{role_id}/"
+    try:
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline:
+            try:
+                fetch(url)
+                break
+            except OSError:
+                time.sleep(0.5)
+        time.sleep(2)  # let the watcher settle after the first build
+        marker = f"BENCHMARK EDIT {time.time_ns()}"
+        text = role_file.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        role_file.write_text(text.replace("value_add: ", f'value_add: "{marker} " ', 1)
+                             if 'value_add: "' not in text else
+                             text.replace('value_add: "', f'value_add: "{marker} ', 1), encoding="utf-8")
+        while time.monotonic() < deadline:
+            try:
+                if marker in fetch(url):
+                    return time.perf_counter() - start
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit("the edit never appeared in the served page")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
+    org = work / f"org-{size}"
+    shutil.rmtree(org, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "site_builder.cli", "synth", str(org), "--roles", str(size)],
+                   check=True, env=ENV, stdout=subprocess.DEVNULL)
+    (org / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "start-here.md", org / "docs" / "start-here.md")
+    (org / "mkdocs.yml").write_text(CONFIG)
+    vap = [sys.executable, "-m", "site_builder.cli"]
+    out: dict[str, float] = {}
+    check = run([*vap, "check", "plans"], org)
+    out["check_s"], out["check_mb"] = check.seconds, check.peak_mb
+    cold = run([*vap, "build", "plans", "--site-dir", "site"], org)
+    out["cold_s"], out["cold_mb"] = cold.seconds, cold.peak_mb
+    warm = run([*vap, "build", "plans", "--site-dir", "site"], org)
+    out["warm_s"], out["warm_mb"] = warm.seconds, warm.peak_mb
+    nodiag = run([*vap, "build", "plans", "--site-dir", "site-nodiagrams", "--no-diagrams"], org)
+    out["nodiagrams_s"] = nodiag.seconds
+    base = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(baseline_config(org)),
+                "--site-dir", "site-baseline"], org)
+    out["baseline_s"], out["baseline_mb"] = base.seconds, base.peak_mb
+    out["site_mb"] = du(org / "site") / 1e6
+    index = org / "site" / "search" / "search_index.json"
+    out["index_per_role_kb"] = index.stat().st_size / size / 1024
+    out["index_docs"] = len(json.loads(index.read_text())["docs"])
+    if serve:
+        role_file = sorted((org / "plans" / "roles").rglob("*.yaml"))[len(list((org / "plans" / "roles")
+                                                                              .rglob("*.yaml"))) // 2]
+        out["reload_s"] = save_to_reload(org, role_file, role_file.stem)
+    return out
+
+
+TARGETS = {
+    1000: {"check_s": 1, "warm_s": 15, "cold_s": 25, "ratio": 1.25, "peak_mb": 400, "kb": 1.5, "reload_s": 1.5},
+    10000: {"check_s": 5, "warm_s": 120, "cold_s": 180, "ratio": 1.25, "peak_mb": 1500, "kb": 1.5, "reload_s": 4},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--no-serve", action="store_true", help="skip the save-to-reload measurement")
+    parser.add_argument("--work", type=Path, default=None, help="where to generate (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="vap-bench-"))
+    print(f"machine: {os.cpu_count()} cores, {platform.machine()}, {platform.processor() or platform.system()}, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    dot = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
+    print(f"graphviz: {dot}; work folder: {work}\n")
+    header = ("roles", "check s", "check MB", "cold s", "warm s", "no-diagram s", "baseline s", "warm/base",
+              "peak MB", "site MB", "index KB/role", "reload s")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for size in [int(s) for s in args.sizes.split(",")]:
+        r = bench(size, work, serve=not args.no_serve)
+        peak = max(r["cold_mb"], r["warm_mb"])
+        row = (size, f"{r['check_s']:.2f}", f"{r['check_mb']:.0f}", f"{r['cold_s']:.1f}", f"{r['warm_s']:.1f}",
+               f"{r['nodiagrams_s']:.1f}", f"{r['baseline_s']:.1f}", f"{r['warm_s'] / r['baseline_s']:.2f}",
+               f"{peak:.0f}", f"{r['site_mb']:.0f}", f"{r['index_per_role_kb']:.2f}",
+               f"{r['reload_s']:.2f}" if "reload_s" in r else "-")
+        print(" | ".join(str(c) for c in row), flush=True)
+        target = TARGETS.get(size)
+        if target:
+            checks = {
+                "check": r["check_s"] < target["check_s"], "warm": r["warm_s"] < target["warm_s"],
+                "cold": r["cold_s"] < target["cold_s"], "ratio": r["warm_s"] / r["baseline_s"] <= target["ratio"],
+                "memory": peak < target["peak_mb"], "index": r["index_per_role_kb"] < target["kb"],
+            }
+            if "reload_s" in r:
+                checks["reload"] = r["reload_s"] < target["reload_s"]
+            missed = [k for k, ok in checks.items() if not ok]
+            print(f"    targets at {size}: " + ("all met" if not missed else "missed: " + ", ".join(missed)),
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
