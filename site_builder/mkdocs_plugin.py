@@ -35,6 +35,7 @@ _VAP_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
 _ATTR_URL = re.compile(r'\s(href|src|xlink:href|action|formaction)\s*=\s*("([^"]*)"|\'([^\']*)\')', re.I)
 _EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -211,25 +212,41 @@ def merge_search_index(path: Path, known: dict[str, list[dict[str, Any]]], pages
         return known
     index = json.loads(path.read_text(encoding="utf-8"))
     fresh: dict[str, list[dict[str, Any]]] = {}
-    for doc in index.get("docs", []):
-        if doc.get("text") or "#" not in doc.get("location", ""):
-            fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
+    for doc in lean_entries(index.get("docs", [])):
+        fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
     merged = {url: docs for url, docs in {**known, **fresh}.items() if url in pages}
     index["docs"] = [doc for url in sorted(merged) for doc in merged[url]]
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return merged
 
 
+def lean_entries(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Section entries without the page's tags (Material repeats them on every section: the page entry
+    keeps them, so a tag still finds the page), and without the empty sections that headings inside
+    data-search-exclude blocks leave behind."""
+    kept = []
+    for doc in docs:
+        if doc.get("text"):  # markup adds ~15% and nothing to search; entities stay escaped
+            doc["text"] = " ".join(_MARKUP.sub(" ", doc["text"]).split())
+        location = doc.get("location", "")
+        if "#" in location:
+            if not doc.get("text") and "#outcome-" not in location:  # an outcome's title is worth finding
+                continue
+            doc.pop("tags", None)
+        elif location.startswith("roles/") and doc.get("tags"):
+            # only the department: a goal or level tag is boosted so far above the text that searching
+            # "booking" would rank every role serving a booking goal above the one that does the booking
+            doc["tags"] = doc["tags"][:1]
+        kept.append(doc)
+    return kept
+
+
 def prune_search_index(path: Path) -> None:
-    """Drop the empty section entries that headings inside data-search-exclude blocks leave behind."""
     if not path.is_file():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    docs = index.get("docs", [])
-    kept = [d for d in docs if d.get("text") or "#" not in d.get("location", "")]
-    if len(kept) != len(docs):
-        index["docs"] = kept
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    index["docs"] = lean_entries(index.get("docs", []))
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str | None = None) -> str:
