@@ -319,10 +319,11 @@ def update_fields(text: str, values: Mapping[str, str | None], *, order: Iterabl
         fields = _top_fields(lines)
         found = next((f for f in fields if f.name == name), None)
         if found is not None:
-            current = lines[found.start : found.end]
-            wanted = [] if value is None else [f"{name}: {value}"]
-            if value is not None and len(current) == 1 and _same_value(current[0], name, value):
-                continue
+            first = lines[found.start]
+            comment = _trailing_comment(first, len(name) + 1) if found.end == found.start + 1 else ""
+            if value is not None and first[: len(first) - len(comment)].rstrip() == f"{name}: {value}":
+                continue  # already says so: leave it exactly as written
+            wanted = [] if value is None else [f"{name}: {value}{comment}"]
             lines[found.start : found.end] = wanted
             continue
         if value is None:
@@ -339,10 +340,24 @@ def has_block_fields(text: str, name: str = "title") -> bool:
     return any(f.name == name for f in _top_fields(text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")))
 
 
-def _same_value(line: str, name: str, value: str) -> bool:
-    """The line already says `value` (possibly with a trailing comment): leave it as written."""
-    rest = line[len(name) + 1 :].strip()
-    return rest == value or rest.startswith(value + " #")
+def _trailing_comment(line: str, start: int) -> str:
+    """The ` # ...` that ends a one-line `key: value`, kept when the value is replaced."""
+    i, n = start, len(line)
+    value = line[start:].lstrip(" \t")
+    if value[:1] in ("'", '"'):
+        quote, i = value[0], n - len(value) + 1
+        while i < n:
+            if quote == '"' and line[i] == "\\":
+                i += 2
+            elif line[i] == quote and quote == "'" and line[i + 1 : i + 2] == "'":
+                i += 2
+            elif line[i] == quote:
+                i += 1
+                break
+            else:
+                i += 1
+    match = re.search(r"[ \t]+#.*$", line[i:])
+    return match.group(0) if match else ""
 
 
 def _after_header(lines: Sequence[str]) -> int:

@@ -7,6 +7,7 @@ a diagram is for seeing the shape at a glance, the text next to it lists everyth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -152,7 +153,7 @@ class Diagrams:
             body.append(self._strategy_node(target) if target in self.ix.strategy_items
                         else self._outcome_node(target))
         body += [self._outcome_node(k) for k in sorted(below_nodes - {o.key for o in role.outcomes})]
-        return _graph(f"Outcome cascade of {role.title}", [*body, *edges])
+        return _graph(f"Outcome cascade of {role.title}", [*body, *edges], rankdir="LR")
 
     def goal(self, goal_id: str) -> str:
         """The goal, its milestones, and the supporting outcomes below them (roles when there are many)."""
@@ -186,7 +187,7 @@ class Diagrams:
                 label = escape_label(f"{dept}: {count} roles", max_lines=2)
                 body.append(f'"dept-{n}" [label="{label}", URL="{_link(urls.ORGANISATION)}"];\n')
                 body.append(f'"dept-{n}" -> "{goal_id}" [style=dashed];\n')
-        return _graph(f"Goal {goal_id} and the outcomes that deliver it", body)
+        return _graph(f"Goal {goal_id} and the outcomes that deliver it", body, rankdir="LR")
 
     def org(self, depth: int, roots: Iterable[str] | None = None, name: str = "Organisation overview") -> str:
         """The top `depth` levels of the reporting tree (or of each root given)."""
@@ -229,7 +230,18 @@ def render_diagrams(view: View, index: Index, cache_dir: Path) -> tuple[dict[str
     """SVG per diagram key, plus how many were rendered and how many came from the cache."""
     renderer = Renderer(cache_dir)
     svgs = renderer.render_many(diagram_sources(view, index))
-    return svgs, renderer.stats.rendered, renderer.stats.cached
+    sized = {key: _WIDTH.sub(_natural_width, svg, count=1) for key, svg in svgs.items()}
+    return sized, renderer.stats.rendered, renderer.stats.cached
+
+
+_WIDTH = re.compile(r'style="max-width:([\d.]+)pt"')
+
+
+def _natural_width(match: re.Match[str]) -> str:
+    """Natural size, shrinking with the page down to 70% (text stays legible); below that it scrolls."""
+    width = float(match.group(1))
+    return f'style="width:{width:.0f}pt;max-width:max(100%,{width * 0.7:.0f}pt)"'
+
 
 
 __all__ = ["Diagrams", "diagram_sources", "render_diagrams"]

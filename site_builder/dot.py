@@ -45,6 +45,7 @@ _LABEL_ESCAPES = str.maketrans(
     {"\\": "\\\\", '"': '\\"', "{": "\\{", "}": "\\}", "|": "\\|", "<": "\\<", ">": "\\>"}
 )
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "\\\\" + _MARK})
+_ID_ESCAPES = str.maketrans({"\\": "\\" + _MARK, '"': '\\"'})
 _ENTITY_AHEAD = re.compile(r"&(?=#?\w+;)")
 _MARKS = re.compile("(&amp;|\\\\)" + _MARK)
 
@@ -64,10 +65,21 @@ def escape_label(text: str, *, width: int = 28, max_lines: int = 3) -> str:
 
 def escape_attr(text: str, *, limit: int = 300) -> str:
     """Text for a DOT double-quoted tooltip or URL: one line, at most `limit` characters, shown literally."""
+    return _one_line(text, limit).translate(_ATTR_ESCAPES)
+
+
+def escape_id(text: str, *, limit: int = 200) -> str:
+    """Text for a DOT double-quoted graph, cluster or node name: one line, shown literally as its <title>.
+
+    Names are not labels: dot reads no escapes in them but `\\"`, so escape_label would show its backslashes.
+    A graph named exactly `%<digits>` looks anonymous to the post-processing and is named after its key.
+    """
+    return _ENTITY_AHEAD.sub("&" + _MARK, _one_line(text, limit).translate(_ID_ESCAPES))
+
+
+def _one_line(text: str, limit: int) -> str:
     text = " ".join(_INVALID_XML.sub("", text).split())
-    if len(text) > limit:
-        text = _ellipsis(text, limit)
-    return text.translate(_ATTR_ESCAPES)
+    return text if len(text) <= limit else _ellipsis(text, limit)
 
 
 def _ellipsis(text: str, limit: int) -> str:
@@ -164,6 +176,8 @@ class Renderer:
         done: dict[str, str] = {}
         failures: dict[str, str] = {}
         retry: list[list[tuple[str, str]]] = []
+        if not todo:
+            return done, failures
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
             for round_ in (_split(list(todo.items()), self.jobs), retry):
                 running = {pool.submit(self._run, batch): batch for batch in round_}
@@ -221,9 +235,13 @@ class Renderer:
         """Atomic, so a build killed halfway or a parallel build never leaves a truncated entry."""
         path = self._path(digest)
         tmp = path.with_name(f".{digest}.{os.getpid()}.{threading.get_ident()}.tmp")
+        data = svg.encode("utf-8")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(svg.encode("utf-8"))
+            try:
+                tmp.write_bytes(data)
+            except FileNotFoundError:  # first entry in this folder
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(data)
             os.replace(tmp, path)
         except OSError as exc:
             raise DiagramError(
@@ -276,12 +294,10 @@ _UNSAFE_ELEMENT = re.compile(
     re.S | re.I,
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*?)\s*(/?)>")
-_TAG_NAME = re.compile(r"</?([A-Za-z][\w:.-]*)")
 _ATTR = re.compile(r"([^\s=/\"'<>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _ATTR_NAME = re.compile(r"[A-Za-z_][\w.:-]*")
 _HANDLER = re.compile(r"on[a-z]*\s*=")
-_ODD_URL = re.compile(r'href\s*=\s*(?!")|href="[^"]*"(?![\s/>])|src\s*=')
-_STRAY_LT = re.compile(r"<(?![A-Za-z/])")
+_ODD_HREF = re.compile(r'href(?:\s*=\s*(?!")|="[^"]*"(?![\s/>]))')
 _HREF = re.compile(r'href\s*=\s*"([^"]*)"')
 _ODD_AMP = re.compile(r"&(?!(?:#\d+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);)")
 _AMP = re.compile(r"&(?:(#\d+|#[xX][0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&")
@@ -290,6 +306,7 @@ _ELEMENTS = frozenset(
     {"svg", "g", "a", "title", "desc", "defs", "linearGradient", "radialGradient", "stop", "polygon"}
     | {"polyline", "ellipse", "circle", "path", "text", "tspan", "image", "rect", "line"}
 )
+_OTHER_MARKUP = re.compile(rf"<(?!/?(?:{'|'.join(sorted(_ELEMENTS, key=len, reverse=True))})[\s/>])")
 _PAGE_ID = re.compile(r'id="page\d+,\d+_')
 _GRADIENT_ID = re.compile(r'( id="| (?:fill|stroke)="url\(#)([lr])_(\d+)(?=[")])')
 _ANON_TITLE = re.compile(r"<title>%\d+</title>")
@@ -322,11 +339,11 @@ def _clean(raw: str) -> str:
 def _suspicious(svg: str) -> bool:
     """Anything dot does not write for escaped input: other elements, handlers, script URLs, odd quoting."""
     lower = svg.lower()
-    if lower.count("href") != svg.count("href") or _ODD_URL.search(lower) or _STRAY_LT.search(svg):
+    if lower.count("href") != svg.count("href") or _ODD_HREF.search(lower):
         return True
     if any(lower[m.start() - 1] in " \t\r\n\"'/" for m in _HANDLER.finditer(lower)):
         return True
-    return not _ELEMENTS.issuperset(_TAG_NAME.findall(svg)) or any(map(_unsafe_url, _HREF.findall(svg)))
+    return bool(_OTHER_MARKUP.search(svg)) or any(map(_unsafe_url, _HREF.findall(svg)))
 
 
 def _unsafe_url(url: str) -> bool:

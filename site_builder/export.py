@@ -16,6 +16,7 @@ from . import snapshot
 from .audience import View, make_view, resolve_audience
 from .check import format_text, run_checks
 from .errors import EXIT_OK, PlanError, PortalError
+from .model import Outcome
 
 FORMATS = ("json", "csv")
 ROLE_COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -64,7 +65,7 @@ def rows(view: View) -> Iterator[list[str]]:
             "level": "" if role.level is None else str(role.level),
             "status": role.status,
         }
-        outcomes = [] if "outcomes" in view.hidden else list(role.outcomes)
+        outcomes: list[Outcome | None] = [] if "outcomes" in view.hidden else list(role.outcomes)
         for outcome in outcomes or [None]:
             cells = dict(role_cells)
             if outcome is not None:
@@ -109,6 +110,8 @@ def export(*, plans_dir: Path, output_format: str, audience: str | None, output:
         output.write_bytes(text.encode(encoding))
     except OSError as exc:
         raise PortalError(f"cannot write {output}: {exc.strerror}") from exc
-    click.echo(f"Wrote {output}: {len(view.plans.roles)} roles as {output_format}, audience '{view.audience}'",
-               err=True)
+    click.echo(
+        f"Wrote {output}: {len(view.plans.roles)} roles as {output_format}, audience '{view.audience}'",
+        err=True,
+    )
     return EXIT_OK

@@ -78,62 +78,68 @@ def require_repository(plans_dir: Path) -> None:
 def plan_import(*, csv_path: Path, plans_dir: Path, columns: Columns, update: bool) -> ImportPlan:
     """Everything the import would do, and every problem, without writing anything."""
     require_repository(plans_dir)
-    src = str(csv_path)
     plans = load_plans(plans_dir).plans
     positions, problems = read_positions(csv_path, columns, levels=plans.portal.levels)
-    plan = ImportPlan([Note(p.severity, src, p.line, p.message) for p in problems])
-    if plan.errors:
-        return plan
-    existing = _existing(plans, plans_dir)
-    tops = [p for p in positions if p.manager is None]
-    ids = _assign_ids(positions, plans, existing)
-    current_top = next((r for r in plans.roles.values() if r.reports_to is None), None)
-    if len(tops) == 1 and current_top is not None and ids[tops[0].key] not in plans.roles:
-        top = tops[0]
-        ids[top.key] = current_top.id
-        plan.notes.append(
-            Note(
-                "note",
-                src,
-                top.line,
-                f"top position '{top.key}' ({top.title}) is taken as the existing top role "
-                f"'{current_top.id}' ({current_top.file})",
-            )
-        )
-    folders = _folders(positions, ids, plans, plans_dir)
-    base = plans_dir.parent
-    for pos in _tree_order(positions):
-        role_id = ids[pos.key]
-        manager = ids[pos.manager] if pos.manager else None
-        role = plans.roles.get(role_id)
-        if role is not None or role_id in plans.unreadable:
-            path = base / role.file if role else folders[pos.key] / f"{role_id}.yaml"
-            plan.planned.append(
-                _existing_plan(
+    planner = _Planner(csv_path, plans_dir, plans, update)
+    planner.plan.notes += [Note(p.severity, planner.src, p.line, p.message) for p in problems]
+    if not planner.plan.errors:
+        planner.run(positions)
+    return planner.plan
+
+
+class _Planner:
+    """One import being planned: ids, folders, and for each position a new file or an edit."""
+
+    def __init__(self, csv_path: Path, plans_dir: Path, plans: PlanSet, update: bool) -> None:
+        self.csv_path, self.plans_dir, self.plans, self.update = csv_path, plans_dir, plans, update
+        self.src = str(csv_path)
+        self.base = plans_dir.parent
+        self.plan = ImportPlan()
+
+    def note(self, pos: Position, message: str, severity: Literal["error", "note"] = "note") -> None:
+        self.plan.notes.append(Note(severity, self.src, pos.line, message))
+
+    def run(self, positions: list[Position]) -> None:
+        plans = self.plans
+        ids = _assign_ids(positions, plans, _existing(plans, self.plans_dir))
+        tops = [p for p in positions if p.manager is None]
+        current_top = next((r for r in plans.roles.values() if r.reports_to is None), None)
+        mapped_top = None
+        if len(tops) == 1 and current_top is not None and ids[tops[0].key] not in plans.roles:
+            mapped_top = tops[0].key  # e.g. the top role 'vap init' wrote: one top role, not two
+            ids[mapped_top] = current_top.id
+        folders = _folders(positions, ids, plans, self.plans_dir)
+        for pos in _tree_order(positions):
+            role_id = ids[pos.key]
+            manager = ids[pos.manager] if pos.manager else None
+            role = plans.roles.get(role_id)
+            if pos.key == mapped_top and role is not None:
+                self.note(
                     pos,
-                    role_id,
-                    path,
-                    manager,
-                    update,
-                    plan,
-                    src,
-                    base,
-                    is_top=role is not None and role.reports_to is None,
+                    f"top position '{pos.key}' ({pos.title}) is taken as the existing top role "
+                    f"'{role_id}' ({role.file})",
                 )
-            )
-            continue
-        path = folders[pos.key] / f"{role_id}.yaml"
+            if role is not None:
+                self.existing(pos, role_id, self.base / role.file, manager, quiet=pos.key == mapped_top)
+            elif role_id in plans.unreadable:
+                self.note(
+                    pos,
+                    f"a plan file of role '{role_id}' exists but cannot be read (see vap check); "
+                    "left unchanged",
+                )
+            else:
+                self.new(pos, role_id, folders[pos.key] / f"{role_id}.yaml", manager)
+
+    def new(self, pos: Position, role_id: str, path: Path, manager: str | None) -> None:
         if path.exists():
-            plan.notes.append(
-                Note(
-                    "error",
-                    src,
-                    pos.line,
-                    f"cannot write {_rel(path, base)} for '{pos.key}': a file of that name "
-                    "exists and defines another role",
-                )
+            self.note(
+                pos,
+                f"cannot write {_rel(path, self.base)} for '{pos.key}': a file of that name exists "
+                "and defines another role",
+                "error",
             )
-            continue
+            return
+        cycle_end = self.plans.portal.cycle_end.isoformat() if self.plans.portal.cycle else "YYYY-MM-DD"
         text = role_text(
             role_id=role_id,
             title=pos.title,
@@ -141,16 +147,51 @@ def plan_import(*, csv_path: Path, plans_dir: Path, columns: Columns, update: bo
             reports_to=manager,
             department=pos.department,
             level=pos.level,
-            support_choices=(),
-            example_due=plans.portal.cycle_end.isoformat() if plans.portal.cycle else "YYYY-MM-DD",
+            example_due=cycle_end,
             origin=(
-                f"Drafted by vap import-org from {csv_path.name}, line {pos.line}. Keep the next line:",
+                f"Drafted by vap import-org from {self.csv_path.name}, line {pos.line}. Keep the next line:",
                 "a re-import finds this plan by it.",
                 f"position-id: {_one_line(pos.key)}",
             ),
         )
-        plan.planned.append(Planned(pos, role_id, path, "write", text))
-    return plan
+        self.plan.planned.append(Planned(pos, role_id, path, "write", text))
+
+    def existing(self, pos: Position, role_id: str, path: Path, manager: str | None, *, quiet: bool) -> None:
+        """A plan that exists is never replaced; with --update three fields are edited in place."""
+        shown = _rel(path, self.base)
+        keep = Planned(pos, role_id, path, "keep")
+        if not self.update:
+            if not quiet:
+                self.note(
+                    pos,
+                    f"{shown} already exists; left unchanged (--update updates its reports_to, "
+                    "holder and department)",
+                )
+            self.plan.planned.append(keep)
+            return
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.note(pos, f"cannot update {shown}: {exc}", "error")
+            return
+        if not has_block_fields(text):
+            self.note(pos, f"{shown} is not written one field a line; left unchanged (update it by hand)")
+            self.plan.planned.append(keep)
+            return
+        values: dict[str, str | None] = {}
+        if pos.manager is not None:
+            values["reports_to"] = yaml_id(manager or "")
+        if pos.has_holder:
+            values["holder"] = yaml_str(pos.holder or "vacant")
+        if pos.department:
+            values["department"] = yaml_str(pos.department)
+        new_text = update_fields(text, values, order=ROLE_FIELDS)
+        if new_text == text:
+            self.plan.planned.append(keep)
+            return
+        changed = [name for name in UPDATED_FIELDS if name in values]
+        self.note(pos, f"{shown}: {', '.join(changed)} brought up to date")
+        self.plan.planned.append(Planned(pos, role_id, path, "update", new_text))
 
 
 def _one_line(text: str) -> str:
@@ -269,58 +310,8 @@ def _folders(
     return folders
 
 
-def _existing_plan(
-    pos: Position,
-    role_id: str,
-    path: Path,
-    manager: str | None,
-    update: bool,
-    plan: ImportPlan,
-    src: str,
-    base: Path,
-    *,
-    is_top: bool,
-) -> Planned:
-    shown = _rel(path, base)
-    if not update:
-        plan.notes.append(
-            Note(
-                "note",
-                src,
-                pos.line,
-                f"{shown} already exists; left unchanged (--update updates its reports_to, "
-                "holder and department)",
-            )
-        )
-        return Planned(pos, role_id, path, "keep")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        plan.notes.append(Note("error", src, pos.line, f"cannot update {shown}: {exc}"))
-        return Planned(pos, role_id, path, "keep")
-    if not has_block_fields(text):
-        plan.notes.append(
-            Note(
-                "note",
-                src,
-                pos.line,
-                f"{shown} is not written one field a line; left unchanged (update it by hand)",
-            )
-        )
-        return Planned(pos, role_id, path, "keep")
-    values: dict[str, str | None] = {}
-    if not is_top:
-        values["reports_to"] = yaml_id(manager) if manager else None
-    if pos.has_holder:
-        values["holder"] = yaml_str(pos.holder or "vacant")
-    if pos.department:
-        values["department"] = yaml_str(pos.department)
-    new_text = update_fields(text, values, order=ROLE_FIELDS)
-    if new_text == text:
-        return Planned(pos, role_id, path, "keep")
-    changed = [name for name in UPDATED_FIELDS if name in values]
-    plan.notes.append(Note("note", src, pos.line, f"{shown}: {', '.join(changed)} brought up to date"))
-    return Planned(pos, role_id, path, "update", new_text)
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def apply_import(plan: ImportPlan) -> None:
@@ -350,8 +341,8 @@ def import_org(
     apply_import(plan)
     counts = {a: sum(1 for p in plan.planned if p.action == a) for a in ("write", "update", "keep")}
     click.echo(
-        f"{len(plan.planned)} positions in {csv_path}: {counts['write']} plans written, {counts['update']} "
-        f"updated, {counts['keep']} left unchanged under {plans_dir / 'roles'}"
+        f"{_count(len(plan.planned), 'position')} in {csv_path}: {_count(counts['write'], 'plan')} written, "
+        f"{counts['update']} updated, {counts['keep']} left unchanged (under {plans_dir / 'roles'})"
     )
     if counts["write"]:
         click.echo("Each new plan is a draft for its manager to fill in; 'vap check' lists what is missing.")

@@ -15,7 +15,7 @@ from . import urls
 from .audience import View
 from .index import Index
 from .model import Finding, Goal, Milestone, Outcome, Role
-from .safe_md import html_text, md_block, md_inline, md_text
+from .safe_md import html_text, md_block, md_inline, md_text, meta_text
 
 STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
 
@@ -30,7 +30,7 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md_text=md_text, md_block=md_block, md_inline=md_inline, html=html_text,
+    env.filters.update(meta=meta_text, md_text=md_text, md_block=md_block, md_inline=md_inline, html=html_text,
                        json=lambda v: json.dumps(v, ensure_ascii=False))
     return env
 
@@ -171,10 +171,10 @@ class Pages:
     def role(self, role: Role) -> str:
         here = urls.role_page(role.id)
         outcomes = [self._outcome_context(here, o) for o in role.outcomes]
-        tags = [self.ix.departments[role.id]]
+        tags = [meta_text(self.ix.departments[role.id])]
         if (level := self.level_name(role)) is not None:
-            tags.append(level)
-        tags += [self.goal_title(g) for g in self.ix.goals_served(role.id)]
+            tags.append(meta_text(level))
+        tags += [meta_text(self.goal_title(g)) for g in self.ix.goals_served(role.id)]
         return self.render(
             "role.md.j2",
             role=role,

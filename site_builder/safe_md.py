@@ -19,9 +19,25 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|-])")
 
 
+_META = str.maketrans({"<": "‹", ">": "›", '"': "”", "'": "’", "\n": " ", "\r": " "})
+
+
+def meta_text(text: str | None) -> str:
+    """Plan text for page metadata (front matter title, description, tags).
+
+    MkDocs and Material insert page titles into HTML without escaping them (in <title>, the nav,
+    meta tags), so characters that could open a tag or close an attribute become look-alikes there.
+    The page itself shows the exact text.
+    """
+    return " ".join((text or "").translate(_META).split())
+
+
 def safe_url(url: str) -> bool:
     """True for relative links and http(s)/mailto; False for javascript:, data:, vbscript: and friends."""
-    decoded = _CONTROL.sub("", html.unescape(url))
+    decoded = url
+    for _ in range(3):  # `javascript&amp;#58;` is `javascript:` after the browser's own unescaping
+        decoded = html.unescape(decoded)
+    decoded = _CONTROL.sub("", decoded)
     match = _SCHEME.match(decoded)
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 

@@ -266,8 +266,16 @@ def role_schema() -> Schema:
         "role",
         "vap-portal plans/roles/*.yaml: one value-added plan",
         body,
-        ("text", "required-text", "optional-text", "date", "optional-date", "role-id", "text-list",
-         "optional-text-list"),
+        (
+            "text",
+            "required-text",
+            "optional-text",
+            "date",
+            "optional-date",
+            "role-id",
+            "text-list",
+            "optional-text-list",
+        ),
     )
 
 
