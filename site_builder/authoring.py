@@ -347,9 +347,9 @@ def _trailing_comment(line: str, start: int) -> str:
     if value[:1] in ("'", '"'):
         quote, i = value[0], n - len(value) + 1
         while i < n:
-            if quote == '"' and line[i] == "\\":
-                i += 2
-            elif line[i] == quote and quote == "'" and line[i + 1 : i + 2] == "'":
+            escaped = quote == '"' and line[i] == "\\"
+            doubled = quote == "'" and line[i : i + 2] == "''"
+            if escaped or doubled:
                 i += 2
             elif line[i] == quote:
                 i += 1

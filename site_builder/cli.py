@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from . import __version__, commands
+from .cli_authoring import register as register_authoring
 
 PLANS_DIR = click.argument(
     "plans_dir", type=click.Path(file_okay=False, path_type=Path), default="plans", required=False
@@ -148,6 +149,24 @@ def synth(dest: Path, roles: int, seed: int) -> None:
       vap synth /tmp/big --roles 10000 && vap check /tmp/big/plans
     """
     sys.exit(commands.synth(dest=dest, roles=roles, seed=seed))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["portal", "strategy", "role"]), required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of portal.yaml, strategy.yaml or role files (all three without KIND).
+
+    Editors validate and autocomplete plan files with it: save it, then put
+    `# yaml-language-server: $schema=role.schema.json` at the top of a role file.
+
+    \b
+    Example:
+      vap schema role > role.schema.json
+    """
+    sys.exit(commands.schema(kind=kind))
+
+
+register_authoring(cli)
 
 
 def main() -> None:

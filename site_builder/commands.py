@@ -103,3 +103,13 @@ def publish(*, plans_dir: Path, config_file: Path, out_dir: Path, cycle: str | N
         click.echo(f"'What changed' compares with {result.previous}", err=True)
     click.echo(f"Cycles now published: {', '.join(result.versions)} (latest: {result.versions[0]})", err=True)
     return EXIT_OK
+
+
+def schema(*, kind: str | None) -> int:
+    import json
+
+    from .schemas import json_schemas
+
+    schemas = json_schemas()
+    click.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
+    return EXIT_OK

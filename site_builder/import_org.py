@@ -79,11 +79,13 @@ def plan_import(*, csv_path: Path, plans_dir: Path, columns: Columns, update: bo
     """Everything the import would do, and every problem, without writing anything."""
     require_repository(plans_dir)
     plans = load_plans(plans_dir).plans
-    positions, problems = read_positions(csv_path, columns, levels=plans.portal.levels)
+    existing = _existing(plans, plans_dir)
+    outside = {**{r: r for r in plans.roles}, **existing}  # managers the plans hold already
+    positions, problems = read_positions(csv_path, columns, levels=plans.portal.levels, outside=outside)
     planner = _Planner(csv_path, plans_dir, plans, update)
     planner.plan.notes += [Note(p.severity, planner.src, p.line, p.message) for p in problems]
     if not planner.plan.errors:
-        planner.run(positions)
+        planner.run(positions, existing, outside)
     return planner.plan
 
 
@@ -99,19 +101,19 @@ class _Planner:
     def note(self, pos: Position, message: str, severity: Literal["error", "note"] = "note") -> None:
         self.plan.notes.append(Note(severity, self.src, pos.line, message))
 
-    def run(self, positions: list[Position]) -> None:
+    def run(self, positions: list[Position], existing: Mapping[str, str], outside: Mapping[str, str]) -> None:
         plans = self.plans
-        ids = _assign_ids(positions, plans, _existing(plans, self.plans_dir))
+        ids = _assign_ids(positions, plans, existing)
         tops = [p for p in positions if p.manager is None]
         current_top = next((r for r in plans.roles.values() if r.reports_to is None), None)
         mapped_top = None
         if len(tops) == 1 and current_top is not None and ids[tops[0].key] not in plans.roles:
             mapped_top = tops[0].key  # e.g. the top role 'vap init' wrote: one top role, not two
             ids[mapped_top] = current_top.id
-        folders = _folders(positions, ids, plans, self.plans_dir)
+        folders = _folders(positions, ids, outside, plans, self.plans_dir)
         for pos in _tree_order(positions):
             role_id = ids[pos.key]
-            manager = ids[pos.manager] if pos.manager else None
+            manager = None if pos.manager is None else ids.get(pos.manager) or outside[pos.manager]
             role = plans.roles.get(role_id)
             if pos.key == mapped_top and role is not None:
                 self.note(
@@ -257,17 +259,19 @@ def _assign_ids(positions: list[Position], plans: PlanSet, existing: Mapping[str
             role_id, k = candidate, 1
             while role_id.casefold() in used:
                 k += 1
-                role_id = f"{candidate}-{k}"
+                role_id = f"{candidate[:58].rstrip('-')}-{k}"
             used.add(role_id.casefold())
             ids[pos.key] = role_id
     return ids
 
 
 def _tree_order(positions: list[Position]) -> list[Position]:
-    """Top first, then each manager before the reports (each level in position id order)."""
+    """Top first (and positions under roles outside the file), then each manager before the reports,
+    each level in position id order."""
+    keys = {p.key for p in positions}
     children: dict[str | None, list[Position]] = {}
     for pos in positions:
-        children.setdefault(pos.manager, []).append(pos)
+        children.setdefault(pos.manager if pos.manager in keys else None, []).append(pos)
     order: list[Position] = []
     queue = deque(sorted(children.get(None, []), key=lambda p: _natural(p.key)))
     while queue:
@@ -278,7 +282,11 @@ def _tree_order(positions: list[Position]) -> list[Position]:
 
 
 def _folders(
-    positions: list[Position], ids: Mapping[str, str], plans: PlanSet, plans_dir: Path
+    positions: list[Position],
+    ids: Mapping[str, str],
+    outside: Mapping[str, str],
+    plans: PlanSet,
+    plans_dir: Path,
 ) -> dict[str, Path]:
     """The manager's folder for a role of the manager's department; otherwise that department's
     folder (where its shallowest role lives, or the first one this import makes)."""
@@ -292,19 +300,21 @@ def _folders(
     depts: dict[str, str | None] = {}
     for pos in _tree_order(positions):
         role = plans.roles.get(ids[pos.key])
-        inherited = depts.get(pos.manager) if pos.manager else None
+        if pos.manager is None:
+            above, inherited = plans_dir / "roles", None
+        elif pos.manager in folders:
+            above, inherited = folders[pos.manager], depts[pos.manager]
+        else:  # a role the plans already hold
+            boss = outside[pos.manager]
+            above, inherited = (base / plans.roles[boss].file).parent, plans.department_of(boss)
         dept = pos.department or (plans.department_of(role.id) if role else None) or inherited
         depts[pos.key] = dept
         if role is not None:
             folders[pos.key] = (base / role.file).parent
-        elif pos.manager is None:
-            folders[pos.key] = plans_dir / "roles"
-        elif dept is None or (inherited or "").casefold() == dept.casefold():
-            folders[pos.key] = folders[pos.manager]
+        elif pos.manager is None or dept is None or (inherited or "").casefold() == dept.casefold():
+            folders[pos.key] = above
         else:
-            folders[pos.key] = homes.setdefault(
-                dept.casefold(), folders[pos.manager] / (slugify(dept) or "department")
-            )
+            folders[pos.key] = homes.setdefault(dept.casefold(), above / (slugify(dept) or "department"))
         if dept and pos.manager is None:
             homes.setdefault(dept.casefold(), folders[pos.key])
     return folders

@@ -228,11 +228,6 @@ def lean_entries(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for doc in docs:
         if doc.get("text"):  # markup adds ~15% and nothing to search
             doc["text"] = " ".join(_MARKUP.sub(" ", doc["text"]).split())
-        for field in ("text", "title"):
-            # Material's search results turn the index text back into live HTML: one more level of
-            # escaping keeps `&lt;svg onload=...&gt;` from a plan as text there
-            if "&" in doc.get(field, ""):
-                doc[field] = doc[field].replace("&", "&amp;")
         location = doc.get("location", "")
         if "#" in location:
             if not doc.get("text") and "#outcome-" not in location:  # an outcome's title is worth finding

@@ -8,7 +8,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -220,7 +220,7 @@ def _parse(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
             if any(cleaned):
                 rows.append((start, cleaned))
     except csv.Error as exc:
-        raise PortalError(f"line {reader.line_num}: {exc}") from exc
+        raise PortalError(f"{reader.line_num}: {exc}") from exc
     return rows
 
 
@@ -329,9 +329,11 @@ def _level(text: str | None, levels: Mapping[int, str]) -> int | str | None:
 
 
 def read_positions(
-    path: Path, columns: Columns, *, levels: Mapping[int, str]
+    path: Path, columns: Columns, *, levels: Mapping[int, str], outside: Collection[str] = ()
 ) -> tuple[list[Position], list[Problem]]:
-    """Every position of the export with its manager resolved to a position id, and every problem."""
+    """Every position of the export with its manager resolved to a position id, and every problem.
+    A manager in `outside` (a role or position the plans already hold) may be missing from the file:
+    then the file is one part of the organisation, hung under that role."""
     rows = _rows(_decode(path), path)
     if not rows:
         raise PortalError(f"{path} holds no rows")
@@ -400,11 +402,13 @@ def read_positions(
                 level=level,
             )
         )
-    positions, more = _link(positions, set(first_line))
+    positions, more = _link(positions, set(first_line), frozenset(outside))
     return positions, sorted([*problems, *more], key=lambda p: (p.line or 0, p.message))
 
 
-def _link(positions: list[Position], keys: set[str]) -> tuple[list[Position], list[Problem]]:
+def _link(
+    positions: list[Position], keys: set[str], outside: frozenset[str]
+) -> tuple[list[Position], list[Problem]]:
     """Managers resolved (by position id, else by a unique holder name); tops and cycles checked.
     `keys` holds every position id of the file, also of rows with problems (reported already)."""
     names: dict[str, list[Position]] = {}
@@ -415,7 +419,7 @@ def _link(positions: list[Position], keys: set[str]) -> tuple[list[Position], li
     linked: list[Position] = []
     for p in positions:
         manager = p.manager
-        if manager is not None and manager not in keys:
+        if manager is not None and manager not in keys and manager not in outside:
             same = names.get(manager.casefold(), [])
             if len(same) == 1:
                 manager = same[0].key
@@ -449,7 +453,7 @@ def _link(positions: list[Position], keys: set[str]) -> tuple[list[Position], li
                 f"{tops[0].line}) has none either: only the top position may leave it empty",
             )
         )
-    if not tops and linked:
+    if not tops and linked and not any(p.manager in outside and p.manager not in keys for p in linked):
         problems.append(
             Problem(
                 "error",

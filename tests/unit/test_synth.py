@@ -7,6 +7,7 @@ import importlib
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -153,7 +154,7 @@ def validate(plans: Path) -> dict[str, dict]:
         while cursor is not None:
             cursor, steps = reports_to[cursor], steps + 1
             assert steps <= len(roles), f"reporting cycle through {rid}"
-    for path in sorted(plans.rglob("*.yaml"))[:300]:
+    for path in sorted(plans.rglob("*.yaml")):
         assert_no_forbidden_yaml(path)
     return roles
 
@@ -275,18 +276,32 @@ def test_yaml_str_round_trips(text: str) -> None:
     assert yaml.load(f"k: {yaml_str(text)}", Loader=Loader) == {"k": text}
 
 
-def test_the_project_loader_finds_no_errors(tmp_path: Path) -> None:
-    try:
-        loader = importlib.import_module("site_builder.loader")
-    except ImportError as error:  # the loader is written in parallel; this test waits for it
-        pytest.skip(f"site_builder.loader is not importable yet: {error}")
+def project_findings(plans: Path) -> list[Any]:
+    """Findings of the project's checker, else of its loader; both are written in parallel with synth."""
+    missing = []
+    for module, run in (("site_builder.check", "run_checks"), ("site_builder.loader", "load_plans")):
+        try:
+            return list(getattr(importlib.import_module(module), run)(plans).findings)
+        except ImportError as error:
+            missing.append(f"{module}: {error}")
+    pytest.skip("the project's checker is not importable yet (" + "; ".join(missing) + ")")
+
+
+def test_the_project_checker_finds_no_errors_and_few_warnings(tmp_path: Path) -> None:
     generate(tmp_path, 200, seed=1)
-    findings = list(loader.load_plans(tmp_path / "plans").findings)
-    try:
-        integrity = importlib.import_module("site_builder.integrity")
-    except ImportError:
-        pass
-    else:
-        findings += integrity.check_integrity(loader.load_plans(tmp_path / "plans").plans)
-    errors = [f for f in findings if f.severity == "error"]
-    assert errors == []
+    findings = project_findings(tmp_path / "plans")
+    assert [f for f in findings if f.severity == "error"] == []
+    rules = Counter(f.rule for f in findings if f.severity == "warning")
+    assert 0.08 * 200 <= rules.pop("unconfirmed-plan", 0) <= 0.25 * 200  # the 15% discussed or draft plans
+    assert all(count <= 0.05 * 200 for count in rules.values()), rules
+
+
+def test_no_word_is_shared_between_departments() -> None:
+    """Area names are the distinctive words of outcome titles: sharing one across departments
+    makes every outcome pair of the two areas look like duplicated effort."""
+    owners: dict[str, set[str]] = {}
+    for department, units in DEPARTMENTS:
+        for name in (department, *units):
+            for word in re.findall(r"[a-z]+", name.lower()):
+                owners.setdefault(word[:5], set()).add(department)
+    assert {word: sorted(d) for word, d in owners.items() if len(d) > 1} == {}
