@@ -276,12 +276,13 @@ def _wait_for_search_ready(pg: Any) -> None:
 
 def _search(pg: Any, query: str) -> list[dict[str, str]]:
     """Type `query` into Material's search; returns the result items as {href, title, text}."""
-    _wait_for_search_ready(pg)
     if pg.viewport_size and pg.viewport_size["width"] < 960:
         pg.click('label.md-header__button[for="__search"]')
     else:
         pg.click("input.md-search__input")
     pg.fill("input.md-search__input", "")
+    pg.keyboard.press("Backspace")  # an input event: the meta line returns to its idle text
+    _wait_for_search_ready(pg)  # the index is loaded and the previous query is cleared
     pg.keyboard.type(query)  # Material reacts to key events; fill() alone does not start a search
     pg.wait_for_selector(".md-search-result__item", timeout=5_000)
     pg.wait_for_timeout(100)  # results render in one go; let the last batch land
