@@ -98,7 +98,11 @@ def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "site_builder.cli", "serve", "plans", "--port", str(port)],
-        cwd=org, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=org,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/roles/{role_id}/"
     try:
@@ -113,9 +117,12 @@ def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
         marker = f"BENCHMARK EDIT {time.time_ns()}"
         text = role_file.read_text(encoding="utf-8")
         start = time.perf_counter()
-        role_file.write_text(text.replace("value_add: ", f'value_add: "{marker} " ', 1)
-                             if 'value_add: "' not in text else
-                             text.replace('value_add: "', f'value_add: "{marker} ', 1), encoding="utf-8")
+        role_file.write_text(
+            text.replace("value_add: ", f'value_add: "{marker} " ', 1)
+            if 'value_add: "' not in text
+            else text.replace('value_add: "', f'value_add: "{marker} ', 1),
+            encoding="utf-8",
+        )
         while time.monotonic() < deadline:
             try:
                 if marker in fetch(url):
@@ -132,8 +139,12 @@ def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
 def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     org = work / f"org-{size}"
     shutil.rmtree(org, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "site_builder.cli", "synth", str(org), "--roles", str(size)],
-                   check=True, env=ENV, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "site_builder.cli", "synth", str(org), "--roles", str(size)],
+        check=True,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+    )
     (org / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "start-here.md", org / "docs" / "start-here.md")
     (org / "mkdocs.yml").write_text(CONFIG)
@@ -147,23 +158,52 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     out["warm_s"], out["warm_mb"] = warm.seconds, warm.peak_mb
     nodiag = run([*vap, "build", "plans", "--site-dir", "site-nodiagrams", "--no-diagrams"], org)
     out["nodiagrams_s"] = nodiag.seconds
-    base = run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(baseline_config(org)),
-                "--site-dir", "site-baseline"], org)
+    base = run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(baseline_config(org)),
+            "--site-dir",
+            "site-baseline",
+        ],
+        org,
+    )
     out["baseline_s"], out["baseline_mb"] = base.seconds, base.peak_mb
     out["site_mb"] = du(org / "site") / 1e6
     index = org / "site" / "search" / "search_index.json"
     out["index_per_role_kb"] = index.stat().st_size / size / 1024
     out["index_docs"] = len(json.loads(index.read_text())["docs"])
     if serve:
-        role_file = sorted((org / "plans" / "roles").rglob("*.yaml"))[len(list((org / "plans" / "roles")
-                                                                              .rglob("*.yaml"))) // 2]
+        role_file = sorted((org / "plans" / "roles").rglob("*.yaml"))[
+            len(list((org / "plans" / "roles").rglob("*.yaml"))) // 2
+        ]
         out["reload_s"] = save_to_reload(org, role_file, role_file.stem)
     return out
 
 
 TARGETS = {
-    1000: {"check_s": 1, "warm_s": 15, "cold_s": 25, "ratio": 1.25, "peak_mb": 400, "kb": 1.5, "reload_s": 1.5},
-    10000: {"check_s": 5, "warm_s": 120, "cold_s": 180, "ratio": 1.25, "peak_mb": 1500, "kb": 1.5, "reload_s": 4},
+    1000: {
+        "check_s": 1,
+        "warm_s": 15,
+        "cold_s": 25,
+        "ratio": 1.25,
+        "peak_mb": 400,
+        "kb": 1.5,
+        "reload_s": 1.5,
+    },
+    10000: {
+        "check_s": 5,
+        "warm_s": 120,
+        "cold_s": 180,
+        "ratio": 1.25,
+        "peak_mb": 1500,
+        "kb": 1.5,
+        "reload_s": 4,
+    },
 }
 
 
@@ -174,34 +214,64 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="where to generate (default: a temp dir)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="vap-bench-"))
-    print(f"machine: {os.cpu_count()} cores, {platform.machine()}, {platform.processor() or platform.system()}, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, "
+        f"{platform.processor() or platform.system()}, "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}"
+    )
     dot = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
     print(f"graphviz: {dot}; work folder: {work}\n")
-    header = ("roles", "check s", "check MB", "cold s", "warm s", "no-diagram s", "baseline s", "warm/base",
-              "peak MB", "site MB", "index KB/role", "reload s")
+    header = (
+        "roles",
+        "check s",
+        "check MB",
+        "cold s",
+        "warm s",
+        "no-diagram s",
+        "baseline s",
+        "warm/base",
+        "peak MB",
+        "site MB",
+        "index KB/role",
+        "reload s",
+    )
     print(" | ".join(header))
     print(" | ".join("---" for _ in header))
     for size in [int(s) for s in args.sizes.split(",")]:
         r = bench(size, work, serve=not args.no_serve)
         peak = max(r["cold_mb"], r["warm_mb"])
-        row = (size, f"{r['check_s']:.2f}", f"{r['check_mb']:.0f}", f"{r['cold_s']:.1f}", f"{r['warm_s']:.1f}",
-               f"{r['nodiagrams_s']:.1f}", f"{r['baseline_s']:.1f}", f"{r['warm_s'] / r['baseline_s']:.2f}",
-               f"{peak:.0f}", f"{r['site_mb']:.0f}", f"{r['index_per_role_kb']:.2f}",
-               f"{r['reload_s']:.2f}" if "reload_s" in r else "-")
+        row = (
+            size,
+            f"{r['check_s']:.2f}",
+            f"{r['check_mb']:.0f}",
+            f"{r['cold_s']:.1f}",
+            f"{r['warm_s']:.1f}",
+            f"{r['nodiagrams_s']:.1f}",
+            f"{r['baseline_s']:.1f}",
+            f"{r['warm_s'] / r['baseline_s']:.2f}",
+            f"{peak:.0f}",
+            f"{r['site_mb']:.0f}",
+            f"{r['index_per_role_kb']:.2f}",
+            f"{r['reload_s']:.2f}" if "reload_s" in r else "-",
+        )
         print(" | ".join(str(c) for c in row), flush=True)
         target = TARGETS.get(size)
         if target:
             checks = {
-                "check": r["check_s"] < target["check_s"], "warm": r["warm_s"] < target["warm_s"],
-                "cold": r["cold_s"] < target["cold_s"], "ratio": r["warm_s"] / r["baseline_s"] <= target["ratio"],
-                "memory": peak < target["peak_mb"], "index": r["index_per_role_kb"] < target["kb"],
+                "check": r["check_s"] < target["check_s"],
+                "warm": r["warm_s"] < target["warm_s"],
+                "cold": r["cold_s"] < target["cold_s"],
+                "ratio": r["warm_s"] / r["baseline_s"] <= target["ratio"],
+                "memory": peak < target["peak_mb"],
+                "index": r["index_per_role_kb"] < target["kb"],
             }
             if "reload_s" in r:
                 checks["reload"] = r["reload_s"] < target["reload_s"]
             missed = [k for k, ok in checks.items() if not ok]
-            print(f"    targets at {size}: " + ("all met" if not missed else "missed: " + ", ".join(missed)),
-                  flush=True)
+            print(
+                f"    targets at {size}: " + ("all met" if not missed else "missed: " + ", ".join(missed)),
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import urls
 from .check import apply_policy
+from .model import Goal, Milestone
 from .pages import Pages
 from .rules import RULES
 from .safe_md import md_text
@@ -26,21 +27,36 @@ def alignment_page(pages: Pages) -> str:
         row["confirmed"] += role.status == "confirmed"
         for outcome in role.outcomes:
             row["outcomes"] += 1
-            row["linked"] += any(ref.role == role.reports_to for ref in outcome.supports) or role.reports_to is None
+            row["linked"] += (
+                any(ref.role == role.reports_to for ref in outcome.supports) or role.reports_to is None
+            )
     summary_rows = [
-        {"department": dept, "plans": c["plans"], "confirmed": c["confirmed"], "outcomes": c["outcomes"],
-         "linked": c["linked"], "confirmed_pct": _pct(c["confirmed"], c["plans"]),
-         "linked_pct": _pct(c["linked"], c["outcomes"])}
+        {
+            "department": dept,
+            "plans": c["plans"],
+            "confirmed": c["confirmed"],
+            "outcomes": c["outcomes"],
+            "linked": c["linked"],
+            "confirmed_pct": _pct(c["confirmed"], c["plans"]),
+            "linked_pct": _pct(c["linked"], c["outcomes"]),
+        }
         for dept, c in sorted(summary.items())
     ]
-    coverage = []
+    coverage: list[dict[str, Any]] = []
     for goal in plans.strategy.goals:
-        for item in (goal, *goal.milestones):
+        items: list[Goal | Milestone] = [goal, *goal.milestones]
+        for item in items:
             keys = ix.supporters_of_item.get(item.id, ())
             roles = {k.split("#", 1)[0] for k in keys}
             link = pages.ref_link(here, item.id).md()
-            coverage.append({"link": link, "outcomes": len(keys), "roles": len(roles),
-                             "departments": len({ix.departments[r] for r in roles})})
+            coverage.append(
+                {
+                    "link": link,
+                    "outcomes": len(keys),
+                    "roles": len(roles),
+                    "departments": len({ix.departments[r] for r in roles}),
+                }
+            )
     coverage.sort(key=lambda r: (r["outcomes"] > 0,))  # stable: uncovered first, strategy order kept
     policy = tuple(plans.portal.fail_on)
     blocking = [f for f in apply_policy(findings, policy) if f.severity == "error"]
@@ -52,10 +68,17 @@ def alignment_page(pages: Pages) -> str:
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for f in mine:
             dept = ix.departments.get(f.role or "", "Strategy")
-            groups[dept].append({"link": _finding_link(pages, here, f.role, f.outcome), "message": f.message,
-                                 "hint": f.hint, "loc": str(f.loc)})
-        rules.append({"name": rule.name, "summary": rule.summary, "count": len(mine),
-                      "groups": sorted(groups.items())})
+            groups[dept].append(
+                {
+                    "link": _finding_link(pages, here, f.role, f.outcome),
+                    "message": f.message,
+                    "hint": f.hint,
+                    "loc": str(f.loc),
+                }
+            )
+        rules.append(
+            {"name": rule.name, "summary": rule.summary, "count": len(mine), "groups": sorted(groups.items())}
+        )
     return pages.render(
         "alignment.md.j2",
         here=here,
@@ -101,5 +124,9 @@ def organisation_page(pages: Pages) -> str:
         departments[dept].append((depth, pages.role_link(here, role_id, holder=True).md(), note))
         for child in reversed(ix.reports_of(role_id)):
             stack.append((child, depth + 1, dept))
-    return pages.render("organisation.md.j2", here=here, departments=sorted(departments.items()),
-                        diagram=pages.diagrams.get("org/full"))
+    return pages.render(
+        "organisation.md.j2",
+        here=here,
+        departments=sorted(departments.items()),
+        diagram=pages.diagrams.get("org/full"),
+    )

@@ -86,7 +86,9 @@ def make_view(plans: PlanSet, audience: Audience | None, findings: Sequence[Find
     return View(view_plans, audience.name, hidden, frozenset(placeholders), False, kept)
 
 
-def _visible(finding: Finding, roles: dict[str, Role], placeholders: set[str], hidden: frozenset[str]) -> bool:
+def _visible(
+    finding: Finding, roles: dict[str, Role], placeholders: set[str], hidden: frozenset[str]
+) -> bool:
     """A finding may be shown only if nothing it speaks of is hidden from this audience."""
     if finding.role is None:
         return True

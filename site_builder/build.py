@@ -85,8 +85,9 @@ def generate(
     mark = time.perf_counter()
     written = write_tree(out_dir, {**files, **statics})
     timings["write"] = time.perf_counter() - mark
-    return Generated(result, view, tuple(sorted(files)), tuple(sorted(statics)), written, rendered, cached,
-                     timings)
+    return Generated(
+        result, view, tuple(sorted(files)), tuple(sorted(statics)), written, rendered, cached, timings
+    )
 
 
 def _last_good(result: CheckResult, out_dir: Path, timings: dict[str, float]) -> Generated:

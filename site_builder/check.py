@@ -60,7 +60,9 @@ def parse_rule_list(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def apply_policy(findings: Sequence[Finding], fail_on: Iterable[str], *, strict: bool = False) -> list[Finding]:
+def apply_policy(
+    findings: Sequence[Finding], fail_on: Iterable[str], *, strict: bool = False
+) -> list[Finding]:
     """Findings with the chosen warning rules promoted to errors (the publishing policy)."""
     rules = set(fail_on)
     promote_all = strict or "all" in rules

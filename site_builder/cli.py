@@ -47,11 +47,21 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @PLANS_DIR
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for tools.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
-@click.option("--fail-on", multiple=True, metavar="RULE[,RULE...]",
-              help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.",
+)
 def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> None:
     """Check a planning repository and report every error and warning.
 
@@ -67,20 +77,36 @@ def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str,
 
 
 CONFIG_FILE = click.option(
-    "--config-file", "-f", type=click.Path(dir_okay=False, path_type=Path), default="mkdocs.yml",
-    show_default=True, help="The MkDocs configuration of the portal.")
+    "--config-file",
+    "-f",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="mkdocs.yml",
+    show_default=True,
+    help="The MkDocs configuration of the portal.",
+)
 
 
 @cli.command()
 @PLANS_DIR
 @CONFIG_FILE
-@click.option("--site-dir", "-d", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the site (default: site_dir of mkdocs.yml, usually site/).")
-@click.option("--audience", "-a", default=None, metavar="NAME",
-              help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).")
+@click.option(
+    "--site-dir",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site_dir of mkdocs.yml, usually site/).",
+)
+@click.option(
+    "--audience",
+    "-a",
+    default=None,
+    metavar="NAME",
+    help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).",
+)
 @click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
-def build(plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None,
-          no_diagrams: bool) -> None:
+def build(
+    plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, no_diagrams: bool
+) -> None:
     """Check the plans, then build the portal site (refuses to build when there are errors).
 
     \b
@@ -88,25 +114,56 @@ def build(plans_dir: Path, config_file: Path, site_dir: Path | None, audience: s
       vap build plans --site-dir site
       vap build plans --audience leadership --no-diagrams
     """
-    sys.exit(commands.build(plans_dir=plans_dir, config_file=config_file, site_dir=site_dir,
-                            audience=audience, diagrams=not no_diagrams))
+    sys.exit(
+        commands.build(
+            plans_dir=plans_dir,
+            config_file=config_file,
+            site_dir=site_dir,
+            audience=audience,
+            diagrams=not no_diagrams,
+        )
+    )
 
 
 @cli.command()
 @PLANS_DIR
 @CONFIG_FILE
-@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The publish folder that holds every published cycle (created if missing).")
-@click.option("--cycle", default=None, metavar="ID",
-              help="Publish under this cycle id (default: cycle of portal.yaml).")
-@click.option("--audience", "-a", default=None, metavar="NAME",
-              help="Audience edition (default: default_audience of portal.yaml; other audiences go to DIR/NAME/).")
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The publish folder that holds every published cycle (created if missing).",
+)
+@click.option(
+    "--cycle", default=None, metavar="ID", help="Publish under this cycle id (default: cycle of portal.yaml)."
+)
+@click.option(
+    "--audience",
+    "-a",
+    default=None,
+    metavar="NAME",
+    help="Audience edition (default: default_audience of portal.yaml; other audiences go to DIR/NAME/).",
+)
 @click.option("--force", is_flag=True, help="Replace a cycle that is already published.")
-@click.option("--fail-on", multiple=True, metavar="RULE[,RULE...]",
-              help="Warning rules that refuse publishing (added to fail_on in portal.yaml); 'all' for every rule.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    help="Warning rules that refuse publishing (added to fail_on in portal.yaml); 'all' for every rule.",
+)
 @click.option("--no-diagrams", is_flag=True, help="Publish without Graphviz diagrams (no 'dot' needed).")
-def publish(plans_dir: Path, config_file: Path, out_dir: Path, cycle: str | None, audience: str | None,
-            force: bool, fail_on: tuple[str, ...], no_diagrams: bool) -> None:
+def publish(
+    plans_dir: Path,
+    config_file: Path,
+    out_dir: Path,
+    cycle: str | None,
+    audience: str | None,
+    force: bool,
+    fail_on: tuple[str, ...],
+    no_diagrams: bool,
+) -> None:
     """Publish the plans as a cycle of the versioned intranet site (earlier cycles stay as they were).
 
     \b
@@ -114,8 +171,18 @@ def publish(plans_dir: Path, config_file: Path, out_dir: Path, cycle: str | None
       vap publish --out /srv/vap-published plans
       vap publish --out /srv/vap-published --audience leadership plans
     """
-    sys.exit(commands.publish(plans_dir=plans_dir, config_file=config_file, out_dir=out_dir, cycle=cycle,
-                              audience=audience, force=force, fail_on=fail_on, diagrams=not no_diagrams))
+    sys.exit(
+        commands.publish(
+            plans_dir=plans_dir,
+            config_file=config_file,
+            out_dir=out_dir,
+            cycle=cycle,
+            audience=audience,
+            force=force,
+            fail_on=fail_on,
+            diagrams=not no_diagrams,
+        )
+    )
 
 
 @cli.command()
@@ -125,21 +192,37 @@ def publish(plans_dir: Path, config_file: Path, out_dir: Path, cycle: str | None
 @click.option("--port", "-p", default=8000, show_default=True, type=int, help="Port to serve on.")
 @click.option("--role", default=None, metavar="ROLE", help="Print (and open) the URL of this role's page.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
-def serve(plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool) -> None:
+def serve(
+    plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
+) -> None:
     """Preview the portal with live reload while you edit plans, docs or the theme.
 
     \b
     Example:
       vap serve plans --role dir-patient-access --open
     """
-    sys.exit(commands.serve(plans_dir=plans_dir, config_file=config_file, host=host, port=port, role=role,
-                            open_browser=open_browser))
+    sys.exit(
+        commands.serve(
+            plans_dir=plans_dir,
+            config_file=config_file,
+            host=host,
+            port=port,
+            role=role,
+            open_browser=open_browser,
+        )
+    )
 
 
 @cli.command()
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--roles", "-n", default=1000, show_default=True, type=click.IntRange(2, 200_000),
-              help="How many roles to generate.")
+@click.option(
+    "--roles",
+    "-n",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(2, 200_000),
+    help="How many roles to generate.",
+)
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same files.")
 def synth(dest: Path, roles: int, seed: int) -> None:
     """Write a synthetic, valid planning repository of N roles into DEST/plans (for trying things at scale).

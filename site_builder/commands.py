@@ -82,23 +82,45 @@ def synth(*, dest: Path, roles: int, seed: int) -> int:
         summary = generate(dest, roles, seed=seed)
     except FileExistsError as exc:
         raise PortalError(str(exc)) from exc
-    click.echo(f"wrote {summary.roles} roles ({summary.outcomes} outcomes, {summary.departments} departments) "
-               f"into {dest / 'plans'}")
+    click.echo(
+        f"wrote {summary.roles} roles ({summary.outcomes} outcomes, {summary.departments} departments) "
+        f"into {dest / 'plans'}"
+    )
     return EXIT_OK
 
 
-def publish(*, plans_dir: Path, config_file: Path, out_dir: Path, cycle: str | None, audience: str | None,
-            force: bool, fail_on: tuple[str, ...], diagrams: bool) -> int:
+def publish(
+    *,
+    plans_dir: Path,
+    config_file: Path,
+    out_dir: Path,
+    cycle: str | None,
+    audience: str | None,
+    force: bool,
+    fail_on: tuple[str, ...],
+    diagrams: bool,
+) -> int:
     """Gate, build and publish one cycle into the versioned folder; earlier cycles are never touched."""
     from .publish import publish as publish_cycle
 
-    result = publish_cycle(plans_dir=plans_dir, config_file=_config_file(config_file), out_dir=out_dir,
-                           cycle=cycle, audience=audience, force=force, fail_on=fail_on, diagrams=diagrams)
+    result = publish_cycle(
+        plans_dir=plans_dir,
+        config_file=_config_file(config_file),
+        out_dir=out_dir,
+        cycle=cycle,
+        audience=audience,
+        force=force,
+        fail_on=fail_on,
+        diagrams=diagrams,
+    )
     warnings = sum(f.severity == "warning" for f in result.findings)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"{'Replaced' if result.replaced else 'Published'} {result.cycle} for {result.audience} in "
-               f"{result.path} ({warnings} warning{'s' * (warnings != 1)}; run 'vap check' to see them)", err=True)
+    click.echo(
+        f"{'Replaced' if result.replaced else 'Published'} {result.cycle} for {result.audience} in "
+        f"{result.path} ({warnings} warning{'s' * (warnings != 1)}; run 'vap check' to see them)",
+        err=True,
+    )
     if result.previous:
         click.echo(f"'What changed' compares with {result.previous}", err=True)
     click.echo(f"Cycles now published: {', '.join(result.versions)} (latest: {result.versions[0]})", err=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import urls
 from .audience import View
-from .dot import Renderer, escape_attr, escape_label
+from .dot import Renderer, escape_attr, escape_id, escape_label
 from .index import Index
 from .model import Milestone, Role
 
@@ -40,7 +40,7 @@ _MORE = 'shape=plaintext, style="", fontcolor="#444444"'
 
 def _graph(name: str, body: Iterable[str], *, rankdir: str = "BT") -> str:
     head = _HEAD.format(rankdir=rankdir, tooltip=escape_attr(name))
-    return f'digraph "{escape_label(name, width=200, max_lines=1)}" {{\n{head}' + "".join(body) + "}\n"
+    return f'digraph "{escape_id(name)}" {{\n{head}' + "".join(body) + "}\n"
 
 
 def _link(page: str, anchor: str = "") -> str:
@@ -67,8 +67,11 @@ class Diagrams:
             label += "\\n" + escape_label(lines[1], max_lines=1)
         if state:
             label += "\\n[" + escape_label(", ".join(state), max_lines=1) + "]"
-        attrs = [f'label="{label}"', f'URL="{_link(urls.role_page(role.id))}"',
-                 f'tooltip="{escape_attr(role.title + " - open the plan")}"']
+        attrs = [
+            f'label="{label}"',
+            f'URL="{_link(urls.role_page(role.id))}"',
+            f'tooltip="{escape_attr(role.title + " - open the plan")}"',
+        ]
         if focus:
             attrs.append(_FOCUS)
         if role.vacant and "holder" not in self.view.hidden:
@@ -109,8 +112,11 @@ class Diagrams:
         outcome = self.ix.outcomes[key]
         role = self.roles[outcome.role]
         label = escape_label(outcome.title, max_lines=3) + "\\n" + escape_label(role.title, max_lines=1)
-        attrs = [f'label="{label}"', f'URL="{_link(urls.role_page(role.id), urls.outcome_anchor(outcome.id))}"',
-                 f'tooltip="{escape_attr(outcome.title + " (" + role.title + ")")}"']
+        attrs = [
+            f'label="{label}"',
+            f'URL="{_link(urls.role_page(role.id), urls.outcome_anchor(outcome.id))}"',
+            f'tooltip="{escape_attr(outcome.title + " (" + role.title + ")")}"',
+        ]
         if focus:
             attrs.append(_FOCUS)
         return f'"{key}" [{", ".join(attrs)}];\n'
@@ -122,14 +128,18 @@ class Diagrams:
         else:
             page, anchor, kind = urls.goal_page(item.id), "", "Goal"
         label = escape_label(f"{kind} {item.id}", max_lines=1) + "\\n" + escape_label(item.title, max_lines=2)
-        return (f'"{item.id}" [label="{label}", URL="{_link(page, anchor)}", '
-                f'tooltip="{escape_attr(f"{kind} {item.id}: {item.title}")}", {_STRATEGY}];\n')
+        return (
+            f'"{item.id}" [label="{label}", URL="{_link(page, anchor)}", '
+            f'tooltip="{escape_attr(f"{kind} {item.id}: {item.title}")}", {_STRATEGY}];\n'
+        )
 
     def outcomes(self, role: Role) -> str | None:
         """This role's outcomes, what they support above, and the outcomes below that support them."""
         if not role.outcomes:
             return None
-        body: list[str] = ['subgraph "cluster_self" {graph [label="", style="rounded,dashed", color="#9fa8da"];\n']
+        body: list[str] = [
+            'subgraph "cluster_self" {graph [label="", style="rounded,dashed", color="#9fa8da"];\n'
+        ]
         body += [self._outcome_node(o.key, focus=True) for o in role.outcomes]
         body.append("}\n")
         above: set[str] = set()
@@ -150,8 +160,11 @@ class Diagrams:
                 body.append(f'"{more}" [label="+{len(supporters) - MAX_BELOW} more", {_MORE}];\n')
                 edges.append(f'"{more}" -> "{outcome.key}" [style=dashed];\n')
         for target in sorted(above):
-            body.append(self._strategy_node(target) if target in self.ix.strategy_items
-                        else self._outcome_node(target))
+            body.append(
+                self._strategy_node(target)
+                if target in self.ix.strategy_items
+                else self._outcome_node(target)
+            )
         body += [self._outcome_node(k) for k in sorted(below_nodes - {o.key for o in role.outcomes})]
         return _graph(f"Outcome cascade of {role.title}", [*body, *edges], rankdir="LR")
 
@@ -169,8 +182,10 @@ class Diagrams:
                 by_role.setdefault(key.split("#", 1)[0], []).append(key)
             for n, (role_id, members) in enumerate(sorted(by_role.items())):
                 title = escape_label(self.roles[role_id].title, width=60, max_lines=1)
-                body.append(f'subgraph "cluster_{n}" {{graph [label="{title}", style="rounded", color="#c5cae9", '
-                            'fontsize=9];\n')
+                body.append(
+                    f'subgraph "cluster_{n}" {{graph [label="{title}", style="rounded", color="#c5cae9", '
+                    "fontsize=9];\n"
+                )
                 body += [self._outcome_node(k) for k in members]
                 body.append("}\n")
             shown = set(keys)
@@ -191,8 +206,11 @@ class Diagrams:
 
     def org(self, depth: int, roots: Iterable[str] | None = None, name: str = "Organisation overview") -> str:
         """The top `depth` levels of the reporting tree (or of each root given)."""
-        start = list(roots) if roots is not None else [r for r in self.roles.values()
-                                                        if r.reports_to not in self.roles]
+        start = (
+            list(roots)
+            if roots is not None
+            else [r for r in self.roles.values() if r.reports_to not in self.roles]
+        )
         body: list[str] = []
         frontier = [(r if isinstance(r, str) else r.id, 1) for r in start]
         while frontier:
@@ -241,7 +259,6 @@ def _natural_width(match: re.Match[str]) -> str:
     """Natural size, shrinking with the page down to 70% (text stays legible); below that it scrolls."""
     width = float(match.group(1))
     return f'style="width:{width:.0f}pt;max-width:max(100%,{width * 0.7:.0f}pt)"'
-
 
 
 __all__ = ["Diagrams", "diagram_sources", "render_diagrams"]

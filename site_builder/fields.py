@@ -41,9 +41,7 @@ class Fields:
     ) -> None:
         self.findings.append(Finding("error", rule, message, loc, role=self.role, outcome=outcome, hint=hint))
 
-    def keys(
-        self, node: Map, allowed: Collection[str], required: Collection[str], where: str
-    ) -> None:
+    def keys(self, node: Map, allowed: Collection[str], required: Collection[str], where: str) -> None:
         """Unknown keys (with a suggestion) and missing required keys."""
         for name, (key, _value) in node.items.items():
             if name not in allowed:

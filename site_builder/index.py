@@ -145,8 +145,4 @@ class Index:
 
     def outcomes_linking(self, lower: str, upper: str) -> int:
         """How many of `lower`'s outcomes support an outcome of `upper` (edge labels in diagrams)."""
-        return sum(
-            1
-            for o in self.roles[lower].outcomes
-            if any(ref.role == upper for ref in o.supports)
-        )
+        return sum(1 for o in self.roles[lower].outcomes if any(ref.role == upper for ref in o.supports))

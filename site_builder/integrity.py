@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from .fields import did_you_mean
 from .model import Finding, PlanSet, Role
@@ -74,26 +74,31 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
                 if ref.is_strategy:
                     if ref.target in strategy_items:
                         continue
-                    choices: set[str] | dict[str, object] = strategy_items
+                    choices: Collection[str] = strategy_items.keys()
                     what = "goal or milestone"
                 elif plans.outcome(ref.target) is not None or ref.role in skip:
                     continue
                 elif ref.role not in roles:
-                    choices, what = roles, "role"
+                    choices, what = roles.keys(), "role"
                 else:
                     if outcome_keys is None:
                         outcome_keys = {o.key for r in roles.values() for o in r.outcomes}
                     choices, what = outcome_keys, "outcome"
-                suggestion = did_you_mean(ref.role if what == "role" else ref.target, choices)  # type: ignore[arg-type]
-                wrong = f"outcome '{ref.target}' of unknown role '{ref.role}'" if what == "role" else (
-                    f"unknown {what} '{ref.target}'")
+                suggestion = did_you_mean((ref.role or "") if what == "role" else ref.target, choices)
+                wrong = (
+                    f"outcome '{ref.target}' of unknown role '{ref.role}'"
+                    if what == "role"
+                    else (f"unknown {what} '{ref.target}'")
+                )
                 yield _error(
                     "unknown-reference",
                     f"outcome '{outcome.id}' supports {wrong}" + (f"; {suggestion}" if suggestion else ""),
                     role,
                     ref.loc,
                     outcome=outcome.id,
-                    hint=None if suggestion else "write ROLE#OUTCOME for a manager's outcome, or a goal/milestone id",
+                    hint=None
+                    if suggestion
+                    else "write ROLE#OUTCOME for a manager's outcome, or a goal/milestone id",
                 )
 
 
@@ -109,9 +114,9 @@ def reporting_cycles(plans: PlanSet) -> Iterator[Finding]:
             path.append(current)
             current = roles[current].reports_to
         if current is not None and state.get(current) == 1:
-            cycle = path[path.index(current):]
+            cycle = path[path.index(current) :]
             first = min(cycle)
-            chain = " -> ".join([*cycle[cycle.index(first):], *cycle[: cycle.index(first)], first])
+            chain = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
             role = roles[first]
             yield _error(
                 "reporting-cycle",

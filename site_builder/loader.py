@@ -174,7 +174,7 @@ def _portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         f.error("cycle_end must be after cycle_start", node.items["cycle_end"][1].loc)
     levels: dict[int, str] = {}
     levels_node = f.mapping(f.value(node, "levels"), "'levels' in portal.yaml")
-    for key, (key_node, value) in (levels_node.items.items() if levels_node else []):
+    for key, (key_node, value) in levels_node.items.items() if levels_node else []:
         if not re.fullmatch(r"\d+", key):
             f.error(f"level '{key}' must be a whole number", key_node.loc)
         elif not isinstance(value, Scalar) or value.is_null:
@@ -230,10 +230,13 @@ def _fail_on(node: Map, f: Fields) -> tuple[str, ...]:
 def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
     out: dict[str, Audience] = {}
     audiences = f.mapping(f.value(node, "audiences"), "'audiences' in portal.yaml")
-    for name, (key, value) in (audiences.items.items() if audiences else []):
+    for name, (key, value) in audiences.items.items() if audiences else []:
         if not ROLE_ID.fullmatch(name):
-            f.error(f"audience name '{name}' must be lower-case letters, digits and '-'", key.loc,
-                    rule="invalid-id")
+            f.error(
+                f"audience name '{name}' must be lower-case letters, digits and '-'",
+                key.loc,
+                rule="invalid-id",
+            )
             continue
         where = f"audience '{name}'"
         body = f.mapping(value, where)
@@ -357,8 +360,11 @@ def _role(source: SourceFile, findings: list[Finding]) -> Role | None:
     f.keys(node, ROLE_FIELDS, ("title", "status", *content_required), where)
     confirmed_on = f.date(node, "confirmed_on", where)
     if status == "confirmed" and f.value(node, "confirmed_on") is None:
-        f.error(f"{where} is confirmed but has no 'confirmed_on' date", node.items["status"][1].loc,
-                hint="add 'confirmed_on: YYYY-MM-DD', the day the plan was agreed")
+        f.error(
+            f"{where} is confirmed but has no 'confirmed_on' date",
+            node.items["status"][1].loc,
+            hint="add 'confirmed_on: YYYY-MM-DD', the day the plan was agreed",
+        )
     holder = f.text(node, "holder", where)
     field_locs = {name: key.loc for name, (key, _value) in node.items.items()}
     return Role(
@@ -432,7 +438,8 @@ def _outcomes(node: Map, f: Fields, role_id: str) -> tuple[Outcome, ...]:
             continue
         if outcome_id in seen:
             f.error(
-                f"outcome id '{outcome_id}' is used twice in this plan (first at line {seen[outcome_id].line})",
+                f"outcome id '{outcome_id}' is used twice in this plan "
+                f"(first at line {seen[outcome_id].line})",
                 id_loc,
                 rule="duplicate-id",
                 outcome=outcome_id,

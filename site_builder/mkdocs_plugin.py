@@ -61,7 +61,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         self.rebuild_all = False
         self.page_urls: set[str] = set()
         self.search_docs: dict[str, list[dict[str, Any]]] = {}
-        """Search entries of every page, kept across dirty preview rebuilds (which index only what changed)."""
+        """Search entries of every page, kept across dirty preview rebuilds (they index only what changed)."""
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -85,7 +85,8 @@ class VapPlugin(BasePlugin[VapConfig]):
         return Path(config.config_file_path or ".").resolve().parent
 
     def plans_dir(self, config: MkDocsConfig) -> Path:
-        return (self._root(config) / self.overrides.get("plans", self.config.plans)).resolve()
+        plans = str(self.overrides.get("plans", self.config.plans))
+        return (self._root(config) / plans).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         theme = config.theme
@@ -129,7 +130,11 @@ class VapPlugin(BasePlugin[VapConfig]):
         g = self.generated
         log.info(
             "vap: %d pages (%d rewritten, %d removed), diagrams %d rendered / %d cached",
-            len(g.pages), len(g.written.written), len(g.written.removed), g.diagrams_rendered, g.diagrams_cached,
+            len(g.pages),
+            len(g.written.written),
+            len(g.written.removed),
+            g.diagrams_rendered,
+            g.diagrams_cached,
         )
         return config
 
@@ -182,8 +187,12 @@ def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:
     nav = [{"Home": urls.HOME}]
     if (docs_dir / urls.START_HERE).is_file():
         nav.append({"Start here": urls.START_HERE})
-    nav += [{"Strategy": urls.STRATEGY}, {"Directory": urls.DIRECTORY}, {"Organisation": urls.ORGANISATION},
-            {"Alignment": urls.ALIGNMENT}]
+    nav += [
+        {"Strategy": urls.STRATEGY},
+        {"Directory": urls.DIRECTORY},
+        {"Organisation": urls.ORGANISATION},
+        {"Alignment": urls.ALIGNMENT},
+    ]
     if changes:
         nav.append({"What changed": urls.CHANGES})
     return nav
@@ -205,8 +214,9 @@ def _banner_text(lines: list[str]) -> str:
     )
 
 
-def merge_search_index(path: Path, known: dict[str, list[dict[str, Any]]], pages: set[str]) -> dict[
-        str, list[dict[str, Any]]]:
+def merge_search_index(
+    path: Path, known: dict[str, list[dict[str, Any]]], pages: set[str]
+) -> dict[str, list[dict[str, Any]]]:
     """A dirty rebuild indexes only the pages it rebuilt: merge them into the entries of all pages."""
     if not path.is_file():
         return known
@@ -260,12 +270,18 @@ def _rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str 
         if path.endswith(".md"):
             stem = path[:-3]
             if config.use_directory_urls:
-                url = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+                url = (
+                    ""
+                    if stem == "index"
+                    else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+                )
             else:
                 url = stem + ".html"
         else:
             url = path
-        return f'{attr}="{get_relative_url(url or ".", here) if url else get_relative_url(".", here)}{anchor}"'
+        return (
+            f'{attr}="{get_relative_url(url or ".", here) if url else get_relative_url(".", here)}{anchor}"'
+        )
 
     return _VAP_LINK.sub(target, html)
 
@@ -314,8 +330,13 @@ def serve_site(config_file: Path, *, host: str, port: int, open_browser: bool, s
         threading.Timer(2.0, webbrowser.open, args=(start_url,)).start()
     # dirty: MkDocs re-renders only pages whose generated source changed (the plugin keeps the
     # search index whole across such rebuilds)
-    serve(config_file=str(config_file), livereload=True, build_type="dirty", watch_theme=True,
-          dev_addr=f"{host}:{port}")
+    serve(
+        config_file=str(config_file),
+        livereload=True,
+        build_type="dirty",
+        watch_theme=True,
+        dev_addr=f"{host}:{port}",
+    )
 
 
 __all__ = ["VapPlugin", "build_site", "serve_site"]

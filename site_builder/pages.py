@@ -30,8 +30,14 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(meta=meta_text, md_text=md_text, md_block=md_block, md_inline=md_inline, html=html_text,
-                       json=lambda v: json.dumps(v, ensure_ascii=False))
+    env.filters.update(
+        meta=meta_text,
+        md_text=md_text,
+        md_block=md_block,
+        md_inline=md_inline,
+        html=html_text,
+        json=lambda v: json.dumps(v, ensure_ascii=False),
+    )
     return env
 
 
@@ -108,7 +114,9 @@ class Pages:
         if isinstance(item, Milestone):
             href = urls.rel(here, urls.goal_page(item.goal)) + "#" + urls.milestone_anchor(item.id)
             return Link(f"{md_text(item.id)} {md_text(item.title)} (milestone)", href)
-        return Link(f"{md_text(item.id)} {md_text(item.title)} (goal)", urls.rel(here, urls.goal_page(item.id)))
+        return Link(
+            f"{md_text(item.id)} {md_text(item.title)} (goal)", urls.rel(here, urls.goal_page(item.id))
+        )
 
     def outcome_link(self, here: str, key: str) -> Link:
         outcome = self.ix.outcomes[key]
@@ -165,8 +173,9 @@ class Pages:
 
     # -- pages -------------------------------------------------------------------------------------
     def render(self, template: str, **context: Any) -> str:
-        return self.env.get_template(template).render(p=self, plans=self.plans, view=self.view, ix=self.ix,
-                                                      urls=urls, **context)
+        return self.env.get_template(template).render(
+            p=self, plans=self.plans, view=self.view, ix=self.ix, urls=urls, **context
+        )
 
     def role(self, role: Role) -> str:
         here = urls.role_page(role.id)
@@ -188,7 +197,9 @@ class Pages:
             line_of_sight=self._line_of_sight(here, role),
             reports=[self._team_member(here, r) for r in self.ix.reports_of(role.id)],
             peers=[self._team_member(here, r) for r in self.ix.peers(role.id)],
-            manager_member=self._team_member(here, role.reports_to) if role.reports_to in self.plans.roles else None,
+            manager_member=self._team_member(here, role.reports_to)
+            if role.reports_to in self.plans.roles
+            else None,
             findings=self.findings_by_role.get(role.id, ()),
             placeholder=role.id in self.view.placeholders,
             sentence=self.plain_sentence(role),
@@ -215,8 +226,11 @@ class Pages:
                 {"link": self.ref_link(here, ref.target).md(), "how": md_inline(ref.how) if ref.how else ""}
                 for ref in outcome.supports
             ],
-            "supported_by": [self.outcome_link(here, k).md() for k in self.ix.supported_by.get(outcome.key, ())
-                             if k in self.ix.outcomes],
+            "supported_by": [
+                self.outcome_link(here, k).md()
+                for k in self.ix.supported_by.get(outcome.key, ())
+                if k in self.ix.outcomes
+            ],
         }
 
     def _line_of_sight(self, here: str, role: Role) -> list[str]:
@@ -226,8 +240,12 @@ class Pages:
             lines.append(self.role_link(here, manager, holder=True).md())
         goals = self.ix.goals_served(role.id)
         if goals:
-            lines.append("Strategy: " + ", ".join(
-                f"[{md_text(self.goal_title(g))}]({urls.rel(here, urls.goal_page(g))})" for g in goals))
+            lines.append(
+                "Strategy: "
+                + ", ".join(
+                    f"[{md_text(self.goal_title(g))}]({urls.rel(here, urls.goal_page(g))})" for g in goals
+                )
+            )
         return lines
 
     def goal(self, goal: Goal) -> str:
@@ -239,17 +257,35 @@ class Pages:
         for key in keys:
             outcome = self.ix.outcomes[key]
             by_dept[self.ix.departments[outcome.role]][outcome.role].append(
-                {"link": self.outcome_link(here, key).md(), "direct": key in direct,
-                 "target": md_inline(outcome.target), "due": outcome.due}
+                {
+                    "link": self.outcome_link(here, key).md(),
+                    "direct": key in direct,
+                    "target": md_inline(outcome.target),
+                    "due": outcome.due,
+                }
             )
         groups = [
-            (dept, [(self.role_link(here, r, holder=True).md(), rows) for r, rows in sorted(
-                roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0]))])
+            (
+                dept,
+                [
+                    (self.role_link(here, r, holder=True).md(), rows)
+                    for r, rows in sorted(
+                        roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0])
+                    )
+                ],
+            )
             for dept, roles in sorted(by_dept.items())
         ]
-        return self.render("goal.md.j2", goal=goal, here=here, groups=groups, count=len(keys),
-                           roles=len({k.split('#')[0] for k in keys}), departments=len(by_dept),
-                           diagram=self.diagrams.get(f"goal/{goal.id}"))
+        return self.render(
+            "goal.md.j2",
+            goal=goal,
+            here=here,
+            groups=groups,
+            count=len(keys),
+            roles=len({k.split("#")[0] for k in keys}),
+            departments=len(by_dept),
+            diagram=self.diagrams.get(f"goal/{goal.id}"),
+        )
 
     def strategy(self) -> str:
         return self.render("strategy.md.j2", here=urls.STRATEGY)
@@ -263,22 +299,33 @@ class Pages:
         for role in self.plans.roles.values():
             by_dept[self.ix.departments[role.id]].append(role)
         groups = [
-            (dept, [self._directory_row(here, r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))])
+            (
+                dept,
+                [self._directory_row(here, r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
+            )
             for dept, roles in sorted(by_dept.items())
         ]
         return self.render("directory.md.j2", here=here, groups=groups)
 
     def directory_az(self) -> str:
         here = urls.DIRECTORY_AZ
-        rows = [self._directory_row(here, r) for r in sorted(self.plans.roles.values(),
-                                                            key=lambda r: (r.title.lower(), r.id))]
+        rows = [
+            self._directory_row(here, r)
+            for r in sorted(self.plans.roles.values(), key=lambda r: (r.title.lower(), r.id))
+        ]
         return self.render("directory_az.md.j2", here=here, rows=rows)
 
     def _directory_row(self, here: str, role: Role) -> dict[str, Any]:
-        holder = "" if self.view.is_hidden("holder") else (md_inline(role.holder) if role.holder else "*Vacant*")
-        return {"link": self.role_link(here, role.id).md(), "holder": holder,
-                "department": md_inline(self.ix.departments[role.id]),
-                "status": role.status, "level": role.level}
+        holder = (
+            "" if self.view.is_hidden("holder") else (md_inline(role.holder) if role.holder else "*Vacant*")
+        )
+        return {
+            "link": self.role_link(here, role.id).md(),
+            "holder": holder,
+            "department": md_inline(self.ix.departments[role.id]),
+            "status": role.status,
+            "level": role.level,
+        }
 
     def cards(self) -> dict[str, str]:
         """One printable HTML card per role (static files: cheap to make, one sheet to print)."""
@@ -288,8 +335,12 @@ class Pages:
             here = urls.role_card(role.id)
             chain = [self.plans.roles[r] for r in self.ix.chain(role.id)]
             out[here] = template.render(
-                role=role, plans=self.plans, view=self.view, chain=chain,
-                department=self.ix.departments[role.id], level=self.level_name(role),
+                role=role,
+                plans=self.plans,
+                view=self.view,
+                chain=chain,
+                department=self.ix.departments[role.id],
+                level=self.level_name(role),
                 goals=[self.goal_title(g) for g in self.ix.goals_served(role.id)],
                 placeholder=role.id in self.view.placeholders,
                 page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",

@@ -9,8 +9,15 @@ from .index import Index
 from .model import Finding, Goal, Milestone, Outcome, Role
 
 
-def _warn(rule: str, message: str, role: Role, outcome: Outcome | None = None, *, hint: str | None = None,
-          loc: object = None) -> Finding:
+def _warn(
+    rule: str,
+    message: str,
+    role: Role,
+    outcome: Outcome | None = None,
+    *,
+    hint: str | None = None,
+    loc: object = None,
+) -> Finding:
     return Finding(
         "warning",
         rule,
@@ -120,8 +127,11 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
             if outcome.due is None:
                 continue
             late = sorted(
-                (m for i in ix.served.get(outcome.key, ()) if isinstance(m := items[i], Milestone)
-                 and m.due is not None and outcome.due > m.due),
+                (
+                    m
+                    for i in ix.served.get(outcome.key, ())
+                    if isinstance(m := items[i], Milestone) and m.due is not None and outcome.due > m.due
+                ),
                 key=lambda m: (m.due, m.id),
             )
             if late:
@@ -146,7 +156,7 @@ def duplicate_effort(ix: Index) -> Iterator[Finding]:
         yield _warn(
             "duplicate-effort",
             f"outcome '{second.id}' ({ix.departments[second.role]}) looks like '{first.key}' "
-            f"({ix.departments[first.role]}): \"{second.title}\" vs \"{first.title}\"",
+            f'({ix.departments[first.role]}): "{second.title}" vs "{first.title}"',
             role,
             second,
             hint=f"agree with {first.role} who owns this result; the other can support it instead",
@@ -232,9 +242,7 @@ def incomplete_plan(ix: Index) -> Iterator[Finding]:
         if role.status != "draft":
             continue
         missing = [
-            name
-            for name in ("value_add", "accountabilities", "focus", "outcomes")
-            if not getattr(role, name)
+            name for name in ("value_add", "accountabilities", "focus", "outcomes") if not getattr(role, name)
         ]
         if missing:
             yield _warn(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import yaml
 
@@ -31,8 +32,11 @@ _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 _YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
 """NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR: line breaks to libyaml (YAML 1.1), plain characters to
 editors and git, so positions after one would be off and NEL in a scalar would silently become a space."""
-_BREAK_NAMES = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
-                "\u2029": "U+2029 (paragraph separator)"}
+_BREAK_NAMES = {
+    "\x85": "U+0085 (next line)",
+    "\u2028": "U+2028 (line separator)",
+    "\u2029": "U+2029 (paragraph separator)",
+}
 
 
 class _Marked:
@@ -168,7 +172,9 @@ def parse(text: str, path: str) -> tuple[Node | None, list[Finding]]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         loc = Loc(path, mark.line + 1, mark.column + 1) if mark else Loc(path, 1, 1)
-        findings.append(Finding("error", "yaml-syntax", f"YAML syntax error: {problem}", loc, hint=_hint(problem)))
+        findings.append(
+            Finding("error", "yaml-syntax", f"YAML syntax error: {problem}", loc, hint=_hint(problem))
+        )
         return None, findings
     except yaml.reader.ReaderError as exc:  # a control character: no mark, only an offset
         pos = exc.position  # libyaml counts UTF-8 bytes, the pure-Python reader characters
@@ -215,7 +221,7 @@ class _Builder:
         self.path = path
         self.findings = findings
 
-    def _loc(self, event: yaml.Event) -> Loc:
+    def _loc(self, event: Any) -> Loc:
         return Loc(self.path, event.start_mark.line + 1, event.start_mark.column + 1)
 
     def _forbid(self, event: yaml.Event, what: str, hint: str) -> None:
@@ -245,7 +251,8 @@ class _Builder:
         finally:
             loader.dispose()
 
-    def _build(self, events: Iterator[yaml.Event], path: str) -> Node | None:  # noqa: C901 - one hot loop
+    def _build(self, events: Iterator[Any], path: str) -> Node | None:
+        # events are typed Any: the loop dispatches on the exact class, which mypy cannot follow
         stack: list[Map | Seq] = []
         keys: list[Scalar | None] = []  # pending key of each open mapping
         root: Node | None = None
@@ -313,8 +320,8 @@ class _Builder:
                 root = node
                 continue
             parent = stack[-1]
-            if parent.__class__ is Seq:
-                parent.items.append(node)  # type: ignore[arg-type]
+            if isinstance(parent, Seq):
+                parent.items.append(node)
                 continue
             key = keys[-1]
             if key is None:
@@ -329,10 +336,10 @@ class _Builder:
                         )
                     )
                     node = Scalar("?", True, path, node.line, node.column)
-                keys[-1] = node  # type: ignore[assignment]
+                keys[-1] = node
                 continue
             keys[-1] = None
-            items = parent.items  # type: ignore[union-attr]
+            items = parent.items
             if key.text in items:
                 first = items[key.text][0]
                 self.findings.append(
@@ -345,7 +352,7 @@ class _Builder:
                     )
                 )
                 continue
-            items[key.text] = (key, node)  # type: ignore[assignment]
+            items[key.text] = (key, node)
         return root
 
 

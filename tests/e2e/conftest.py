@@ -93,9 +93,7 @@ def build_site(plans: Path, config: Path, site: Path, *extra: str) -> Path:
         cmd.append("--no-diagrams")
         run = subprocess.run(cmd, cwd=config.parent, capture_output=True, text=True, timeout=180)
     if run.returncode != 0:
-        pytest.fail(
-            f"site build failed ({' '.join(cmd)}):\n{run.stdout}\n{run.stderr}", pytrace=False
-        )
+        pytest.fail(f"site build failed ({' '.join(cmd)}):\n{run.stdout}\n{run.stderr}", pytrace=False)
     assert (site / "index.html").is_file(), f"no index.html in {site}"
     return site
 
@@ -132,9 +130,18 @@ class Server:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "http.server", str(self.port), "--bind", "127.0.0.1",
-             "--directory", str(directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 15
         while True:

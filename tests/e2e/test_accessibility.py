@@ -65,8 +65,15 @@ def _params() -> list[Any]:
     out = []
     for name in PAGES:
         known = KNOWN_RULES.get(name, {})
-        marks = [pytest.mark.xfail(strict=True, raises=KnownThemeViolation,
-                                   reason="; ".join(sorted(set(known.values()))))] if known else []
+        marks = (
+            [
+                pytest.mark.xfail(
+                    strict=True, raises=KnownThemeViolation, reason="; ".join(sorted(set(known.values())))
+                )
+            ]
+            if known
+            else []
+        )
         out.append(pytest.param(name, id=name, marks=marks))
     return out
 
@@ -80,8 +87,9 @@ def _report(violations: list[dict[str, Any]]) -> str:
 
 
 @pytest.mark.parametrize("name", _params())
-def test_axe_no_serious_violations(axe_source: str, page: Any, example_server: Any, assert_local_only: Any,
-                                   name: str) -> None:
+def test_axe_no_serious_violations(
+    axe_source: str, page: Any, example_server: Any, assert_local_only: Any, name: str
+) -> None:
     """axe-core in the light palette, then again after switching to dark with Material's toggle."""
     page.goto(example_server.url(PAGES[name]))
     page.add_script_tag(content=axe_source)

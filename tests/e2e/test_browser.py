@@ -50,8 +50,9 @@ def test_home_page_loads_locally(page: Any, example_server: Any, assert_local_on
     assert_local_only(example_server)
 
 
-def test_search_by_holder_name_reaches_the_role(page: Any, example_server: Any, search: Any,
-                                                assert_local_only: Any) -> None:
+def test_search_by_holder_name_reaches_the_role(
+    page: Any, example_server: Any, search: Any, assert_local_only: Any
+) -> None:
     role_id = "booking-coordinator"
     holder = _role_file(role_id)["holder"]
     assert holder == "Fatima Zahra Benali", "the example plans changed: pick another holder"
@@ -74,8 +75,9 @@ def test_search_by_holder_name_reaches_the_role(page: Any, example_server: Any, 
     ],
     ids=["role-title", "outcome-words"],
 )
-def test_search_by_title_and_outcome_words(page: Any, example_server: Any, search: Any,
-                                           assert_local_only: Any, query: str, expected: str) -> None:
+def test_search_by_title_and_outcome_words(
+    page: Any, example_server: Any, search: Any, assert_local_only: Any, query: str, expected: str
+) -> None:
     page.goto(example_server.url())
     results = search(page, query)
     hrefs = [_path(r["href"]) for r in results[:5]]
@@ -103,7 +105,8 @@ def test_supports_up_and_supported_by_down(page: Any, example_server: Any, asser
     assert target.evaluate("el => el.tagName") == "H3"
     assert target.is_visible()
     in_view = target.evaluate(
-        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }")
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; }"
+    )
     assert in_view, "anchor not scrolled into view"
 
     # ... and back down: the manager's outcome lists ours under "Supported by".
@@ -134,8 +137,9 @@ def test_every_supports_link_resolves(page: Any, example_server: Any, assert_loc
     ("name", "path"),
     [("home", ""), ("role", ROLE_PATH), ("goal", "strategy/g1/")],
 )
-def test_screenshots(page: Any, example_server: Any, screenshot: Any, assert_local_only: Any,
-                     name: str, path: str) -> None:
+def test_screenshots(
+    page: Any, example_server: Any, screenshot: Any, assert_local_only: Any, name: str, path: str
+) -> None:
     page.goto(example_server.url(path))
     page.wait_for_load_state("networkidle")
     shots = screenshot(page, name)

@@ -101,13 +101,23 @@ def dialogs(page: Any) -> list[str]:
 
 def test_xss_site_builds_with_every_page(xss_site: Path) -> None:
     pages = _pages(xss_site)
-    for expected in ("", "roles/chief/", "roles/worker/", "strategy/", "strategy/g1/", "strategy/g2/",
-                     "directory/", "alignment/", "cards/chief.html"):
+    for expected in (
+        "",
+        "roles/chief/",
+        "roles/worker/",
+        "strategy/",
+        "strategy/g1/",
+        "strategy/g2/",
+        "directory/",
+        "alignment/",
+        "cards/chief.html",
+    ):
         assert expected in pages, (expected, pages)
 
 
-def test_no_payload_runs_on_any_page(page: Any, dialogs: list[str], xss_site: Path, xss_server: Any,
-                                     assert_local_only: Any) -> None:
+def test_no_payload_runs_on_any_page(
+    page: Any, dialogs: list[str], xss_site: Path, xss_server: Any, assert_local_only: Any
+) -> None:
     problems: dict[str, list[str]] = {}
     for path in _pages(xss_site):
         page.goto(xss_server.url(path), wait_until="load")
@@ -154,16 +164,20 @@ def test_link_attributes_never_start_with_javascript(xss_site: Path) -> None:
     problems = {}
     for path in _pages(xss_site):
         parser = _Hrefs()
-        parser.feed((xss_site / (path or ".") / ("" if path.endswith(".html") else "index.html"))
-                    .read_text(encoding="utf-8"))
+        parser.feed(
+            (xss_site / (path or ".") / ("" if path.endswith(".html") else "index.html")).read_text(
+                encoding="utf-8"
+            )
+        )
         bad = [h for h in parser.hrefs if re.sub(r"[\x00-\x20\x7f]+", "", h).lower().startswith("javascript")]
         if bad:
             problems[path or "/"] = bad
     assert not problems, problems
 
 
-def test_search_results_do_not_run_payloads(page: Any, dialogs: list[str], xss_server: Any, search: Any,
-                                            assert_local_only: Any) -> None:
+def test_search_results_do_not_run_payloads(
+    page: Any, dialogs: list[str], xss_server: Any, search: Any, assert_local_only: Any
+) -> None:
     page.goto(xss_server.url())
     before = page.evaluate(PROBE)
     assert not before, f"the home page itself already runs payloads (see the test above): {before}"

@@ -20,8 +20,13 @@ from tests.conftest import FIXTURES, write_portal_config
 pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("VAP_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 
@@ -53,9 +58,22 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     config = write_portal_config(org)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "site_builder.cli", "serve", str(org / "plans"), "--config-file", str(config),
-         "--port", str(port)],
-        cwd=org, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "site_builder.cli",
+            "serve",
+            str(org / "plans"),
+            "--config-file",
+            str(config),
+            "--port",
+            str(port),
+        ],
+        cwd=org,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     base = f"http://127.0.0.1:{port}/"
@@ -70,7 +88,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def test_edit_reloads_page_and_errors_show_in_the_page(served: tuple[str, Path, subprocess.Popen[str]]) -> None:
+def test_edit_reloads_page_and_errors_show_in_the_page(
+    served: tuple[str, Path, subprocess.Popen[str]],
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, org, proc = served
@@ -83,8 +103,11 @@ def test_edit_reloads_page_and_errors_show_in_the_page(served: tuple[str, Path, 
         expect(page.locator("h1")).to_have_text("Head of Operations")
         page.evaluate("window.__sameTab = true")  # survives only if nobody reloads
 
-        role_file.write_text(original.replace(
-            "Turns the booking goal into clinics", "Turns the FRESHLY EDITED booking goal into clinics"))
+        role_file.write_text(
+            original.replace(
+                "Turns the booking goal into clinics", "Turns the FRESHLY EDITED booking goal into clinics"
+            )
+        )
         expect(page.locator("article")).to_contain_text("FRESHLY EDITED", timeout=30_000)
         assert page.evaluate("window.__sameTab") is None  # live reload, not a manual one
 

@@ -23,7 +23,11 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("example") / "site"
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT, env={**ENV, "VAP_NO_DIAGRAMS": "1"}, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env={**ENV, "VAP_NO_DIAGRAMS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     assert "WARNING" not in run.stderr, run.stderr
@@ -63,8 +67,14 @@ def test_search_index_is_lean(example_site: Path) -> None:
 
 def test_role_page_answers_the_four_questions(example_site: Path) -> None:
     html = (example_site / "roles" / "dir-patient-access" / "index.html").read_text()
-    for heading in ("Value added", "Accountable for", "Focus: work only this role can do", "Outcomes",
-                    "Your line of sight", "Team"):
+    for heading in (
+        "Value added",
+        "Accountable for",
+        "Focus: work only this role can do",
+        "Outcomes",
+        "Your line of sight",
+        "Team",
+    ):
         assert f">{heading}<" in html, heading
     assert 'href="../vp-operations/#outcome-' in html  # a Supports link into the manager's plan
     assert "Amara Okafor" in html
@@ -87,7 +97,11 @@ def test_vap_build_refuses_plans_with_errors(small_plans: Path) -> None:
     (small_plans / "roles" / "chief.yaml").write_text("title: [unclosed\n")
     run = subprocess.run(
         [*VAP, "build", str(small_plans), "--config-file", str(config), "--no-diagrams"],
-        env=ENV, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert run.returncode == 1
     assert "plans/roles/chief.yaml:2:1: error[yaml-syntax]" in run.stderr
@@ -99,8 +113,21 @@ def test_vap_build_fixture_portal(small_plans: Path) -> None:
     config = write_portal_config(small_plans.parent)
     site = small_plans.parent / "out"
     run = subprocess.run(
-        [*VAP, "build", str(small_plans), "--config-file", str(config), "--site-dir", str(site),
-         "--no-diagrams"], env=ENV, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            *VAP,
+            "build",
+            str(small_plans),
+            "--config-file",
+            str(config),
+            "--site-dir",
+            str(site),
+            "--no-diagrams",
+        ],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     assert run.returncode == 0, run.stderr
     assert (site / "roles" / "head-ops" / "index.html").is_file()
