@@ -1,0 +1,140 @@
+"""Generated Markdown: golden pages, the plain-language sentence, and what an edit rewrites."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from site_builder.audience import make_view, resolve_audience
+from site_builder.build import generate
+from site_builder.check import run_checks
+from site_builder.index import Index
+from site_builder.pages import Pages
+from tests.conftest import FIXTURES, ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "pages"
+SMALL = FIXTURES / "small" / "plans"
+
+
+def _pages(audience: str | None) -> Pages:
+    result = run_checks(SMALL)
+    view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
+    return Pages(view, Index(view.plans))
+
+
+def _compare(name: str, actual: str, update: bool) -> None:
+    path = GOLDEN / name
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if actual != expected:
+        lines = expected.splitlines(True), actual.splitlines(True)
+        diff = "".join(difflib.unified_diff(*lines, name, "actual"))
+        pytest.fail(f"{name} differs from its golden file (pytest --update-goldens to accept):\n{diff}")
+
+
+@pytest.mark.parametrize("audience", ["preview", "all-staff"])
+def test_generated_markdown_matches_the_golden_files(audience: str, update_goldens: bool) -> None:
+    pages = _pages(audience)
+    files = pages.all_pages()
+    for path, text in sorted(files.items()):
+        _compare(f"{audience}/{path}", text, update_goldens)
+    golden = sorted(p.relative_to(GOLDEN / audience).as_posix() for p in (GOLDEN / audience).rglob("*.md"))
+    assert golden == sorted(files), "golden files without a page, or pages without a golden file"
+
+
+@pytest.mark.parametrize(
+    ("role", "sentence"),
+    [
+        (
+            "chief",
+            "The Chief Executive adds value by this: sets the direction and makes the trade-offs no one "
+            "else can; it is the top role and answers for the strategy itself; serves goals "
+            "[G1](../strategy/g1.md) and [G2](../strategy/g2.md).",
+        ),
+        (
+            "booking-lead",
+            "The Booking Team Lead adds value by this: keeps the booking desk running while clinics switch "
+            "over; reports to the [Head of Operations](head-ops.md); serves goal [G1](../strategy/g1.md). "
+            "The role is vacant at the moment.",
+        ),
+        (
+            "head-care",
+            "The Head of Care adds value by this: makes sure patients come back for the care they need; "
+            "reports to the [Chief Executive](chief.md); serves goal [G2](../strategy/g2.md).",
+        ),
+    ],
+)
+def test_plain_language_sentence(role: str, sentence: str) -> None:
+    pages = _pages("preview")
+    assert pages.plain_sentence(pages.plans.roles[role]) == sentence
+
+
+def test_draft_plan_shown_as_placeholder_keeps_title_and_place() -> None:
+    pages = _pages("all-staff")  # drafts: placeholder
+    role = pages.plans.roles["booking-lead"]
+    assert role.outcomes == () and role.value_add == ""
+    assert pages.plain_sentence(role) == (
+        "The plan for the Booking Team Lead is still being agreed; reports to the "
+        "[Head of Operations](head-ops.md). The role is vacant at the moment."
+    )
+    page = pages.role(role)
+    assert "# Booking Team Lead" in page and "Plan in progress" in page
+    assert "Booking desk trained" not in page
+
+
+def _edit(plans: Path, rel: str, old: str, new: str) -> None:
+    path = plans / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "rewritten"),
+    [
+        # value-add: the role's page and card, and the pages that show it in their Team view: its
+        # manager (direct reports), its peers (same manager) and its own reports (their manager)
+        (
+            "roles/ops/head-ops.yaml",
+            "Turns the booking goal",
+            "Turns the NEW booking goal",
+            {
+                "roles/head-ops.md",
+                "cards/head-ops.html",
+                "roles/chief.md",
+                "roles/head-care.md",
+                "roles/booking-lead.md",
+            },
+        ),
+        # an outcome's title: every page that links to it by name (the outcome it supports, what
+        # supports it, the goal pages listing it) plus the role's own page and card
+        (
+            "roles/care/head-care.yaml",
+            "title: Every patient gets a reminder before follow-up",
+            "title: Every patient is reminded before follow-up",
+            {"roles/head-care.md", "cards/head-care.html", "roles/chief.md", "strategy/g2.md"},
+        ),
+    ],
+)
+def test_an_edit_rewrites_only_the_pages_that_show_it(
+    small_plans: Path, tmp_path: Path, rel: str, old: str, new: str, rewritten: set[str]
+) -> None:
+    out = tmp_path / "gen"
+    generate(small_plans, out, audience="preview", diagrams=False)
+    _edit(small_plans, rel, old, new)
+    second = generate(small_plans, out, audience="preview", diagrams=False)
+    assert set(second.written.written) == rewritten
+    assert second.written.removed == ()
+
+
+def test_deleting_a_role_removes_its_page_and_links(small_plans: Path, tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    generate(small_plans, out, audience="preview", diagrams=False)
+    (small_plans / "roles" / "ops" / "booking-lead.yaml").unlink()
+    second = generate(small_plans, out, audience="preview", diagrams=False)
+    assert set(second.written.removed) == {"roles/booking-lead.md", "cards/booking-lead.html"}
+    assert not any("booking-lead.md" in p.read_text() for p in out.rglob("*.md"))
