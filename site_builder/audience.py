@@ -47,6 +47,8 @@ class View:
     preview: bool
     findings: tuple[Finding, ...]
     """The findings this edition may show."""
+    role_findings: bool = True
+    """Whether role pages carry their own findings box (the alignment page always lists findings)."""
 
     def is_hidden(self, field_name: str) -> bool:
         return field_name in self.hidden
@@ -83,7 +85,9 @@ def make_view(plans: PlanSet, audience: Audience | None, findings: Sequence[Find
         roles[role.id] = replace(role, **changes) if changes else role  # type: ignore[arg-type]
     view_plans = replace(plans, roles=roles)
     kept = tuple(f for f in findings if _visible(f, roles, placeholders, hidden))
-    return View(view_plans, audience.name, hidden, frozenset(placeholders), False, kept)
+    return View(
+        view_plans, audience.name, hidden, frozenset(placeholders), False, kept, audience.role_findings
+    )
 
 
 def _visible(

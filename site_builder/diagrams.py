@@ -77,7 +77,8 @@ class Diagrams:
         if role.vacant and "holder" not in self.view.hidden:
             attrs.append('style="rounded,filled,dashed"')
         elif role.status != "confirmed":
-            attrs.append('style="rounded,filled,dotted", fillcolor="#fdf0ee"')
+            # the focus fill stays: a second fillcolor would win and leave the focus's white text unreadable
+            attrs.append('style="rounded,filled,dotted"' + ("" if focus else ', fillcolor="#fdf0ee"'))
         return f'"{node_id}" [{", ".join(attrs)}];\n'
 
     def role(self, role: Role) -> str:

@@ -243,7 +243,7 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
         if body is None:
             out[name] = Audience(name, (), "include")
             continue
-        f.keys(body, ("hide", "drafts"), (), where)
+        f.keys(body, ("hide", "drafts", "findings"), (), where)
         hide = f.text_list(body, "hide", where)
         for field_name in hide:
             if field_name not in HIDEABLE_FIELDS:
@@ -253,7 +253,9 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
                     hint="fields that can be hidden: " + ", ".join(HIDEABLE_FIELDS),
                 )
         drafts = f.choice(body, "drafts", DRAFTS_MODES, where) or "placeholder"
-        out[name] = Audience(name, tuple(h for h in hide if h in HIDEABLE_FIELDS), drafts)  # type: ignore[arg-type]
+        findings = f.choice(body, "findings", ("true", "false"), where) != "false"
+        hidden = tuple(h for h in hide if h in HIDEABLE_FIELDS)
+        out[name] = Audience(name, hidden, drafts, findings)  # type: ignore[arg-type]
     return out
 
 

@@ -172,6 +172,8 @@ class Audience:
     name: str
     hide: tuple[str, ...]
     drafts: DraftsMode
+    role_findings: bool = True
+    """Show each role's alignment findings on its page (`findings: false` in portal.yaml turns it off)."""
 
 
 @dataclass(frozen=True, slots=True)

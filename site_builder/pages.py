@@ -140,6 +140,8 @@ class Pages:
     @cached_property
     def findings_by_role(self) -> Mapping[str, tuple[Finding, ...]]:
         out: dict[str, list[Finding]] = defaultdict(list)
+        if not self.view.role_findings:
+            return {}
         for finding in self.view.findings:
             if finding.role:
                 out[finding.role].append(finding)

@@ -102,6 +102,10 @@ def portal_schema() -> Schema:
                 "items": {"enum": list(HIDEABLE_FIELDS)},
             },
             "drafts": {"description": "How unconfirmed plans appear.", "enum": [*DRAFTS_MODES, None]},
+            "findings": {
+                "description": "Show each role's alignment findings on its page.",
+                "type": "boolean",
+            },
         }
     )
     body = _closed(

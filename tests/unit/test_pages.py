@@ -138,3 +138,14 @@ def test_deleting_a_role_removes_its_page_and_links(small_plans: Path, tmp_path:
     second = generate(small_plans, out, audience="preview", diagrams=False)
     assert set(second.written.removed) == {"roles/booking-lead.md", "cards/booking-lead.html"}
     assert not any("booking-lead.md" in p.read_text() for p in out.rglob("*.md"))
+
+
+def test_role_findings_box_is_configurable_per_audience(small_plans: Path) -> None:
+    _edit(small_plans, "portal.yaml", "    drafts: include", "    drafts: include\n    findings: false")
+    result = run_checks(small_plans)
+    assert not result.errors
+    for audience, shown in (("leadership", False), ("preview", True)):
+        view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
+        page = Pages(view, Index(view.plans)).role(view.plans.roles["head-care"])
+        assert ("Alignment findings for this plan" in page) is shown, audience
+        assert ("unconfirmed-plan" in page) is shown, audience
