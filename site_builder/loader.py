@@ -115,10 +115,29 @@ def load_plans(plans_dir: Path) -> Loaded:
     return Loaded(plans, tuple(findings), len(sources.roles))
 
 
+_PARSED: dict[str, tuple[bytes, Role | None, list[Finding]]] = {}
+"""Parsed role files by path, kept for the life of the process: `vap serve` re-reads every file on
+each save but parses only those whose bytes changed, and `vap build` checks before building without
+parsing twice. Parsing is a pure function of the bytes, so reuse is exact."""
+
+
 def _parse_roles(sources: tuple[SourceFile, ...]) -> list[tuple[Role | None, list[Finding]]]:
     """Parse role files in this process: measured, pickling 10,000 parsed roles back from worker
     processes costs more than parsing them (see docs/performance.md)."""
-    return [_role_with_findings(s) for s in sources]
+    out: list[tuple[Role | None, list[Finding]]] = []
+    seen: set[str] = set()
+    for source in sources:
+        seen.add(source.rel)
+        cached = _PARSED.get(source.rel)
+        if cached is not None and cached[0] == source.data:
+            out.append((cached[1], cached[2]))
+            continue
+        role, findings = _role_with_findings(source)
+        _PARSED[source.rel] = (source.data, role, findings)
+        out.append((role, findings))
+    for gone in _PARSED.keys() - seen:
+        del _PARSED[gone]  # deleted (or another repository's) files: memory stays one repository's worth
+    return out
 
 
 def _role_with_findings(source: SourceFile) -> tuple[Role | None, list[Finding]]:
