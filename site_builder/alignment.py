@@ -8,7 +8,7 @@ from typing import Any
 from . import urls
 from .check import apply_policy
 from .model import Goal, Milestone
-from .pages import Pages
+from .pages import Link, Pages
 from .rules import RULES
 from .safe_md import md_text
 
@@ -98,8 +98,8 @@ def _finding_link(pages: Pages, here: str, role_id: str | None, outcome_id: str 
     if role_id is None or role_id not in pages.plans.roles:
         return "Strategy"
     link = pages.role_link(here, role_id)
-    if outcome_id and link.href:
-        return f"[{link.text} › {md_text(outcome_id)}]({link.href}#{urls.outcome_anchor(outcome_id)})"
+    if outcome_id and link.page:
+        return Link(f"{link.text} › {md_text(outcome_id)}", link.page, urls.outcome_anchor(outcome_id)).md()
     return link.md()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,10 @@ class Generated:
     diagrams_rendered: int
     diagrams_cached: int
     timings: dict[str, float] = field(default_factory=dict)
+    svgs: dict[str, str] = field(default_factory=dict)
+    """Diagram key -> inline SVG; pages hold a placeholder that the adapter replaces in the final HTML."""
+    last_good: bool = False
+    """True when the plans had errors and the tree on disk was kept as it was (preview only)."""
 
 
 def generate(
@@ -74,7 +79,7 @@ def generate(
         from .changes import change_pages  # only when publishing over an earlier cycle
 
         change_files, notes = change_pages(previous, view, index)
-    pages = Pages(view, index, svgs, change_notes=notes, directory_urls=directory_urls)
+    pages = Pages(view, index, diagram_placeholders(svgs), change_notes=notes, directory_urls=directory_urls)
     files = pages.all_pages()
     files.update(change_files)
     files[urls.ALIGNMENT] = alignment_page(pages)
@@ -86,8 +91,17 @@ def generate(
     written = write_tree(out_dir, {**files, **statics})
     timings["write"] = time.perf_counter() - mark
     return Generated(
-        result, view, tuple(sorted(files)), tuple(sorted(statics)), written, rendered, cached, timings
+        result, view, tuple(sorted(files)), tuple(sorted(statics)), written, rendered, cached, timings, svgs
     )
+
+
+def diagram_placeholders(svgs: dict[str, str]) -> dict[str, str]:
+    """What pages carry instead of the SVG: Markdown and the search plugin never parse diagram markup
+    (it was half of the build time), and the hash makes a page's source change when its diagram does."""
+    return {
+        key: f"<!--vap-diagram {key} {hashlib.sha256(svg.encode()).hexdigest()[:12]}-->"
+        for key, svg in svgs.items()
+    }
 
 
 def _last_good(result: CheckResult, out_dir: Path, timings: dict[str, float]) -> Generated:
@@ -96,4 +110,6 @@ def _last_good(result: CheckResult, out_dir: Path, timings: dict[str, float]) ->
     pages = tuple(p for p in existing if p.endswith(".md"))
     statics = tuple(p for p in existing if not p.endswith(".md"))
     view = make_view(result.plans, None, result.findings)
-    return Generated(result, view, pages, statics, WriteStats((), len(existing), ()), 0, 0, timings)
+    return Generated(
+        result, view, pages, statics, WriteStats((), len(existing), ()), 0, 0, timings, last_good=True
+    )

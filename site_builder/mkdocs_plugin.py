@@ -36,6 +36,7 @@ _ATTR_URL = re.compile(r'\s(href|src|xlink:href|action|formaction)\s*=\s*("([^"]
 _EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 _MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")
+_DIAGRAM = re.compile(r"<!--vap-diagram (\S+) [0-9a-f]+-->")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -58,6 +59,8 @@ class VapPlugin(BasePlugin[VapConfig]):
         self.serving = False
         self.banner = ""
         """HTML shown on every preview page while the plans have errors."""
+        self.svgs: dict[str, str] = {}
+        """Diagrams of the last good generation, put into the final HTML of each page (on_post_page)."""
         self.rebuild_all = False
         self.page_urls: set[str] = set()
         self.search_docs: dict[str, list[dict[str, Any]]] = {}
@@ -127,6 +130,8 @@ class VapPlugin(BasePlugin[VapConfig]):
             log.error("vap: %s", exc)
             self.banner = _banner_text([str(exc)])
         self.rebuild_all = self.banner != previous_banner  # the banner must reach every page
+        if self.generated is not None and not self.generated.last_good:
+            self.svgs = self.generated.svgs
         g = self.generated
         log.info(
             "vap: %d pages (%d rewritten, %d removed), diagrams %d rendered / %d cached",
@@ -168,6 +173,18 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = _defuse(_rewrite_links(html, page.file.src_uri, config, page_url=page.file.url))
         return self.banner + html if self.banner else html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if "<!--vap-diagram " not in output:
+            return output
+
+        def svg(match: re.Match[str]) -> str:
+            found = self.svgs.get(match.group(1))
+            if found is None:
+                return ""
+            return _rewrite_links(found, page.file.src_uri, config, page_url=page.file.url)
+
+        return _DIAGRAM.sub(svg, output)
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -13,8 +13,9 @@ ORGANISATION = "organisation.md"
 CHANGES = "changes.md"
 START_HERE = "start-here.md"
 
-DIAGRAM_SCHEME = "vap:"
-"""Links inside inline SVG are written `vap:<page.md>#anchor`; the plugin turns them into real URLs."""
+LINK_SCHEME = DIAGRAM_SCHEME = "vap:"
+"""Generated links (in inline HTML and SVG) are written `vap:<page.md>#anchor`; the adapter turns
+them into real relative URLs for the page they are on, for either URL style."""
 
 
 def role_page(role_id: str) -> str:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,47 @@ def test_vap_build_fixture_portal(small_plans: Path) -> None:
     assert (site / "roles" / "head-ops" / "index.html").is_file()
     card = (site / "cards" / "head-ops.html").read_text()
     assert "Head of Operations" in card and 'href="../roles/head-ops/"' in card
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(str(values["href"]))
+
+
+def test_every_link_of_every_page_resolves(example_site: Path) -> None:
+    """Generated cross-links skip MkDocs' link validation (they are inline HTML), so check them all."""
+    parsed: dict[Path, _Anchors] = {}
+
+    def page(path: Path) -> _Anchors:
+        if path not in parsed:
+            parser = _Anchors()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = parser
+        return parsed[path]
+
+    broken = []
+    for html_file in sorted(example_site.rglob("*.html")):
+        if html_file.name == "404.html":
+            continue  # served at any path, so MkDocs writes its links from the site root
+        for href in page(html_file).hrefs:
+            if href.startswith(("http:", "https:", "mailto:")) or href == "#":
+                continue
+            assert not href.startswith("vap:"), f"{html_file}: unresolved {href}"
+            target, _, anchor = href.partition("#")
+            path = (html_file.parent / target).resolve() if target else html_file
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append(f"{html_file.relative_to(example_site)}: {href}")
+            elif anchor and path.suffix == ".html" and anchor not in page(path).ids:
+                broken.append(f"{html_file.relative_to(example_site)}: {href} (no such anchor)")
+    assert broken == []

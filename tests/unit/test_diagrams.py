@@ -33,7 +33,7 @@ SMALL_KEYS = {
 CONFIRMED = "status: confirmed\nconfirmed_on: 2027-01-12"
 HOLDERS = ("Dana Reyes", "Amara Okafor", "José Álvarez")
 NODE_STATEMENT = re.compile(r'^"(?:[^"\\]|\\.)*" \[', re.M)
-"""A node statement: one line (labels escape their newlines), a quoted id, then attributes (edges have `->`)."""
+"""A node statement: one line (labels escape their newlines), a quoted id, then attributes."""
 SVG_NODE = re.compile(r'<g id="[^"]*node\d+" class="node">\s*<title>([^<]*)</title>')
 
 
@@ -121,7 +121,7 @@ def test_vacant_and_unconfirmed_roles_differ_by_text_and_line_style(small_plans:
     assert "style=" not in held
 
 
-def test_a_focused_draft_role_keeps_the_focus_fill_under_its_white_text(tmp_path: Path) -> None:
+def test_a_focused_draft_role_keeps_the_focus_fill_under_its_white_text() -> None:
     dot = sources(SMALL)["role/head-care"]  # head-care's plan is 'discussed', not confirmed
     line = node_line(dot, "head-care")
     assert 'fontcolor="#ffffff"' in line and 'style="rounded,filled,dotted"' in line
