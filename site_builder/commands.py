@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import click
@@ -55,7 +56,9 @@ def build(
         raise PlanError("the plans have errors; nothing was built (fix them, then run vap build again)")
     click.echo(summary_line(result.findings, result.files) + " (run 'vap check' for the warnings)", err=True)
     _site_env(plans_dir=plans_dir, audience=audience, diagrams=diagrams)
-    build_site(config_file, site_dir)
+    started = time.perf_counter()
+    built = build_site(config_file, site_dir)
+    click.echo(f"built the site into {built} in {time.perf_counter() - started:.1f} s", err=True)
     return EXIT_OK
 
 

@@ -316,8 +316,8 @@ def _defuse(html: str) -> str:
     return _TAG.sub(clean, html)
 
 
-def build_site(config_file: Path, site_dir: Path | None) -> None:
-    """`mkdocs build` as a function (the caller has set the VAP_* variables)."""
+def build_site(config_file: Path, site_dir: Path | None) -> Path:
+    """`mkdocs build` as a function (the caller has set the VAP_* variables); returns the site folder."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -334,6 +334,7 @@ def build_site(config_file: Path, site_dir: Path | None) -> None:
             config.plugins.on_shutdown()
     except MkDocsException as exc:
         raise BuildError(f"the site could not be built: {exc}") from exc
+    return Path(config.site_dir)
 
 
 def serve_site(config_file: Path, *, host: str, port: int, open_browser: bool, start_url: str) -> None:
