@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .check import CheckResult, format_text, run_checks
 from .errors import PlanError
 from .index import Index
 from .pages import Pages
+from .signatures import diagram_pages, page_signatures
 from .writer import WriteStats, write_tree
 
 
@@ -33,6 +35,12 @@ class Generated:
     """Diagram key -> inline SVG; pages hold a placeholder that the adapter replaces in the final HTML."""
     last_good: bool = False
     """True when the plans had errors and the tree on disk was kept as it was (preview only)."""
+    signatures: dict[str, object] = field(default_factory=dict)
+    """What each page showed (see signatures.py): the next generation re-renders only what differs."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Every generated page and card by path, for reuse by the next generation."""
+    settings: object = None
+    """Audience, URL style, diagrams, portal and strategy: when any differs, nothing is reused."""
 
 
 def generate(
@@ -46,11 +54,14 @@ def generate(
     extra_pages: dict[str, str] | None = None,
     previous: Path | None = None,
     directory_urls: bool = True,
+    reuse: Generated | None = None,
 ) -> Generated:
     """Check the plans and write the generated docs tree for one audience (None = portal default).
 
     on_errors: "raise" refuses to build (vap build, publish); "keep" leaves the last good tree in
     place when the plans have errors (vap serve); "write" builds what loaded (tests, first preview).
+    reuse: the previous generation of this process (vap serve); only pages whose signature changed
+    are rendered again, and only their diagrams are drawn again.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -64,35 +75,83 @@ def generate(
         return _last_good(result, out_dir, timings)
     view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
     index = Index(view.plans)
+    notes: dict[str, str] = {}
+    change_files: dict[str, str] = {}
+    if previous is not None:
+        from .changes import change_pages  # only when publishing over an earlier cycle
+
+        change_files, notes = change_pages(previous, view, index)
+    mark = time.perf_counter()
+    signatures = page_signatures(view, index, notes)
+    settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
+    if reuse is not None and reuse.settings == settings and not reuse.last_good:
+        todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
+    else:
+        reuse, todo = None, set(signatures)
+    timings["signatures"] = time.perf_counter() - mark
     svgs: dict[str, str] = {}
     rendered = cached = 0
     if diagrams:
         mark = time.perf_counter()
         from .diagrams import render_diagrams  # needs Graphviz; --no-diagrams builds without it
 
-        svgs, rendered, cached = render_diagrams(view, index, cache_dir or out_dir.parent / "diagrams")
+        svgs, rendered, cached = render_diagrams(
+            view, index, cache_dir or out_dir.parent / "diagrams", wanted=todo.__contains__
+        )
+        if reuse is not None:
+            kept = {k: v for k, v in reuse.svgs.items() if diagram_pages(k) in signatures.keys() - todo}
+            svgs = {**kept, **svgs}
         timings["diagrams"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    change_files: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    if previous is not None:
-        from .changes import change_pages  # only when publishing over an earlier cycle
-
-        change_files, notes = change_pages(previous, view, index)
     pages = Pages(view, index, diagram_placeholders(svgs), change_notes=notes, directory_urls=directory_urls)
-    files = pages.all_pages()
+    texts = {p: reuse.texts[p] for p in signatures.keys() - todo} if reuse is not None else {}
+    texts.update(_render(pages, todo))
+    files = {p: t for p, t in texts.items() if not p.startswith("cards/")}
     files.update(change_files)
-    files[urls.ALIGNMENT] = alignment_page(pages)
-    files[urls.ORGANISATION] = organisation_page(pages)
     files.update(extra_pages or {})
-    statics = pages.cards()
+    statics = {p: t for p, t in texts.items() if p.startswith("cards/")}
     timings["render"] = time.perf_counter() - mark
+    timings["rendered_pages"] = len(todo)
     mark = time.perf_counter()
     written = write_tree(out_dir, {**files, **statics})
     timings["write"] = time.perf_counter() - mark
     return Generated(
-        result, view, tuple(sorted(files)), tuple(sorted(statics)), written, rendered, cached, timings, svgs
+        result,
+        view,
+        tuple(sorted(files)),
+        tuple(sorted(statics)),
+        written,
+        rendered,
+        cached,
+        timings,
+        svgs,
+        signatures=signatures,
+        texts=texts,
+        settings=settings,
     )
+
+
+def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
+    """The pages (and role cards) in `todo`, by path."""
+    plans = pages.plans
+    whole: dict[str, Callable[[], str]] = {
+        urls.HOME: pages.home,
+        urls.STRATEGY: pages.strategy,
+        urls.DIRECTORY: pages.directory,
+        urls.DIRECTORY_AZ: pages.directory_az,
+        urls.ALIGNMENT: lambda: alignment_page(pages),
+        urls.ORGANISATION: lambda: organisation_page(pages),
+    }
+    out = {path: make() for path, make in whole.items() if path in todo}
+    for goal in plans.strategy.goals:
+        if urls.goal_page(goal.id) in todo:
+            out[urls.goal_page(goal.id)] = pages.goal(goal)
+    for role in plans.roles.values():
+        if urls.role_page(role.id) in todo:
+            out[urls.role_page(role.id)] = pages.role(role)
+        if urls.role_card(role.id) in todo:
+            out[urls.role_card(role.id)] = pages.card(role)
+    return out
 
 
 def diagram_placeholders(svgs: dict[str, str]) -> dict[str, str]:

@@ -8,7 +8,7 @@ a diagram is for seeing the shape at a glance, the text next to it lists everyth
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import urls
@@ -229,26 +229,36 @@ class Diagrams:
         return _graph(name, body, rankdir="BT")
 
 
-def diagram_sources(view: View, index: Index) -> dict[str, str]:
-    """Every diagram of the site by key (`role/<id>`, `outcomes/<id>`, `goal/<id>`, `org/...`)."""
+def diagram_sources(
+    view: View, index: Index, wanted: Callable[[str], bool] = lambda page: True
+) -> dict[str, str]:
+    """The diagrams of the site by key (`role/<id>`, `outcomes/<id>`, `goal/<id>`, `org/...`), for
+    the pages `wanted` accepts (page paths, see signatures.diagram_pages)."""
     d = Diagrams(view, index)
-    out: dict[str, str] = {"org/overview": d.org(view.plans.portal.overview_depth)}
+    out: dict[str, str] = {}
+    if wanted(urls.HOME):
+        out["org/overview"] = d.org(view.plans.portal.overview_depth)
     for goal in view.plans.strategy.goals:
-        out[f"goal/{goal.id}"] = d.goal(goal.id)
+        if wanted(urls.goal_page(goal.id)):
+            out[f"goal/{goal.id}"] = d.goal(goal.id)
     for role in view.plans.roles.values():
+        if not wanted(urls.role_page(role.id)):
+            continue
         out[f"role/{role.id}"] = d.role(role)
         cascade = d.outcomes(role)
         if cascade is not None:
             out[f"outcomes/{role.id}"] = cascade
-    if len(view.plans.roles) <= MAX_DEPARTMENT_DIAGRAM:
+    if len(view.plans.roles) <= MAX_DEPARTMENT_DIAGRAM and wanted(urls.ORGANISATION):
         out["org/full"] = d.org(99, name="The whole organisation")
     return out
 
 
-def render_diagrams(view: View, index: Index, cache_dir: Path) -> tuple[dict[str, str], int, int]:
+def render_diagrams(
+    view: View, index: Index, cache_dir: Path, wanted: Callable[[str], bool] = lambda page: True
+) -> tuple[dict[str, str], int, int]:
     """SVG per diagram key, plus how many were rendered and how many came from the cache."""
     renderer = Renderer(cache_dir)
-    svgs = renderer.render_many(diagram_sources(view, index))
+    svgs = renderer.render_many(diagram_sources(view, index, wanted))
     sized = {key: _WIDTH.sub(_natural_width, svg, count=1) for key, svg in svgs.items()}
     return sized, renderer.stats.rendered, renderer.stats.cached
 

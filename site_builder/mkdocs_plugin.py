@@ -121,6 +121,7 @@ class VapPlugin(BasePlugin[VapConfig]):
                 on_errors="keep" if self.serving else "raise",
                 previous=self.overrides.get("previous"),
                 directory_urls=config.use_directory_urls,
+                reuse=self.generated if self.serving else None,
             )
             self.banner = _banner(self.generated.check.errors) if self.serving else ""
         except Exception as exc:

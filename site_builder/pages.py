@@ -347,23 +347,21 @@ class Pages:
 
     def cards(self) -> dict[str, str]:
         """One printable HTML card per role (static files: cheap to make, one sheet to print)."""
-        template = self.env.get_template("card.html.j2")
-        out: dict[str, str] = {}
-        for role in self.plans.roles.values():
-            here = urls.role_card(role.id)
-            chain = [self.plans.roles[r] for r in self.ix.chain(role.id)]
-            out[here] = template.render(
-                role=role,
-                plans=self.plans,
-                view=self.view,
-                chain=chain,
-                department=self.ix.departments[role.id],
-                level=self.level_name(role),
-                goals=[self.goal_title(g) for g in self.ix.goals_served(role.id)],
-                placeholder=role.id in self.view.placeholders,
-                page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",
-            )
-        return out
+        return {urls.role_card(role.id): self.card(role) for role in self.plans.roles.values()}
+
+    def card(self, role: Role) -> str:
+        chain = [self.plans.roles[r] for r in self.ix.chain(role.id)]
+        return self.env.get_template("card.html.j2").render(
+            role=role,
+            plans=self.plans,
+            view=self.view,
+            chain=chain,
+            department=self.ix.departments[role.id],
+            level=self.level_name(role),
+            goals=[self.goal_title(g) for g in self.ix.goals_served(role.id)],
+            placeholder=role.id in self.view.placeholders,
+            page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",
+        )
 
     def all_pages(self) -> dict[str, str]:
         """Every generated page by path (hand-written docs/ pages are added by the plugin)."""

@@ -58,13 +58,15 @@ def test_generated_markdown_matches_the_golden_files(audience: str, update_golde
         (
             "booking-lead",
             "The Booking Team Lead adds value by this: keeps the booking desk running while clinics switch "
-            "over; reports to the <a href=\"vap:roles/head-ops.md\">Head of Operations</a>; serves goal [G1](../strategy/g1.md). "
+            'over; reports to the <a href="vap:roles/head-ops.md">Head of Operations</a>; '
+            "serves goal [G1](../strategy/g1.md). "
             "The role is vacant at the moment.",
         ),
         (
             "head-care",
             "The Head of Care adds value by this: makes sure patients come back for the care they need; "
-            "reports to the <a href=\"vap:roles/chief.md\">Chief Executive</a>; serves goal [G2](../strategy/g2.md).",
+            'reports to the <a href="vap:roles/chief.md">Chief Executive</a>; '
+            "serves goal [G2](../strategy/g2.md).",
         ),
     ],
 )
@@ -79,7 +81,7 @@ def test_draft_plan_shown_as_placeholder_keeps_title_and_place() -> None:
     assert role.outcomes == () and role.value_add == ""
     assert pages.plain_sentence(role) == (
         "The plan for the Booking Team Lead is still being agreed; reports to the "
-        "<a href=\"vap:roles/head-ops.md\">Head of Operations</a>. The role is vacant at the moment."
+        '<a href="vap:roles/head-ops.md">Head of Operations</a>. The role is vacant at the moment.'
     )
     page = pages.role(role)
     assert "# Booking Team Lead" in page and "Plan in progress" in page
