@@ -135,12 +135,13 @@ class VapPlugin(BasePlugin[VapConfig]):
             self.svgs = self.generated.svgs
         g = self.generated
         log.info(
-            "vap: %d pages (%d rewritten, %d removed), diagrams %d rendered / %d cached",
+            "vap: %d pages (%d rewritten, %d removed), diagrams %d rendered / %d cached; %s",
             len(g.pages),
             len(g.written.written),
             len(g.written.removed),
             g.diagrams_rendered,
             g.diagrams_cached,
+            ", ".join(f"{k} {v:.2f}" for k, v in g.timings.items()),
         )
         return config
 
