@@ -41,6 +41,7 @@ class Generated:
     """Every generated page and card by path, for reuse by the next generation."""
     settings: object = None
     """Audience, URL style, diagrams, portal and strategy: when any differs, nothing is reused."""
+    placeholders: dict[str, str] = field(default_factory=dict)
 
 
 def generate(
@@ -99,11 +100,15 @@ def generate(
             view, index, cache_dir or out_dir.parent / "diagrams", wanted=todo.__contains__
         )
         if reuse is not None:
-            kept = {k: v for k, v in reuse.svgs.items() if diagram_pages(k) in signatures.keys() - todo}
+            unchanged = signatures.keys() - todo
+            kept = {k: v for k, v in reuse.svgs.items() if diagram_pages(k) in unchanged}
             svgs = {**kept, **svgs}
         timings["diagrams"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    pages = Pages(view, index, diagram_placeholders(svgs), change_notes=notes, directory_urls=directory_urls)
+    placeholders = diagram_placeholders(
+        svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
+    )
+    pages = Pages(view, index, placeholders, change_notes=notes, directory_urls=directory_urls)
     texts = {p: reuse.texts[p] for p in signatures.keys() - todo} if reuse is not None else {}
     texts.update(_render(pages, todo))
     files = {p: t for p, t in texts.items() if not p.startswith("cards/")}
@@ -113,7 +118,12 @@ def generate(
     timings["render"] = time.perf_counter() - mark
     timings["rendered_pages"] = len(todo)
     mark = time.perf_counter()
-    written = write_tree(out_dir, {**files, **statics})
+    written = write_tree(
+        out_dir,
+        {**files, **statics},
+        changed=None if reuse is None else {*todo, *change_files, *(extra_pages or {})},
+        previous=None if reuse is None else {*reuse.pages, *reuse.statics},
+    )
     timings["write"] = time.perf_counter() - mark
     return Generated(
         result,
@@ -128,6 +138,7 @@ def generate(
         signatures=signatures,
         texts=texts,
         settings=settings,
+        placeholders=placeholders,
     )
 
 
@@ -154,11 +165,17 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
     return out
 
 
-def diagram_placeholders(svgs: dict[str, str]) -> dict[str, str]:
+def diagram_placeholders(
+    svgs: dict[str, str], old_svgs: dict[str, str] | None = None, old: dict[str, str] | None = None
+) -> dict[str, str]:
     """What pages carry instead of the SVG: Markdown and the search plugin never parse diagram markup
-    (it was half of the build time), and the hash makes a page's source change when its diagram does."""
+    (it was half of the build time), and the hash makes a page's source change when its diagram does.
+    Placeholders of diagrams that are the very same string as last time are reused, not re-hashed."""
+    old_svgs, old = old_svgs or {}, old or {}
     return {
-        key: f"<!--vap-diagram {key} {hashlib.sha256(svg.encode()).hexdigest()[:12]}-->"
+        key: old[key]
+        if key in old and old_svgs.get(key) is svg
+        else f"<!--vap-diagram {key} {hashlib.sha256(svg.encode()).hexdigest()[:12]}-->"
         for key, svg in svgs.items()
     }
 
