@@ -79,7 +79,7 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
         out[urls.role_page(role.id)] = sig
         out[urls.role_card(role.id)] = sig
     roster = tuple(
-        (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id], r.value_add)
+        (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
         for r in plans.roles.values()
     )
     out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
