@@ -22,7 +22,7 @@ system-deps:
 
 portal: $(STAMP) system-deps  ## build the example portal from plans/ into site/
 	$(BIN)/vap build $(PLANS) --site-dir site
-	@echo "Open site/index.html, or run 'make serve' for a live preview."
+	@echo "Built site/. Browse it with: python3 -m http.server --directory site 8000 (then http://127.0.0.1:8000), or run make serve for a live preview."
 
 serve: $(STAMP) system-deps  ## live preview of the example portal on http://127.0.0.1:8000
 	$(BIN)/vap serve $(PLANS)
