@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property
 
-from .model import Goal, Milestone, Outcome, PlanSet, Role
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One line of a line of sight: an outcome and what it supports above it."""
-
-    outcome: Outcome
-    supports: tuple[str, ...]
+from .model import Goal, Milestone, Outcome, PlanSet
 
 
 class Index:
@@ -135,13 +126,6 @@ class Index:
             for item in items:
                 out[item].append(key)
         return {k: tuple(sorted(v)) for k, v in out.items()}
-
-    def line_of_sight(self, role: Role) -> tuple[tuple[str, Outcome | None], ...]:
-        """The role and each manager up to the top, with the first outcome linking each step."""
-        steps: list[tuple[str, Outcome | None]] = []
-        for manager in (role.id, *self.chain(role.id)):
-            steps.append((manager, None))
-        return tuple(steps)
 
     def outcomes_linking(self, lower: str, upper: str) -> int:
         """How many of `lower`'s outcomes support an outcome of `upper` (edge labels in diagrams)."""

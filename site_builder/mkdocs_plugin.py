@@ -63,6 +63,8 @@ class VapPlugin(BasePlugin[VapConfig]):
         """Diagrams of the last good generation, put into the final HTML of each page (on_post_page)."""
         self.rebuild_all = False
         self.page_urls: set[str] = set()
+        self.generated_root = Path()
+        """The generated docs folder of this edition (set in on_config, read in on_files)."""
         self.search_docs: dict[str, list[dict[str, Any]]] = {}
         """Search entries of every page, kept across dirty preview rebuilds (they index only what changed)."""
 
@@ -109,12 +111,12 @@ class VapPlugin(BasePlugin[VapConfig]):
         if self.serving and audience is None:
             audience = "preview"
         cache = self._root(config) / self.config.cache_dir
-        edition = audience or "default"
+        self.generated_root = cache / "editions" / (audience or "default") / "docs"
         previous_banner = self.banner
         try:
             self.generated = generate(
                 self.plans_dir(config),
-                cache / "editions" / edition / "docs",
+                self.generated_root,
                 audience=audience,
                 diagrams=self.overrides.get("diagrams", self.config.diagrams),
                 cache_dir=cache / "diagrams",
@@ -147,7 +149,7 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None
-        root = self._generated_root(config)
+        root = self.generated_root
         for path in self.generated.pages:
             if files.get_file_from_path(path) is not None:
                 continue  # a hand-written docs/ page of the same name wins
@@ -165,12 +167,6 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.page_urls = {f.url for f in files.documentation_pages()}
         return nav
-
-    def _generated_root(self, config: MkDocsConfig) -> Path:
-        audience = self.overrides.get("audience", self.config.audience)
-        if self.serving and audience is None:
-            audience = "preview"
-        return self._root(config) / self.config.cache_dir / "editions" / (audience or "default") / "docs"
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = _defuse(_rewrite_links(html, page.file.src_uri, config, page_url=page.file.url))
