@@ -100,8 +100,8 @@ def _visible(
         return False
     if finding.outcome is not None and "outcomes" in hidden:
         return False
-    if finding.rule == "duplicate-effort":
+    if finding.related is not None:
         # the message quotes the other role's outcome: show it only if that role is fully visible too
-        other = finding.message.split("looks like '", 1)[-1].split("#", 1)[0]
+        other = finding.related.split("#", 1)[0]
         return other in roles and other not in placeholders
     return finding.rule not in {"suspect-confirmation"} or "confirmed_on" not in hidden

@@ -238,6 +238,9 @@ class Finding:
     role: str | None = None
     outcome: str | None = None
     hint: str | None = None
+    related: str | None = None
+    """Another `ROLE#OUTCOME` the finding speaks of (duplicate-effort's other outcome), so editions
+    can tell whether it may be shown without reading the message."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.path, self.loc.line or 0, self.loc.column or 0, self.rule, self.message)

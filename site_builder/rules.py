@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .index import Index
 from .model import Finding, Goal, Milestone, Outcome, Role
+from .similarity import Item, near_duplicates
 
 
 def _warn(
@@ -17,6 +18,7 @@ def _warn(
     *,
     hint: str | None = None,
     loc: object = None,
+    related: str | None = None,
 ) -> Finding:
     return Finding(
         "warning",
@@ -26,6 +28,7 @@ def _warn(
         role=role.id,
         outcome=outcome.id if outcome else None,
         hint=hint,
+        related=related,
     )
 
 
@@ -147,8 +150,6 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
 
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:
-    from .similarity import Item, near_duplicates
-
     items = [Item(o.key, ix.departments[o.role], o.title) for o in ix.outcomes.values() if o.title]
     for match in near_duplicates(items):
         first, second = ix.outcomes[match.a], ix.outcomes[match.b]
@@ -160,6 +161,7 @@ def duplicate_effort(ix: Index) -> Iterator[Finding]:
             role,
             second,
             hint=f"agree with {first.role} who owns this result; the other can support it instead",
+            related=first.key,
         )
 
 

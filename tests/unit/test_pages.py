@@ -151,3 +151,24 @@ def test_role_findings_box_is_configurable_per_audience(small_plans: Path) -> No
         page = Pages(view, Index(view.plans)).role(view.plans.roles["head-care"])
         assert ("Alignment findings for this plan" in page) is shown, audience
         assert ("unconfirmed-plan" in page) is shown, audience
+
+
+def test_a_finding_quoting_a_draft_plan_is_not_shown_to_an_audience_that_hides_drafts() -> None:
+    from site_builder.model import Finding, Loc
+
+    result = run_checks(SMALL)
+    quoting = Finding(
+        "warning",
+        "duplicate-effort",
+        "outcome 'reminders' looks like 'booking-lead#desk-trained'",
+        Loc("plans/roles/care/head-care.yaml", 14, 9),
+        role="head-care",
+        outcome="reminders",
+        related="booking-lead#desk-trained",
+    )
+    shown = {
+        name: quoting in make_view(result.plans, resolve_audience(result.plans, name), [quoting]).findings
+        for name in ("all-staff", "leadership")
+    }
+    # head-ops is confirmed, but the draft it quotes is a placeholder for all-staff
+    assert shown == {"all-staff": False, "leadership": True}
