@@ -48,7 +48,7 @@ def alignment_page(pages: Pages) -> str:
         for item in items:
             keys = ix.supporters_of_item.get(item.id, ())
             roles = {k.split("#", 1)[0] for k in keys}
-            link = pages.ref_link(here, item.id).md()
+            link = pages.ref_link(item.id).md()
             coverage.append(
                 {
                     "link": link,
@@ -70,7 +70,7 @@ def alignment_page(pages: Pages) -> str:
             dept = ix.departments.get(f.role or "", "Strategy")
             groups[dept].append(
                 {
-                    "link": _finding_link(pages, here, f.role, f.outcome),
+                    "link": _finding_link(pages, f.role, f.outcome),
                     "message": f.message,
                     "hint": f.hint,
                     "loc": str(f.loc),
@@ -94,10 +94,10 @@ def alignment_page(pages: Pages) -> str:
     )
 
 
-def _finding_link(pages: Pages, here: str, role_id: str | None, outcome_id: str | None) -> str:
+def _finding_link(pages: Pages, role_id: str | None, outcome_id: str | None) -> str:
     if role_id is None or role_id not in pages.plans.roles:
         return "Strategy"
-    link = pages.role_link(here, role_id)
+    link = pages.role_link(role_id)
     if outcome_id and link.page:
         return Link(f"{link.text} › {md_text(outcome_id)}", link.page, urls.outcome_anchor(outcome_id)).md()
     return link.md()
@@ -121,7 +121,7 @@ def organisation_page(pages: Pages) -> str:
             note = " — *vacant*"
         elif role.status != "confirmed":
             note = f" — *{role.status}*"
-        departments[dept].append((depth, pages.role_link(here, role_id, holder=True).md(), note))
+        departments[dept].append((depth, pages.role_link(role_id, holder=True).md(), note))
         for child in reversed(ix.reports_of(role_id)):
             stack.append((child, depth + 1, dept))
     return pages.render(

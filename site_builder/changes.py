@@ -222,7 +222,7 @@ def role_notes(changes: Changes, view: View, index: Index) -> dict[str, str]:
         here = urls.role_page(role_id)
         blocks: list[str] = []
         for depth, plan_id in enumerate((role_id, *index.chain(role_id))):
-            items = _note_items(here, plan_id, changes, view, since)
+            items = _note_items(here, plan_id, changes, since)
             if not items:
                 continue
             if depth == 0:
@@ -236,7 +236,7 @@ def role_notes(changes: Changes, view: View, index: Index) -> dict[str, str]:
     return notes
 
 
-def _note_items(here: str, plan_id: str, changes: Changes, view: View, since: str) -> list[str]:
+def _note_items(here: str, plan_id: str, changes: Changes, since: str) -> list[str]:
     if plan_id in changes.added_roles:
         return [f"new role since {since}"]
     p = changes.plans.get(plan_id)

@@ -476,14 +476,14 @@ def _outcomes(node: Map, f: Fields, role_id: str) -> tuple[Outcome, ...]:
                 measure=f.text(body, "measure", where),
                 target=f.text(body, "target", where),
                 due=f.date(body, "due", where),
-                supports=_supports(body, f, where, outcome_id),
+                supports=_supports(body, f, where),
                 loc=id_loc,
             )
         )
     return tuple(outcomes)
 
 
-def _supports(body: Map, f: Fields, where: str, outcome_id: str) -> tuple[Ref, ...]:
+def _supports(body: Map, f: Fields, where: str) -> tuple[Ref, ...]:
     refs: list[Ref] = []
     items = f.seq(body, "supports", where)
     for item in items.items if items else []:

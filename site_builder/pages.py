@@ -99,7 +99,7 @@ class Pages:
         self.env = environment()
 
     # -- links ---------------------------------------------------------------------------------
-    def role_link(self, here: str, role_id: str | None, *, holder: bool = False) -> Link:
+    def role_link(self, role_id: str | None, *, holder: bool = False) -> Link:
         role = self.plans.roles.get(role_id or "")
         if role is None:
             return Link(md_text(role_id or "—"), None)
@@ -108,7 +108,7 @@ class Pages:
             text += f" ({md_text(role.holder)})"
         return Link(text, urls.role_page(role.id))
 
-    def ref_link(self, here: str, target: str) -> Link:
+    def ref_link(self, target: str) -> Link:
         """A supports target: a manager's outcome or a strategy item."""
         if "#" in target:
             outcome = self.ix.outcomes.get(target)
@@ -133,7 +133,7 @@ class Pages:
             )
         return Link(f"{md_text(item.id)} {md_text(item.title)} (goal)", urls.goal_page(item.id))
 
-    def outcome_link(self, here: str, key: str) -> Link:
+    def outcome_link(self, key: str) -> Link:
         outcome = self.ix.outcomes[key]
         role = self.plans.roles[outcome.role]
         return Link(
@@ -179,7 +179,7 @@ class Pages:
         if role.reports_to is None:
             parts.append("it is the top role and answers for the strategy itself")
         elif manager is not None:
-            parts.append(f"reports to the {self.role_link(here, manager.id).md()}")
+            parts.append(f"reports to the {self.role_link(manager.id).md()}")
         goals = self.ix.goals_served(role.id)
         if goals:
             listed = [f"[{md_text(g)}]({urls.rel(here, urls.goal_page(g))})" for g in goals]
@@ -197,7 +197,7 @@ class Pages:
 
     def role(self, role: Role) -> str:
         here = urls.role_page(role.id)
-        outcomes = [self._outcome_context(here, o) for o in role.outcomes]
+        outcomes = [self._outcome_context(o) for o in role.outcomes]
         tags = [meta_text(self.ix.departments[role.id])]
         if (level := self.level_name(role)) is not None:
             tags.append(meta_text(level))
@@ -210,12 +210,12 @@ class Pages:
             tags=tags,
             department=self.ix.departments[role.id],
             level=self.level_name(role),
-            manager=self.role_link(here, role.reports_to) if role.reports_to else None,
-            chain=[self.role_link(here, r) for r in self.ix.chain(role.id)],
+            manager=self.role_link(role.reports_to) if role.reports_to else None,
+            chain=[self.role_link(r) for r in self.ix.chain(role.id)],
             line_of_sight=self._line_of_sight(here, role),
-            reports=[self._team_member(here, r) for r in self.ix.reports_of(role.id)],
-            peers=[self._team_member(here, r) for r in self.ix.peers(role.id)],
-            manager_member=self._team_member(here, role.reports_to)
+            reports=[self._team_member(r) for r in self.ix.reports_of(role.id)],
+            peers=[self._team_member(r) for r in self.ix.peers(role.id)],
+            manager_member=self._team_member(role.reports_to)
             if role.reports_to in self.plans.roles
             else None,
             findings=self.findings_by_role.get(role.id, ()),
@@ -227,25 +227,25 @@ class Pages:
             outcome_diagram=self.diagrams.get(f"outcomes/{role.id}"),
         )
 
-    def _team_member(self, here: str, role_id: str | None) -> dict[str, Any]:
+    def _team_member(self, role_id: str | None) -> dict[str, Any]:
         role = self.plans.roles[role_id or ""]
         return {
-            "link": self.role_link(here, role.id, holder=True).md(),
+            "link": self.role_link(role.id, holder=True).md(),
             "value": md_inline(_first_sentence(role.value_add)) if role.value_add else "",
             "vacant": role.vacant and not self.view.is_hidden("holder"),
             "status": role.status,
         }
 
-    def _outcome_context(self, here: str, outcome: Outcome) -> dict[str, Any]:
+    def _outcome_context(self, outcome: Outcome) -> dict[str, Any]:
         return {
             "o": outcome,
             "anchor": urls.outcome_anchor(outcome.id),
             "supports": [
-                {"link": self.ref_link(here, ref.target).md(), "how": md_inline(ref.how) if ref.how else ""}
+                {"link": self.ref_link(ref.target).md(), "how": md_inline(ref.how) if ref.how else ""}
                 for ref in outcome.supports
             ],
             "supported_by": [
-                self.outcome_link(here, k).md()
+                self.outcome_link(k).md()
                 for k in self.ix.supported_by.get(outcome.key, ())
                 if k in self.ix.outcomes
             ],
@@ -255,7 +255,7 @@ class Pages:
         """From this role up each manager to the goals it serves, one line each."""
         lines = [f"**{md_text(role.title)}** (this role)"]
         for manager in self.ix.chain(role.id):
-            lines.append(self.role_link(here, manager, holder=True).md())
+            lines.append(self.role_link(manager, holder=True).md())
         goals = self.ix.goals_served(role.id)
         if goals:
             lines.append(
@@ -276,7 +276,7 @@ class Pages:
             outcome = self.ix.outcomes[key]
             by_dept[self.ix.departments[outcome.role]][outcome.role].append(
                 {
-                    "link": self.outcome_link(here, key).md(),
+                    "link": self.outcome_link(key).md(),
                     "direct": key in direct,
                     "target": md_inline(outcome.target),
                     "due": outcome.due,
@@ -286,7 +286,7 @@ class Pages:
             (
                 dept,
                 [
-                    (self.role_link(here, r, holder=True).md(), rows)
+                    (self.role_link(r, holder=True).md(), rows)
                     for r, rows in sorted(
                         roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0])
                     )
@@ -319,7 +319,7 @@ class Pages:
         groups = [
             (
                 dept,
-                [self._directory_row(here, r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
+                [self._directory_row(r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
             )
             for dept, roles in sorted(by_dept.items())
         ]
@@ -328,17 +328,17 @@ class Pages:
     def directory_az(self) -> str:
         here = urls.DIRECTORY_AZ
         rows = [
-            self._directory_row(here, r)
+            self._directory_row(r)
             for r in sorted(self.plans.roles.values(), key=lambda r: (r.title.lower(), r.id))
         ]
         return self.render("directory_az.md.j2", here=here, rows=rows)
 
-    def _directory_row(self, here: str, role: Role) -> dict[str, Any]:
+    def _directory_row(self, role: Role) -> dict[str, Any]:
         holder = (
             "" if self.view.is_hidden("holder") else (md_inline(role.holder) if role.holder else "*Vacant*")
         )
         return {
-            "link": self.role_link(here, role.id).md(),
+            "link": self.role_link(role.id).md(),
             "holder": holder,
             "department": md_inline(self.ix.departments[role.id]),
             "status": role.status,
