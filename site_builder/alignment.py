@@ -10,7 +10,6 @@ from .check import apply_policy
 from .model import Goal, Milestone
 from .pages import Link, Pages
 from .rules import RULES
-from .safe_md import md_text
 
 
 def _pct(part: int, whole: int) -> int:
@@ -99,7 +98,7 @@ def _finding_link(pages: Pages, role_id: str | None, outcome_id: str | None) -> 
         return "Strategy"
     link = pages.role_link(role_id)
     if outcome_id and link.page:
-        return Link(f"{link.text} › {md_text(outcome_id)}", link.page, urls.outcome_anchor(outcome_id)).md()
+        return Link(f"{link.text} › {outcome_id}", link.page, urls.outcome_anchor(outcome_id)).md()
     return link.md()
 
 

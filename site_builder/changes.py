@@ -137,18 +137,19 @@ def _holder(role: Role) -> str:
     return md_text(role.holder) if role.holder else "vacant"
 
 
-def _role_link(here: str, role: Role) -> str:
-    return f"[{md_text(role.title)}]({urls.rel(here, urls.role_page(role.id))})"
+def _role_link(role: Role) -> str:
+    """Inline HTML with a `vap:` URL: works in the Markdown "What changed" page and, converted, in the
+    HTML role pages alike (the adapter resolves it for the page it lands on)."""
+    return f'<a href="{urls.LINK_SCHEME}{urls.role_page(role.id)}">{md_text(role.title)}</a>'
 
 
-def _outcome_link(here: str, outcome: Outcome) -> str:
-    href = urls.rel(here, urls.role_page(outcome.role)) + "#" + urls.outcome_anchor(outcome.id)
-    return f"[{md_text(outcome.title)}]({href})"
+def _outcome_link(outcome: Outcome) -> str:
+    href = f"{urls.LINK_SCHEME}{urls.role_page(outcome.role)}#{urls.outcome_anchor(outcome.id)}"
+    return f'<a href="{href}">{md_text(outcome.title)}</a>'
 
 
 def page_sections(changes: Changes, view: View) -> list[tuple[str, list[str]]]:
     """(heading, Markdown list items) for the "What changed" page, every section present."""
-    here = urls.CHANGES
     roles = view.plans.roles
     show_holder = not view.is_hidden("holder") and "holder" not in changes.previous.audience.hide
     plans = sorted(changes.plans.values(), key=lambda p: _title_key(roles[p.role]))
@@ -160,25 +161,25 @@ def page_sections(changes: Changes, view: View) -> list[tuple[str, list[str]]]:
         return md_text(roles[p.role].title)
 
     return [
-        ("Roles added", [_role_link(here, roles[r]) + with_holder(roles[r]) for r in changes.added_roles]),
+        ("Roles added", [_role_link(roles[r]) + with_holder(roles[r]) for r in changes.added_roles]),
         ("Roles removed", [md_text(r.title) + with_holder(r) for r in changes.removed_roles]),
         (
             "Holders changed",
             [
-                f"{_role_link(here, roles[p.role])}: {_holder_text(h[0])} {ARROW} {_holder_text(h[1])}"
+                f"{_role_link(roles[p.role])}: {_holder_text(h[0])} {ARROW} {_holder_text(h[1])}"
                 for p in plans
                 if (h := p.holder)
             ],
         ),
-        ("Outcomes added", [f"{_outcome_link(here, o)} — {title(p)}" for p in plans for o in p.added]),
+        ("Outcomes added", [f"{_outcome_link(o)} — {title(p)}" for p in plans for o in p.added]),
         (
             "Outcomes removed",
-            [f"{md_text(o.title)} — {_role_link(here, roles[p.role])}" for p in plans for o in p.removed],
+            [f"{md_text(o.title)} — {_role_link(roles[p.role])}" for p in plans for o in p.removed],
         ),
         (
             "Outcomes changed",
             [
-                f"{_outcome_link(here, c.new)} — {title(p)}: {'; '.join(c.details)}"
+                f"{_outcome_link(c.new)} — {title(p)}: {'; '.join(c.details)}"
                 for p in plans
                 for c in p.changed
             ],
@@ -186,7 +187,7 @@ def page_sections(changes: Changes, view: View) -> list[tuple[str, list[str]]]:
         (
             "Status changed",
             [
-                f"{_role_link(here, roles[p.role])}: {md_text(p.status[0])} {ARROW} {md_text(p.status[1])}"
+                f"{_role_link(roles[p.role])}: {md_text(p.status[0])} {ARROW} {md_text(p.status[1])}"
                 for p in plans
                 if p.status
             ],
@@ -219,24 +220,23 @@ def role_notes(changes: Changes, view: View, index: Index) -> dict[str, str]:
     since = md_text(changes.previous.cycle)
     notes: dict[str, str] = {}
     for role_id in roles:
-        here = urls.role_page(role_id)
         blocks: list[str] = []
         for depth, plan_id in enumerate((role_id, *index.chain(role_id))):
-            items = _note_items(here, plan_id, changes, since)
+            items = _note_items(plan_id, changes, since)
             if not items:
                 continue
             if depth == 0:
                 heading = "**This plan**"
             else:
                 where = "your manager" if depth == 1 else f"{depth} levels up"
-                heading = f"**{_role_link(here, roles[plan_id])}** ({where})"
+                heading = f"**{_role_link(roles[plan_id])}** ({where})"
             blocks.append(heading + "\n\n" + "\n".join(f"- {item}" for item in items))
         if blocks:
             notes[role_id] = "\n\n".join(blocks) + "\n"
     return notes
 
 
-def _note_items(here: str, plan_id: str, changes: Changes, since: str) -> list[str]:
+def _note_items(plan_id: str, changes: Changes, since: str) -> list[str]:
     if plan_id in changes.added_roles:
         return [f"new role since {since}"]
     p = changes.plans.get(plan_id)
@@ -249,9 +249,9 @@ def _note_items(here: str, plan_id: str, changes: Changes, since: str) -> list[s
         items.append(
             f"status: {md_text(p.status[0])} {ARROW} {md_text(p.status[1])}"
         )  # old one read from JSON
-    items += [f"outcome added: {_outcome_link(here, o)}" for o in p.added]
+    items += [f"outcome added: {_outcome_link(o)}" for o in p.added]
     items += [f"outcome removed: {md_text(o.title)}" for o in p.removed]
-    items += [f"outcome changed: {_outcome_link(here, c.new)}: {'; '.join(c.details)}" for c in p.changed]
+    items += [f"outcome changed: {_outcome_link(c.new)}: {'; '.join(c.details)}" for c in p.changed]
     return items
 
 

@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from . import urls
@@ -37,6 +38,8 @@ _EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
 _MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")
 _DIAGRAM = re.compile(r"<!--vap-diagram (\S+) [0-9a-f]+-->")
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_ID = re.compile(r'\sid="([^"]+)"')
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -153,7 +156,10 @@ class VapPlugin(BasePlugin[VapConfig]):
         for path in self.generated.pages:
             if files.get_file_from_path(path) is not None:
                 continue  # a hand-written docs/ page of the same name wins
-            files.append(File.generated(config, path, abs_src_path=str(root / path)))
+            file = File.generated(config, path, abs_src_path=str(root / path))
+            files.append(file)
+            if urls.is_html_page(path):
+                HtmlPage(None, file, config)  # MkDocs 1.6 keeps a page a plugin sets on File.page
         for path in self.generated.statics:
             files.append(File.generated(config, path, abs_src_path=str(root / path)))
         if self.serving and self.rebuild_all:
@@ -195,6 +201,39 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.plans_dir(config)))
         return server
+
+
+class HtmlPage(Page):
+    """A generated page whose body is already HTML (see pages.Pages.role): no Markdown pass.
+
+    The generator escaped and sanitised every plan value itself; the adapter's on_page_content still
+    resolves `vap:` links and re-checks every URL, as for any page. The table of contents and the
+    anchor ids come from the headings and ids the generator wrote.
+    """
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        html = self.markdown
+        tokens = [
+            {"level": int(level), "id": anchor, "name": _MARKUP.sub("", inner).strip(), "children": []}
+            for level, anchor, inner in _HEADING.findall(html)
+        ]
+        self.content = html
+        self.toc = get_toc(_nest(tokens))
+        self.present_anchor_ids = set(_ID.findall(html))
+
+
+def _nest(tokens: list[dict[str, Any]]) -> list[Any]:
+    """Flat headings -> the nested tokens MkDocs' get_toc reads (each under the last higher one)."""
+    roots: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for token in tokens:
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else roots).append(token)
+        stack.append(token)
+    return roots
 
 
 def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:

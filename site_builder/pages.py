@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import jinja2
+from markdown.extensions.toc import slugify as _slugify
+from markupsafe import Markup
 
 from . import urls
 from .audience import View
 from .index import Index
 from .model import Finding, Goal, Milestone, Outcome, Role
-from .safe_md import html_text, md_block, md_inline, md_text, meta_text
+from .safe_md import (
+    html_block,
+    html_inline,
+    html_plain,
+    html_text,
+    markdown_html,
+    md_block,
+    md_inline,
+    md_text,
+    meta_text,
+)
 
 STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
 
@@ -36,6 +48,9 @@ def _env() -> jinja2.Environment:
         md_block=md_block,
         md_inline=md_inline,
         html=html_text,
+        plain=html_plain,
+        block=html_block,
+        inline=html_inline,
         json=lambda v: json.dumps(v, ensure_ascii=False),
     )
     return env
@@ -54,23 +69,33 @@ def environment() -> jinja2.Environment:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A generated link, written as inline HTML with a `vap:` URL that the adapter resolves.
+    """A generated link with a `vap:` URL that the adapter resolves, written as inline HTML.
 
     Markdown link syntax costs a link parse, MkDocs' URL rewriting and validation per link: on pages
     with hundreds of cross-links that was a third of the conversion time. Our links point at pages we
-    generate ourselves (tests check every one resolves), so they skip all of it.
+    generate ourselves (tests check every one resolves), so they skip all of it. In an HTML template
+    a Link renders itself (`__html__`); in a Markdown one, call `md()`.
     """
 
     text: str
-    """Already Markdown-safe (md_text): it is still read as Markdown between the tags."""
+    """Plain text, exactly as shown: escaped by md() or html()."""
     page: str | None
     anchor: str = ""
 
-    def md(self) -> str:
-        if not self.page:
-            return self.text
+    @property
+    def href(self) -> str:
         fragment = f"#{self.anchor}" if self.anchor else ""
-        return f'<a href="{urls.LINK_SCHEME}{self.page}{fragment}">{self.text}</a>'
+        return f"{urls.LINK_SCHEME}{self.page}{fragment}"
+
+    def md(self) -> str:
+        text = md_text(self.text)
+        return f'<a href="{self.href}">{text}</a>' if self.page else text
+
+    def html(self) -> Markup:
+        text = html_plain(self.text)
+        return Markup(f'<a href="{self.href}">{text}</a>') if self.page else text
+
+    __html__ = html
 
     def with_text(self, text: str) -> Link:
         return Link(text, self.page, self.anchor)
@@ -102,10 +127,10 @@ class Pages:
     def role_link(self, role_id: str | None, *, holder: bool = False) -> Link:
         role = self.plans.roles.get(role_id or "")
         if role is None:
-            return Link(md_text(role_id or "—"), None)
-        text = md_text(role.title)
+            return Link(role_id or "—", None)
+        text = role.title
         if holder and role.holder and not self.view.is_hidden("holder"):
-            text += f" ({md_text(role.holder)})"
+            text += f" ({role.holder})"
         return Link(text, urls.role_page(role.id))
 
     def ref_link(self, target: str) -> Link:
@@ -115,29 +140,29 @@ class Pages:
             role_id = target.split("#", 1)[0]
             role = self.plans.roles.get(role_id)
             if outcome is None or role is None:
-                name = md_text(role.title) if role else md_text(role_id)
+                name = role.title if role else role_id
                 return Link(f"an outcome of {name} (not shown)", urls.role_page(role_id) if role else None)
             return Link(
-                f"{md_text(outcome.title)} — {md_text(role.title)}",
+                f"{outcome.title} — {role.title}",
                 urls.role_page(role.id),
                 urls.outcome_anchor(outcome.id),
             )
         item = self.ix.strategy_items.get(target)
         if item is None:
-            return Link(md_text(target), None)
+            return Link(target, None)
         if isinstance(item, Milestone):
             return Link(
-                f"{md_text(item.id)} {md_text(item.title)} (milestone)",
+                f"{item.id} {item.title} (milestone)",
                 urls.goal_page(item.goal),
                 urls.milestone_anchor(item.id),
             )
-        return Link(f"{md_text(item.id)} {md_text(item.title)} (goal)", urls.goal_page(item.id))
+        return Link(f"{item.id} {item.title} (goal)", urls.goal_page(item.id))
 
     def outcome_link(self, key: str) -> Link:
         outcome = self.ix.outcomes[key]
         role = self.plans.roles[outcome.role]
         return Link(
-            f"{md_text(outcome.title)} — {md_text(role.title)}",
+            f"{outcome.title} — {role.title}",
             urls.role_page(role.id),
             urls.outcome_anchor(outcome.id),
         )
@@ -163,31 +188,30 @@ class Pages:
                 out[finding.role].append(finding)
         return {k: tuple(v) for k, v in out.items()}
 
-    def plain_sentence(self, role: Role) -> str:
-        """The 30-second summary a newcomer reads first (Markdown-safe)."""
-        here = urls.role_page(role.id)
-        title = md_text(role.title)
+    def plain_sentence(self, role: Role) -> Markup:
+        """The 30-second summary a newcomer reads first (HTML)."""
+        title = html_plain(role.title)
         parts: list[str] = []
         first = _first_sentence(role.value_add)
         if role.id in self.view.placeholders:
             parts.append(f"The plan for the {title} is still being agreed")
         elif first:
-            parts.append(f"The {title} adds value by this: {md_inline(_lower_first(first))}")
+            parts.append(f"The {title} adds value by this: {html_inline(_lower_first(first))}")
         else:
             parts.append(f"The {title} has not yet written down the value it adds")
         manager = self.plans.roles.get(role.reports_to or "")
         if role.reports_to is None:
             parts.append("it is the top role and answers for the strategy itself")
         elif manager is not None:
-            parts.append(f"reports to the {self.role_link(manager.id).md()}")
+            parts.append(f"reports to the {self.role_link(manager.id).html()}")
         goals = self.ix.goals_served(role.id)
         if goals:
-            listed = [f"[{md_text(g)}]({urls.rel(here, urls.goal_page(g))})" for g in goals]
+            listed = [Link(g, urls.goal_page(g)).html() for g in goals]
             parts.append("serves goal" + ("s " if len(goals) > 1 else " ") + _and(listed))
         sentence = "; ".join(parts) + "."
         if role.vacant and not self.view.is_hidden("holder"):
             sentence += " The role is vacant at the moment."
-        return sentence
+        return Markup(sentence)
 
     # -- pages -------------------------------------------------------------------------------------
     def render(self, template: str, **context: Any) -> str:
@@ -196,23 +220,22 @@ class Pages:
         )
 
     def role(self, role: Role) -> str:
-        here = urls.role_page(role.id)
-        outcomes = [self._outcome_context(o) for o in role.outcomes]
+        """A role page: front matter for MkDocs, then HTML the generator renders itself (no Markdown
+        pass in MkDocs: it was half the build time; see docs/performance.md)."""
         tags = [meta_text(self.ix.departments[role.id])]
         if (level := self.level_name(role)) is not None:
             tags.append(meta_text(level))
         tags += [meta_text(self.goal_title(g)) for g in self.ix.goals_served(role.id)]
-        return self.render(
-            "role.md.j2",
+        note = self.change_notes.get(role.id)
+        body = self.render(
+            "role.html.j2",
             role=role,
-            here=here,
-            outcomes=outcomes,
-            tags=tags,
+            h1_id=heading_id(role.title),
+            outcomes=[self._outcome_context(o) for o in role.outcomes],
             department=self.ix.departments[role.id],
-            level=self.level_name(role),
+            level=level,
             manager=self.role_link(role.reports_to) if role.reports_to else None,
-            chain=[self.role_link(r) for r in self.ix.chain(role.id)],
-            line_of_sight=self._line_of_sight(here, role),
+            line_of_sight=self._line_of_sight(role),
             reports=[self._team_member(r) for r in self.ix.reports_of(role.id)],
             peers=[self._team_member(r) for r in self.ix.peers(role.id)],
             manager_member=self._team_member(role.reports_to)
@@ -221,17 +244,25 @@ class Pages:
             findings=self.findings_by_role.get(role.id, ()),
             placeholder=role.id in self.view.placeholders,
             sentence=self.plain_sentence(role),
-            diagram=self.diagrams.get(f"role/{role.id}"),
-            card=urls.rel(here, urls.role_card(role.id)),
-            change_note=self.change_notes.get(role.id),
-            outcome_diagram=self.diagrams.get(f"outcomes/{role.id}"),
+            diagram=Markup(self.diagrams.get(f"role/{role.id}", "")),
+            card=f"{urls.LINK_SCHEME}{urls.role_card(role.id)}",
+            change_note=markdown_html(note) if note else "",
+            outcome_diagram=Markup(self.diagrams.get(f"outcomes/{role.id}", "")),
+        )
+        return (
+            front_matter(
+                title=meta_text(role.title),
+                description=meta_text("Value-added plan of the " + role.title),
+                tags=tags,
+            )
+            + body
         )
 
     def _team_member(self, role_id: str | None) -> dict[str, Any]:
         role = self.plans.roles[role_id or ""]
         return {
-            "link": self.role_link(role.id, holder=True).md(),
-            "value": md_inline(_first_sentence(role.value_add)) if role.value_add else "",
+            "link": self.role_link(role.id, holder=True),
+            "value": html_inline(_first_sentence(role.value_add)) if role.value_add else "",
             "vacant": role.vacant and not self.view.is_hidden("holder"),
             "status": role.status,
         }
@@ -241,29 +272,25 @@ class Pages:
             "o": outcome,
             "anchor": urls.outcome_anchor(outcome.id),
             "supports": [
-                {"link": self.ref_link(ref.target).md(), "how": md_inline(ref.how) if ref.how else ""}
+                {"link": self.ref_link(ref.target), "how": html_inline(ref.how) if ref.how else ""}
                 for ref in outcome.supports
             ],
             "supported_by": [
-                self.outcome_link(k).md()
+                self.outcome_link(k)
                 for k in self.ix.supported_by.get(outcome.key, ())
                 if k in self.ix.outcomes
             ],
         }
 
-    def _line_of_sight(self, here: str, role: Role) -> list[str]:
-        """From this role up each manager to the goals it serves, one line each."""
-        lines = [f"**{md_text(role.title)}** (this role)"]
+    def _line_of_sight(self, role: Role) -> list[Markup]:
+        """From this role up each manager to the goals it serves, one line each (HTML)."""
+        lines = [Markup(f"<strong>{html_plain(role.title)}</strong> (this role)")]
         for manager in self.ix.chain(role.id):
-            lines.append(self.role_link(manager, holder=True).md())
+            lines.append(self.role_link(manager, holder=True).html())
         goals = self.ix.goals_served(role.id)
         if goals:
-            lines.append(
-                "Strategy: "
-                + ", ".join(
-                    f"[{md_text(self.goal_title(g))}]({urls.rel(here, urls.goal_page(g))})" for g in goals
-                )
-            )
+            listed = ", ".join(Link(self.goal_title(g), urls.goal_page(g)).html() for g in goals)
+            lines.append(Markup(f"Strategy: {listed}"))
         return lines
 
     def goal(self, goal: Goal) -> str:
@@ -378,6 +405,17 @@ class Pages:
         return out
 
 
+def front_matter(**meta: object) -> str:
+    """YAML front matter for MkDocs (JSON is YAML; values are already made safe by meta_text)."""
+    lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
+    return f"---\n{lines}---\n\n"
+
+
+def heading_id(text: str) -> str:
+    """The id Python-Markdown's toc extension would give a heading of this text."""
+    return _slugify(text, "-")
+
+
 def _first_sentence(text: str) -> str:
     flat = " ".join(text.split())
     for end in (". ", "! ", "? "):
@@ -393,7 +431,7 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _and(items: list[str]) -> str:
+def _and(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return f"{', '.join(items[:-1])} and {items[-1]}"  # str, even for Markup items: no re-escaping

@@ -22,6 +22,12 @@ def role_page(role_id: str) -> str:
     return f"roles/{role_id}.md"
 
 
+def is_html_page(path: str) -> bool:
+    """Generated pages whose body is HTML the generator rendered itself (role pages): MkDocs adds the
+    theme around them without a Markdown pass. The others are Markdown."""
+    return path.startswith("roles/")
+
+
 def role_card(role_id: str) -> str:
     return f"cards/{role_id}.html"
 

@@ -182,7 +182,7 @@ Plans still being agreed, shown as "plan in progress", list only changes of hold
 
 ## Roles added
 
-- [Data Lead](roles/data-lead.md) — Kwame Mensah
+- <a href="vap:roles/data-lead.md">Data Lead</a> — Kwame Mensah
 
 ## Roles removed
 
@@ -190,25 +190,25 @@ Plans still being agreed, shown as "plan in progress", list only changes of hold
 
 ## Holders changed
 
-- [Head of Operations](roles/head-ops.md): Amara Okafor → Sam Lee
+- <a href="vap:roles/head-ops.md">Head of Operations</a>: Amara Okafor → Sam Lee
 
 ## Outcomes added
 
-- [Digital front door for every patient](roles/chief.md#outcome-front-door) — Chief Executive
+- <a href="vap:roles/chief.md#outcome-front-door">Digital front door for every patient</a> — Chief Executive
 
 ## Outcomes removed
 
-- One rota for all clinic desks — [Head of Operations](roles/head-ops.md)
+- One rota for all clinic desks — <a href="vap:roles/head-ops.md">Head of Operations</a>
 
 ## Outcomes changed
 
-- [Online booking live across the network](roles/chief.md#outcome-booking) — Chief Executive: target &gt;= 60% → &gt;= 70%
-- [Patients return for follow\\-up care](roles/chief.md#outcome-retention) — Chief Executive: due 2027\\-06\\-30 → 2027\\-05\\-31
-- [Every clinic takes online bookings and cancellations](roles/head-ops.md#outcome-clinics-live) — Head of Operations: title was “Every clinic takes online bookings”; now supports G1\\-M1
+- <a href="vap:roles/chief.md#outcome-booking">Online booking live across the network</a> — Chief Executive: target &gt;= 60% → &gt;= 70%
+- <a href="vap:roles/chief.md#outcome-retention">Patients return for follow\\-up care</a> — Chief Executive: due 2027\\-06\\-30 → 2027\\-05\\-31
+- <a href="vap:roles/head-ops.md#outcome-clinics-live">Every clinic takes online bookings and cancellations</a> — Head of Operations: title was “Every clinic takes online bookings”; now supports G1\\-M1
 
 ## Status changed
 
-- [Head of Care](roles/head-care.md): discussed → confirmed
+- <a href="vap:roles/head-care.md">Head of Care</a>: discussed → confirmed
 """
 
 
@@ -220,19 +220,19 @@ def test_what_changed_lists_exactly_the_differences(
     assert lines == ALL_STAFF_PAGE.splitlines()
     assert sorted(notes) == ["booking-lead", "chief", "data-lead", "head-care", "head-ops"]
     assert notes["booking-lead"].splitlines() == [
-        "**[Head of Operations](head-ops.md)** (your manager)",
+        "**<a href=\"vap:roles/head-ops.md\">Head of Operations</a>** (your manager)",
         "",
         "- holder: Amara Okafor → Sam Lee",
         "- outcome removed: One rota for all clinic desks",
-        "- outcome changed: [Every clinic takes online bookings and cancellations](head-ops.md#outcome-clinics-live):"
+        "- outcome changed: <a href=\"vap:roles/head-ops.md#outcome-clinics-live\">Every clinic takes online bookings and cancellations</a>:"
         " title was “Every clinic takes online bookings”; now supports G1\\-M1",
         "",
-        "**[Chief Executive](chief.md)** (2 levels up)",
+        "**<a href=\"vap:roles/chief.md\">Chief Executive</a>** (2 levels up)",
         "",
-        "- outcome added: [Digital front door for every patient](chief.md#outcome-front-door)",
-        "- outcome changed: [Online booking live across the network](chief.md#outcome-booking): "
+        "- outcome added: <a href=\"vap:roles/chief.md#outcome-front-door\">Digital front door for every patient</a>",
+        "- outcome changed: <a href=\"vap:roles/chief.md#outcome-booking\">Online booking live across the network</a>: "
         "target &gt;= 60% → &gt;= 70%",
-        "- outcome changed: [Patients return for follow\\-up care](chief.md#outcome-retention): "
+        "- outcome changed: <a href=\"vap:roles/chief.md#outcome-retention\">Patients return for follow\\-up care</a>: "
         "due 2027\\-06\\-30 → 2027\\-05\\-31",
     ]
     assert notes["head-care"].splitlines()[:3] == ["**This plan**", "", "- status: discussed → confirmed"]
@@ -247,7 +247,7 @@ def test_leadership_changes_include_draft_plans(tmp_path: Path) -> None:
     )
     changed = lines[lines.index("## Outcomes changed") + 2 : lines.index("## Status changed") - 1]
     assert changed[0] == (
-        "- [Booking desk trained on the new system CANARY\\-DRAFT\\-9c2d](roles/booking-lead.md#outcome-desk-trained)"
+        '- <a href="vap:roles/booking-lead.md#outcome-desk-trained">Booking desk trained on the new system CANARY\\-DRAFT\\-9c2d</a>'
         " — Booking Team Lead: title was “Booking desk trained CANARY\\-DRAFT\\-9c2d”"
     )
     assert len(changed) == 4

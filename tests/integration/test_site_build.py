@@ -81,6 +81,18 @@ def test_role_page_answers_the_four_questions(example_site: Path) -> None:
     assert "Amara Okafor" in html
 
 
+def test_html_role_pages_get_a_table_of_contents_and_no_markdown_leftovers(example_site: Path) -> None:
+    """Role pages skip MkDocs' Markdown pass (HtmlPage): the sidebar contents come from our headings."""
+    html = (example_site / "roles" / "dir-nursing" / "index.html").read_text()
+    toc = html[html.index('data-md-type="toc"') :]
+    toc = toc[: toc.index("</nav>")]
+    for anchor in ("#value-added", "#accountable-for", "#outcomes", "#outcome-diabetes-reviews", "#team"):
+        assert f'href="{anchor}"' in toc, anchor
+    article = html[html.index("<article") : html.index("</article>")]
+    assert "**" not in article and "vap:" not in article and "{ #" not in article
+    assert 'id="outcome-nurse-staffing"' in article
+
+
 def test_generation_is_deterministic_and_incremental(tmp_path: Path) -> None:
     out = tmp_path / "gen"
     first = generate(ROOT / "plans", out, diagrams=False)

@@ -1,4 +1,4 @@
-"""Generated Markdown: golden pages, the plain-language sentence, and what an edit rewrites."""
+"""Generated pages (role pages HTML, others Markdown): goldens, the plain sentence, what an edit rewrites."""
 
 from __future__ import annotations
 
@@ -53,20 +53,20 @@ def test_generated_markdown_matches_the_golden_files(audience: str, update_golde
             "chief",
             "The Chief Executive adds value by this: sets the direction and makes the trade-offs no one "
             "else can; it is the top role and answers for the strategy itself; serves goals "
-            "[G1](../strategy/g1.md) and [G2](../strategy/g2.md).",
+            '<a href="vap:strategy/g1.md">G1</a> and <a href="vap:strategy/g2.md">G2</a>.',
         ),
         (
             "booking-lead",
             "The Booking Team Lead adds value by this: keeps the booking desk running while clinics switch "
             'over; reports to the <a href="vap:roles/head-ops.md">Head of Operations</a>; '
-            "serves goal [G1](../strategy/g1.md). "
+            'serves goal <a href="vap:strategy/g1.md">G1</a>. '
             "The role is vacant at the moment.",
         ),
         (
             "head-care",
             "The Head of Care adds value by this: makes sure patients come back for the care they need; "
             'reports to the <a href="vap:roles/chief.md">Chief Executive</a>; '
-            "serves goal [G2](../strategy/g2.md).",
+            'serves goal <a href="vap:strategy/g2.md">G2</a>.',
         ),
     ],
 )
@@ -84,7 +84,7 @@ def test_draft_plan_shown_as_placeholder_keeps_title_and_place() -> None:
         '<a href="vap:roles/head-ops.md">Head of Operations</a>. The role is vacant at the moment.'
     )
     page = pages.role(role)
-    assert "# Booking Team Lead" in page and "Plan in progress" in page
+    assert '<h1 id="booking-team-lead">Booking Team Lead</h1>' in page and "Plan in progress" in page
     assert "Booking desk trained" not in page
 
 
