@@ -85,7 +85,7 @@ def test_html_role_pages_get_a_table_of_contents_and_no_markdown_leftovers(examp
     """Role pages skip MkDocs' Markdown pass (HtmlPage): the sidebar contents come from our headings."""
     html = (example_site / "roles" / "dir-nursing" / "index.html").read_text()
     toc = html[html.index('data-md-type="toc"') :]
-    toc = toc[: toc.index("</nav>")]
+    toc = toc[: toc.index('class="md-content"')]
     for anchor in ("#value-added", "#accountable-for", "#outcomes", "#outcome-diabetes-reviews", "#team"):
         assert f'href="{anchor}"' in toc, anchor
     article = html[html.index("<article") : html.index("</article>")]
