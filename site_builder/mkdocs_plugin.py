@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from . import urls
+from . import search, urls
 from .build import Generated, generate
 from .safe_md import safe_url
 
@@ -70,6 +70,8 @@ class VapPlugin(BasePlugin[VapConfig]):
         """The generated docs folder of this edition (set in on_config, read in on_files)."""
         self.search_docs: dict[str, list[dict[str, Any]]] = {}
         """Search entries of every page, kept across dirty preview rebuilds (they index only what changed)."""
+        self.html_entries: list[dict[str, Any]] = []
+        """Search entries of the HtmlPages of this build (Material's indexer skips them; see search.py)."""
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -152,6 +154,7 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None
+        self.html_entries = []
         root = self.generated_root
         for path in self.generated.pages:
             if files.get_file_from_path(path) is not None:
@@ -176,6 +179,14 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = _defuse(_rewrite_links(html, page.file.src_uri, config, page_url=page.file.url))
+        if isinstance(page, HtmlPage) and page.indexed:
+            tags = page.meta.get("tags")
+            self.html_entries += search.entries(
+                html,
+                page.url,
+                str(page.meta.get("title", page.title)),
+                [str(t) for t in tags if t] if isinstance(tags, list) else [],
+            )
         return self.banner + html if self.banner else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -194,9 +205,9 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.serving:
-            self.search_docs = merge_search_index(index, self.search_docs, self.page_urls)
+            self.search_docs = merge_search_index(index, self.search_docs, self.page_urls, self.html_entries)
         else:
-            prune_search_index(index)
+            prune_search_index(index, self.html_entries)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.plans_dir(config)))
@@ -211,9 +222,17 @@ class HtmlPage(Page):
     anchor ids come from the headings and ids the generator wrote.
     """
 
+    indexed = False
+    """True when the adapter indexes this page for search itself (Material's indexer is told to skip it)."""
+
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        options = self.meta.get("search") or {}
+        if not options.get("exclude"):
+            # Material would parse the whole page with html.parser; search.py reads our HTML faster
+            self.indexed = True
+            self.meta = {**self.meta, "search": {**options, "exclude": True}}
         html = self.markdown
         tokens = [
             {"level": int(level), "id": anchor, "name": _MARKUP.sub("", inner).strip(), "children": []}
@@ -269,14 +288,18 @@ def _banner_text(lines: list[str]) -> str:
 
 
 def merge_search_index(
-    path: Path, known: dict[str, list[dict[str, Any]]], pages: set[str]
+    path: Path,
+    known: dict[str, list[dict[str, Any]]],
+    pages: set[str],
+    extra: list[dict[str, Any]] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """A dirty rebuild indexes only the pages it rebuilt: merge them into the entries of all pages."""
+    """A dirty rebuild indexes only the pages it rebuilt: merge them into the entries of all pages.
+    `extra`: entries the adapter made itself (HtmlPages) in this rebuild."""
     if not path.is_file():
         return known
     index = json.loads(path.read_text(encoding="utf-8"))
     fresh: dict[str, list[dict[str, Any]]] = {}
-    for doc in lean_entries(index.get("docs", [])):
+    for doc in lean_entries([*index.get("docs", []), *(extra or ())]):
         fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
     merged = {url: docs for url, docs in {**known, **fresh}.items() if url in pages}
     index["docs"] = [doc for url in sorted(merged) for doc in merged[url]]
@@ -305,11 +328,12 @@ def lean_entries(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
-def prune_search_index(path: Path) -> None:
+def prune_search_index(path: Path, extra: list[dict[str, Any]] | None = None) -> None:
+    """Material's index made lean, with the entries the adapter made itself (HtmlPages) added."""
     if not path.is_file():
         return
     index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = lean_entries(index.get("docs", []))
+    index["docs"] = lean_entries([*index.get("docs", []), *(extra or ())])
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
