@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from markupsafe import Markup
+
 from . import urls
 from .check import apply_policy
 from .model import Goal, Milestone
-from .pages import Link, Pages
+from .pages import Link, Pages, front_matter, unique_ids
 from .rules import RULES
 
 
@@ -103,10 +105,9 @@ def _finding_link(pages: Pages, role_id: str | None, outcome_id: str | None) -> 
 
 
 def organisation_page(pages: Pages) -> str:
-    """Each department as an indented reporting tree (top role first, under its own department)."""
-    here = urls.ORGANISATION
+    """Each department as a nested reporting tree (top role first, under its own department), HTML."""
     ix = pages.ix
-    departments: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    departments: dict[str, list[tuple[int, str]]] = defaultdict(list)
     # depth-first, iterative: every role appears under its department, indented below its manager
     roots = [r for r in pages.plans.roles.values() if r.reports_to not in pages.plans.roles]
     stack: list[tuple[str, int, str | None]] = [(r.id, 0, None) for r in reversed(roots)]
@@ -117,15 +118,32 @@ def organisation_page(pages: Pages) -> str:
         role = pages.plans.roles[role_id]
         note = ""
         if role.vacant and not pages.view.is_hidden("holder"):
-            note = " — *vacant*"
+            note = " — <em>vacant</em>"
         elif role.status != "confirmed":
-            note = f" — *{role.status}*"
-        departments[dept].append((depth, pages.role_link(role_id, holder=True).md(), note))
+            note = f" — <em>{role.status}</em>"
+        departments[dept].append((depth, f"{pages.role_link(role_id, holder=True).html()}{note}"))
         for child in reversed(ix.reports_of(role_id)):
             stack.append((child, depth + 1, dept))
-    return pages.render(
-        "organisation.md.j2",
-        here=here,
-        departments=sorted(departments.items()),
-        diagram=pages.diagrams.get("org/full"),
+    anchors = unique_ids(sorted(departments), taken={"the-organisation"})
+    body = pages.render(
+        "organisation.html.j2",
+        departments=[(d, anchors[d], _tree(lines)) for d, lines in sorted(departments.items())],
+        diagram=Markup(pages.diagrams.get("org/full", "")),
     )
+    return front_matter(title="Organisation", search={"exclude": True}) + body
+
+
+def _tree(lines: list[tuple[int, str]]) -> Markup:
+    """(depth, item HTML) in depth-first order -> nested lists; a depth never jumps by more than one."""
+    out: list[str] = []
+    depth = -1
+    for level, item in lines:
+        if level > depth:
+            out.append("<ul>\n" * (level - depth))
+        else:
+            out.append("</li>\n" + "</ul>\n</li>\n" * (depth - level))
+        out.append(f"<li>{item}")
+        depth = level
+    if depth >= 0:
+        out.append("</li>\n" + "</ul>\n</li>\n" * depth + "</ul>\n")
+    return Markup("".join(out))

@@ -294,7 +294,7 @@ class Pages:
         return lines
 
     def goal(self, goal: Goal) -> str:
-        here = urls.goal_page(goal.id)
+        """A goal page (HTML): milestones, diagram, and every outcome that delivers it, by department."""
         items = [goal.id, *(m.id for m in goal.milestones)]
         keys = sorted({k for i in items for k in self.ix.supporters_of_item.get(i, ())})
         direct = {k for i in items for k in self.ix.supported_by.get(i, ())}
@@ -303,17 +303,19 @@ class Pages:
             outcome = self.ix.outcomes[key]
             by_dept[self.ix.departments[outcome.role]][outcome.role].append(
                 {
-                    "link": self.outcome_link(key).md(),
+                    "link": self.outcome_link(key),
                     "direct": key in direct,
-                    "target": md_inline(outcome.target),
+                    "target": html_inline(outcome.target),
                     "due": outcome.due,
                 }
             )
+        anchors = unique_ids(sorted(by_dept), taken={"milestones", "outcomes-that-deliver-this-goal"})
         groups = [
             (
                 dept,
+                anchors[dept],
                 [
-                    (self.role_link(r, holder=True).md(), rows)
+                    (self.role_link(r, holder=True), rows)
                     for r, rows in sorted(
                         roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0])
                     )
@@ -321,15 +323,22 @@ class Pages:
             )
             for dept, roles in sorted(by_dept.items())
         ]
-        return self.render(
-            "goal.md.j2",
+        body = self.render(
+            "goal.html.j2",
             goal=goal,
-            here=here,
+            h1_id=heading_id(f"{goal.id}: {goal.title}"),
             groups=groups,
             count=len(keys),
             roles=len({k.split("#")[0] for k in keys}),
             departments=len(by_dept),
-            diagram=self.diagrams.get(f"goal/{goal.id}"),
+            diagram=Markup(self.diagrams.get(f"goal/{goal.id}", "")),
+        )
+        return (
+            front_matter(
+                title=meta_text(f"{goal.id} {goal.title}"),
+                description=meta_text(f"Strategy goal {goal.id}: {goal.title}"),
+            )
+            + body
         )
 
     def strategy(self) -> str:
@@ -339,35 +348,38 @@ class Pages:
         return self.render("home.md.j2", here=urls.HOME, diagram=self.diagrams.get("org/overview"))
 
     def directory(self) -> str:
-        here = urls.DIRECTORY
+        """Every role by department (HTML: at 10,000 roles Markdown took seconds for this page alone)."""
         by_dept: dict[str, list[Role]] = defaultdict(list)
         for role in self.plans.roles.values():
             by_dept[self.ix.departments[role.id]].append(role)
+        anchors = unique_ids(sorted(by_dept), taken={"directory-of-roles"})
         groups = [
             (
                 dept,
+                anchors[dept],
                 [self._directory_row(r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
             )
             for dept, roles in sorted(by_dept.items())
         ]
-        return self.render("directory.md.j2", here=here, groups=groups)
+        body = self.render("directory.html.j2", groups=groups)
+        return front_matter(title="Directory", search={"exclude": True}) + body
 
     def directory_az(self) -> str:
-        here = urls.DIRECTORY_AZ
         rows = [
             self._directory_row(r)
             for r in sorted(self.plans.roles.values(), key=lambda r: (r.title.lower(), r.id))
         ]
-        return self.render("directory_az.md.j2", here=here, rows=rows)
+        body = self.render("directory_az.html.j2", rows=rows)
+        return front_matter(title="Roles A to Z", search={"exclude": True}) + body
 
     def _directory_row(self, role: Role) -> dict[str, Any]:
-        holder = (
-            "" if self.view.is_hidden("holder") else (md_inline(role.holder) if role.holder else "*Vacant*")
-        )
+        holder: Markup | str = ""
+        if not self.view.is_hidden("holder"):
+            holder = html_plain(role.holder) if role.holder else Markup("<em>Vacant</em>")
         return {
-            "link": self.role_link(role.id).md(),
+            "link": self.role_link(role.id),
             "holder": holder,
-            "department": md_inline(self.ix.departments[role.id]),
+            "department": self.ix.departments[role.id],
             "status": role.status,
             "level": role.level,
         }
@@ -414,6 +426,21 @@ def front_matter(**meta: object) -> str:
 def heading_id(text: str) -> str:
     """The id Python-Markdown's toc extension would give a heading of this text."""
     return _slugify(text, "-")
+
+
+def unique_ids(texts: Sequence[str], *, taken: set[str] | None = None) -> dict[str, str]:
+    """Heading ids for these texts, made unique as the toc extension does (`x`, `x_1`, `x_2`...)."""
+    used = set(taken or ())
+    out: dict[str, str] = {}
+    for text in texts:
+        base = candidate = heading_id(text) or "section"
+        n = 0
+        while candidate in used:
+            n += 1
+            candidate = f"{base}_{n}"
+        used.add(candidate)
+        out[text] = candidate
+    return out
 
 
 def _first_sentence(text: str) -> str:

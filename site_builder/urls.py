@@ -22,10 +22,16 @@ def role_page(role_id: str) -> str:
     return f"roles/{role_id}.md"
 
 
+HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION))
+
+
 def is_html_page(path: str) -> bool:
-    """Generated pages whose body is HTML the generator rendered itself (role pages): MkDocs adds the
-    theme around them without a Markdown pass. The others are Markdown."""
-    return path.startswith("roles/")
+    """Generated pages whose body is HTML the generator rendered itself (roles, goals, directories,
+    organisation: every page whose size grows with the organisation): MkDocs adds the theme around
+    them without a Markdown pass. The others are small and Markdown."""
+    return (
+        path.startswith("roles/") or (path.startswith("strategy/") and path != STRATEGY) or path in HTML_PAGES
+    )
 
 
 def role_card(role_id: str) -> str:

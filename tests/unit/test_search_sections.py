@@ -36,11 +36,13 @@ def _role_pages(plans: str, audience: str | None) -> dict[str, str]:
     result = run_checks(ROOT / plans if plans == "plans" else FIXTURES / plans / "plans")
     view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
     pages = Pages(view, Index(view.plans))
-    return {role.id: pages.role(role).split("---\n\n", 1)[1] for role in view.plans.roles.values()}
+    out = {role.id: pages.role(role).split("---\n\n", 1)[1] for role in view.plans.roles.values()}
+    out.update({goal.id: pages.goal(goal).split("---\n\n", 1)[1] for goal in view.plans.strategy.goals})
+    return out
 
 
 @pytest.mark.parametrize(("plans", "audience"), [("plans", "preview"), ("plans", None), ("small", "preview")])
-def test_sections_match_materials_parser_on_every_role_page(plans: str, audience: str | None) -> None:
+def test_sections_match_materials_parser_on_every_role_and_goal_page(plans: str, audience: str | None) -> None:
     pages = _role_pages(plans, audience)
     assert pages
     for role_id, page in pages.items():
