@@ -54,6 +54,7 @@ class DiagramError(click.ClickException):
     """A diagram could not be drawn, or Graphviz is missing; the message names the diagram and the fix."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def escape_label(text: str, *, width: int = 28, max_lines: int = 3) -> str:
     """A DOT double-quoted label: shown literally, wrapped at word boundaries, `max_lines` at most."""
     paras = [_SPACES.sub(" ", _INVALID_XML.sub("", para)) for para in text.splitlines()]

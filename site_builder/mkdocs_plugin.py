@@ -173,6 +173,28 @@ class VapPlugin(BasePlugin[VapConfig]):
             files.append(File.generated(config, "assets/vap.css", abs_src_path=str(css)))
         return files
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Theme fragments that are the same for many pages are rendered once (theme/main.html,
+        theme/partials/nav.html); Material's own partials stay reachable under `material/`."""
+        import jinja2
+        import material
+
+        fragments: dict[Any, str] = {}
+        material_templates = Path(material.__file__).parent / "templates"
+        env.loader = jinja2.ChoiceLoader(
+            [env.loader, jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(str(material_templates))})]
+        )
+
+        def fragment(key: Any, caller: Any) -> str:
+            out = fragments.get(key)
+            if out is None:
+                out = fragments[key] = caller()
+            return out
+
+        env.globals["vap_fragment"] = fragment
+        env.globals["vap_nav_key"] = nav_fragment_key
+        return env
+
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.page_urls = {f.url for f in files.documentation_pages()}
         return nav
@@ -253,6 +275,17 @@ def _nest(tokens: list[dict[str, Any]]) -> list[Any]:
         (stack[-1]["children"] if stack else roots).append(token)
         stack.append(token)
     return roots
+
+
+def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple[str, str] | None:
+    """The cache key of the primary navigation of a page, or None when it must be rendered for this
+    page alone: a page in the navigation marks itself active there, and `toc.integrate` puts the
+    page's own table of contents into it."""
+    if page is None or nav is None or "toc.integrate" in (features or ()):
+        return None
+    if page in nav.pages or getattr(page, "parent", None) is not None:
+        return None
+    return ("nav", base_url)
 
 
 def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:
@@ -364,8 +397,18 @@ def _rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str 
     return _VAP_LINK.sub(target, html)
 
 
+_SUSPECT = re.compile(
+    r"""\son[a-z]+\s*=|\s(?:href|src|xlink:href|action|formaction)\s*=\s*["']?\s*(?!https?://|mailto:)[^"'>]*?[:&]""",
+    re.I,
+)
+"""What _defuse could change: an on...= anywhere, or a URL attribute whose value has a scheme or an
+entity that is not plainly http(s)/mailto. Pages without any (nearly all) are returned untouched."""
+
+
 def _defuse(html: str) -> str:
     """Second line of defence: no script URLs and no inline event handlers in any tag of page content."""
+    if not _SUSPECT.search(html):
+        return html
 
     def check(match: re.Match[str]) -> str:
         value = match.group(3) if match.group(3) is not None else match.group(4)

@@ -22,6 +22,8 @@ _VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr")
 )
 _ALWAYS_SKIPPED = frozenset(("script", "style", "object"))
+_HEADING_ID = re.compile(r"""<h[1-6]\b[^>]*?\sid=(?:"([^"]*)"|'([^']*)')""", re.I)
+_ELEMENT: dict[str, re.Pattern[str]] = {}
 _KEPT = frozenset(("p", "code", "pre", "li", "ol", "ul", "sub", "sup"))
 
 
@@ -45,16 +47,20 @@ class Section:
 
 def sections(page: str) -> list[Section]:
     """The sections Material's search parser would make of this HTML (titles and text; markup of
-    kept tags is left out, as the adapter's lean index drops it anyway)."""
+    kept tags is left out, as the adapter's lean index drops it anyway).
+
+    An excluded element is jumped over in one search for its end tag, not read tag by tag: most of a
+    role page (links, team, diagrams) is excluded. Its headings still make (empty) sections, as in
+    Material, and the section before it goes on after it.
+    """
     out: list[Section] = []
     current: Section | None = None
     stack: list[str] = []
-    skipping: list[int] = []  # stack indexes of excluded elements that are open
     position = 0
 
     def add_text(raw: str) -> None:
         nonlocal current
-        if not raw or skipping:
+        if not raw:
             return
         data = html.unescape(raw)
         data = " " if data.isspace() else data.replace("\n", " ")
@@ -69,7 +75,8 @@ def sections(page: str) -> list[Section]:
         else:
             current.text.append(html.escape(data, quote=False))
 
-    for match in _TOKEN.finditer(page):
+    search = _TOKEN.search
+    while (match := search(page, position)) is not None:
         add_text(page[position : match.start()])
         position = match.end()
         closing, tag, attrs = match.groups()
@@ -95,8 +102,14 @@ def sections(page: str) -> list[Section]:
                 current = Section(None, 0)
                 out.append(current)
             if tag in _ALWAYS_SKIPPED or _EXCLUDE.search(attrs):
-                skipping.append(len(stack) - 1)
-            elif tag in _KEPT and not skipping:
+                end = _end_of(page, position, tag)
+                if tag not in _ALWAYS_SKIPPED:
+                    for heading in _HEADING_ID.finditer(page, position, end):
+                        out.append(Section(heading.group(1) or heading.group(2) or "", float("inf")))
+                position = end
+                stack.pop()
+                continue
+            if tag in _KEPT:
                 (current.title if current.heading is not None else current.text).append(" ")
             continue
         if not stack or stack[-1] != tag:
@@ -108,14 +121,31 @@ def sections(page: str) -> list[Section]:
                     current = earlier
                     break
         stack.pop()
-        if skipping and skipping[-1] == len(stack):
-            skipping.pop()
         if current is not None and current.heading == len(stack):
             current.heading = None
-        elif tag in _KEPT and not skipping and current is not None:
+        elif tag in _KEPT and current is not None:
             current.text.append(" ")  # Material keeps these tags; the lean index turns them into spaces
     add_text(page[position:])
     return out
+
+
+def _end_of(page: str, start: int, tag: str) -> int:
+    """Where the element opened just before `start` ends (after its end tag), nesting counted."""
+    pattern = _ELEMENT.get(tag)
+    if pattern is None:
+        if tag in _ALWAYS_SKIPPED:  # raw text: the first end tag closes it
+            pattern = re.compile(rf"()</{tag}\s*>", re.I)
+        else:
+            pattern = re.compile(rf"<!--.*?-->|<(/?){tag}\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S | re.I)
+        _ELEMENT[tag] = pattern
+    depth = 1
+    for match in pattern.finditer(page, start):
+        if match.group(1) is None:
+            continue  # a comment
+        depth += -1 if match.group(1) or tag in _ALWAYS_SKIPPED else 1
+        if depth == 0:
+            return match.end()
+    return len(page)
 
 
 def entries(page: str, url: str, title: str, tags: list[str]) -> list[dict[str, object]]:

@@ -93,6 +93,23 @@ def test_html_role_pages_get_a_table_of_contents_and_no_markdown_leftovers(examp
     assert 'id="outcome-nurse-staffing"' in article
 
 
+def _primary_nav(page: Path) -> str:
+    html = page.read_text(encoding="utf-8")
+    start = html.index('data-md-type="navigation"')
+    return html[start : html.index('data-md-type="toc"')]
+
+
+def test_cached_navigation_is_right_for_every_kind_of_page(example_site: Path) -> None:
+    """The theme renders the navigation once per depth for pages outside it (theme/partials/nav.html):
+    pages in the navigation still mark themselves active, role pages share one navigation."""
+    directory = _primary_nav(example_site / "directory" / "index.html")
+    assert '<a href="./" class="md-nav__link md-nav__link--active">' in directory
+    roles = [_primary_nav(p) for p in sorted((example_site / "roles").glob("*/index.html"))]
+    assert len(roles) > 10 and all(nav == roles[0] for nav in roles)
+    assert "md-nav__link--active" not in roles[0]
+    assert 'href="../../directory/"' in roles[0] and 'href="../../strategy/"' in roles[0]
+
+
 def test_generation_is_deterministic_and_incremental(tmp_path: Path) -> None:
     out = tmp_path / "gen"
     first = generate(ROOT / "plans", out, diagrams=False)

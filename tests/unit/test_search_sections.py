@@ -42,7 +42,7 @@ def _role_pages(plans: str, audience: str | None) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("plans", "audience"), [("plans", "preview"), ("plans", None), ("small", "preview")])
-def test_sections_match_materials_parser_on_every_role_and_goal_page(plans: str, audience: str | None) -> None:
+def test_sections_match_materials_parser_on_role_and_goal_pages(plans: str, audience: str | None) -> None:
     pages = _role_pages(plans, audience)
     assert pages
     for role_id, page in pages.items():
@@ -52,14 +52,26 @@ def test_sections_match_materials_parser_on_every_role_and_goal_page(plans: str,
 @pytest.mark.parametrize(
     "page",
     [
-        '<h1 id="t">T</h1><p>a<b>b</b></p><div data-search-exclude><h2 id="x">X</h2><p>hidden</p></div><p>after</p>',
-        '<p>preface</p><h2 id="a">A &amp; B</h2><ul><li>one</li><li>two</li></ul><script>var x = "<p>";</script>',
+        '<h1 id="t">T</h1><p>a<b>b</b></p><div data-search-exclude><h2 id="x">X</h2><p>hidden</p></div>'
+        "<p>after</p>",
+        '<p>preface</p><h2 id="a">A &amp; B</h2><ul><li>one</li><li>two</li></ul>'
+        '<script>var x = "<p>";</script>',
         '<h1 id="t">T</h1><div><h2 id="in">In</h2><p>x</p></div><p>back in T</p><!-- <h2 id="c">C</h2> -->',
         "<h1 id=\"t\">T</h1><p data-search-exclude='1'>skip</p><p>Ops &lt;b&gt; 90% &gt;= x</p><br><hr>",
+        '<h1 id="t">T</h1><div data-search-exclude><h2 id="a">A</h2><!-- </div> --><p>x</p></div>'
+        '<p>after</p><h2 id="b">B</h2><script>"</div><h2 id=z>"</script><p>y</p>',
     ],
 )
 def test_sections_match_materials_parser_on_tricky_html(page: str) -> None:
     assert _ours(page) == _material(page)
+
+
+def test_an_excluded_element_stays_excluded_past_a_nested_element_of_the_same_tag() -> None:
+    """Material compares elements by tag name only, so a nested <div> closing inside an excluded <div>
+    ends the exclusion early (an admonition in plan text would do it); we count nesting properly."""
+    page = '<h1 id="t">T</h1><div data-search-exclude><div>a</div><p>hidden</p></div><p>after</p>'
+    assert _ours(page) == [(None, "T", "after")]
+    assert _material(page) == [(None, "T", "hidden after")]
 
 
 def test_entries_carry_location_title_and_tags() -> None:
