@@ -56,11 +56,14 @@ def generate(
     previous: Path | None = None,
     directory_urls: bool = True,
     reuse: Generated | None = None,
+    keep_texts: bool = False,
 ) -> Generated:
     """Check the plans and write the generated docs tree for one audience (None = portal default).
 
     on_errors: "raise" refuses to build (vap build, publish); "keep" leaves the last good tree in
     place when the plans have errors (vap serve); "write" builds what loaded (tests, first preview).
+    keep_texts: keep every page's text in the result, for `reuse` by the next generation (vap serve);
+    a one-off build drops them once written (a few hundred MB at 10,000 roles).
     reuse: the previous generation of this process (vap serve); only pages whose signature changed
     are rendered again, and only their diagrams are drawn again.
     """
@@ -85,7 +88,7 @@ def generate(
     mark = time.perf_counter()
     signatures = page_signatures(view, index, notes)
     settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
-    if reuse is not None and reuse.settings == settings and not reuse.last_good:
+    if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
         todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
     else:
         reuse, todo = None, set(signatures)
@@ -136,7 +139,7 @@ def generate(
         timings,
         svgs,
         signatures=signatures,
-        texts=texts,
+        texts=texts if keep_texts else {},
         settings=settings,
         placeholders=placeholders,
     )

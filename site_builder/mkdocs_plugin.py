@@ -129,6 +129,7 @@ class VapPlugin(BasePlugin[VapConfig]):
                 previous=self.overrides.get("previous"),
                 directory_urls=config.use_directory_urls,
                 reuse=self.generated if self.serving else None,
+                keep_texts=self.serving,
             )
             self.banner = _banner(self.generated.check.errors) if self.serving else ""
         except Exception as exc:
@@ -261,6 +262,7 @@ class HtmlPage(Page):
             for level, anchor, inner in _HEADING.findall(html)
         ]
         self.content = html
+        self.markdown = ""  # the HTML lives on as content: no second copy per page until the end
         self.toc = get_toc(_nest(tokens))
         self.present_anchor_ids = set(_ID.findall(html))
 

@@ -79,7 +79,14 @@ def test_incremental_generation_equals_a_full_one(
     plans = tmp_path / "org" / "plans"
     shutil.copytree(org, plans)
     cache = tmp_path / "diagrams"
-    first = generate(plans, tmp_path / "incremental", audience=audience, cache_dir=cache, on_errors="write")
+    first = generate(
+        plans,
+        tmp_path / "incremental",
+        audience=audience,
+        cache_dir=cache,
+        on_errors="write",
+        keep_texts=True,
+    )
     EDITS[edit](plans)
     again: Generated = generate(
         plans, tmp_path / "incremental", audience=audience, cache_dir=cache, on_errors="write", reuse=first
@@ -90,7 +97,21 @@ def test_incremental_generation_equals_a_full_one(
     assert 0 < again.timings["rendered_pages"] < len(full.signatures)  # really incremental
 
 
-def test_nothing_changed_renders_nothing(org: Path, tmp_path: Path) -> None:
+def test_a_generation_without_its_texts_is_not_reused(org: Path, tmp_path: Path) -> None:
     first = generate(org, tmp_path / "gen", audience="preview", cache_dir=tmp_path / "d", on_errors="write")
+    assert first.texts == {}  # a one-off build drops them
+    again = generate(org, tmp_path / "gen", audience="preview", cache_dir=tmp_path / "d", reuse=first)
+    assert again.timings["rendered_pages"] == len(again.signatures)
+
+
+def test_nothing_changed_renders_nothing(org: Path, tmp_path: Path) -> None:
+    first = generate(
+        org,
+        tmp_path / "gen",
+        audience="preview",
+        cache_dir=tmp_path / "d",
+        on_errors="write",
+        keep_texts=True,
+    )
     again = generate(org, tmp_path / "gen", audience="preview", cache_dir=tmp_path / "d", reuse=first)
     assert again.timings["rendered_pages"] == 0 and again.written.written == ()
