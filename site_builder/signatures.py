@@ -28,6 +28,12 @@ def _brief(ix: Index, role_id: str | None) -> Any:
     return (role.id, role.title, role.holder, role.status, role.value_add, role.level)
 
 
+def _named(ix: Index, role_id: str) -> Any:
+    """How a role appears in lists of links (goal pages): its title and holder only."""
+    role = ix.roles.get(role_id)
+    return (role_id, role.title, role.holder) if role is not None else role_id
+
+
 def _outcome_ref(ix: Index, key: str) -> Any:
     outcome = ix.outcomes.get(key)
     if outcome is None:
@@ -36,8 +42,15 @@ def _outcome_ref(ix: Index, key: str) -> Any:
 
 
 def role_signature(
-    view: View, ix: Index, role: Role, notes: Mapping[str, str], findings: tuple[Any, ...]
+    view: View,
+    ix: Index,
+    role: Role,
+    notes: Mapping[str, str],
+    findings: tuple[Any, ...],
+    up: dict[str, Any] | None = None,
 ) -> Signature:
+    """`up`: a memo shared by the calls of one page_signatures (a manager is in many chains)."""
+    up = {} if up is None else up
     reports = ix.reports_of(role.id)
     refs = tuple(
         (
@@ -50,7 +63,10 @@ def role_signature(
         role,
         role.id in view.placeholders,
         ix.departments[role.id],
-        tuple((_brief(ix, m), _links_up(ix, m)) for m in ix.chain(role.id)),
+        tuple(
+            up[m] if m in up else up.setdefault(m, (_brief(ix, m), _links_up(ix, m)))
+            for m in ix.chain(role.id)
+        ),
         tuple(ix.roles[r] for r in reports),  # the diagram counts their links to this role
         tuple(_brief(ix, p) for p in ix.peers(role.id)),
         refs,
@@ -74,8 +90,9 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
     for f in view.findings:
         findings_by_role.setdefault(f.role or "", []).append(f)
     out: dict[str, Signature] = {}
+    up: dict[str, Any] = {}
     for role in plans.roles.values():
-        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())))
+        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), up)
         out[urls.role_page(role.id)] = sig
         out[urls.role_card(role.id)] = sig
     roster = tuple(
@@ -92,7 +109,7 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
                 (
                     _outcome_ref(ix, k),
                     ix.departments[k.split("#")[0]],
-                    _brief(ix, k.split("#")[0]),
+                    _named(ix, k.split("#")[0]),  # not the value add: editing one re-drew every goal
                     tuple(r.target for r in ix.outcomes[k].supports),
                 )
                 for k in keys
