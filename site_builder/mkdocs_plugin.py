@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -304,17 +305,43 @@ def _native_watcher(server: Any) -> None:
     """MkDocs' server polls the watched folders every 0.5 s (0.25 s of every save-to-reload on
     average, and a stat of every plan file twice a second). Swap in watchdog's native observer
     (inotify, FSEvents, ...) and move the watches already made onto it. MkDocs 1.x is frozen, so its
-    private `_watched_paths` is stable; if it is missing, the polling observer stays."""
-    from watchdog.observers import Observer
+    private `_watched_paths` is stable; if it is missing, the polling observer stays.
+
+    A native observer also reports files being opened and read; MkDocs would rebuild for those, and
+    every rebuild reads the plans and the theme, so the observer passes on changes only."""
+    import inspect
+
+    from watchdog import events
+    from watchdog.observers import Observer as _Observer
+
+    Observer: Any = _Observer  # the platform's native observer class
 
     watched = getattr(server, "_watched_paths", None)
     if not isinstance(watched, dict) or getattr(server.observer, "is_alive", lambda: True)():
         return
+    if "event_filter" not in inspect.signature(Observer.schedule).parameters:
+        return  # an old watchdog cannot ignore reads: keep polling
+    changes = [
+        events.FileCreatedEvent,
+        events.FileDeletedEvent,
+        events.FileModifiedEvent,
+        events.FileMovedEvent,
+        events.FileClosedEvent,
+        events.DirCreatedEvent,
+        events.DirDeletedEvent,
+        events.DirMovedEvent,
+    ]
+
+    class ChangesOnly(Observer):  # type: ignore[misc]
+        def schedule(self, handler: Any, path: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("event_filter", changes)
+            return super().schedule(handler, path, **kwargs)
+
     counts = dict(watched)
     for path, count in counts.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = Observer()
+    server.observer = ChangesOnly()
     for path, count in counts.items():
         for _ in range(count):
             server.watch(path)
@@ -484,6 +511,10 @@ def build_site(config_file: Path, site_dir: Path | None) -> Path:
     return Path(config.site_dir)
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_site(config_file: Path, *, host: str, port: int, open_browser: bool, start_url: str) -> None:
     """`mkdocs serve` with live reload, watching plans/ as well as docs/, theme/ and mkdocs.yml."""
     from mkdocs.commands.serve import serve
@@ -493,6 +524,9 @@ def serve_site(config_file: Path, *, host: str, port: int, open_browser: bool, s
         import webbrowser
 
         threading.Timer(2.0, webbrowser.open, args=(start_url,)).start()
+    # SIGTERM (a service manager, `kill`) stops the preview as Ctrl+C does, so MkDocs removes its
+    # temporary site folder (hundreds of MB for a large organisation) instead of leaving it behind
+    signal.signal(signal.SIGTERM, _interrupt)
     # dirty: MkDocs re-renders only pages whose generated source changed (the plugin keeps the
     # search index whole across such rebuilds)
     serve(

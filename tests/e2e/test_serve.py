@@ -57,6 +57,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     shutil.copytree(FIXTURES / "small" / "plans", org / "plans")
     config = write_portal_config(org)
     port = _free_port()
+    scratch = tmp_path / "scratch"  # MkDocs builds the preview in a temporary folder here
+    scratch.mkdir()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -74,7 +76,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(scratch)},
     )
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -86,6 +88,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+    # stopped with SIGTERM (as a service manager would), the preview leaves no temporary site behind
+    assert not list(scratch.glob("mkdocs_*")), "vap serve left its temporary site folder behind"
 
 
 def test_edit_reloads_page_and_errors_show_in_the_page(
@@ -102,6 +106,10 @@ def test_edit_reloads_page_and_errors_show_in_the_page(
         page.goto(base + "roles/head-ops/")
         expect(page.locator("h1")).to_have_text("Head of Operations")
         page.evaluate("window.__sameTab = true")  # survives only if nobody reloads
+        for plan in (org / "plans").rglob("*.yaml"):
+            plan.read_bytes()  # reading is not editing: a native watcher sees the opens; no rebuild
+        page.wait_for_timeout(1500)
+        assert page.evaluate("window.__sameTab") is True
 
         role_file.write_text(
             original.replace(
