@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -11,7 +12,7 @@ from pathlib import Path
 from .errors import PortalError
 from .index import Index
 from .integrity import check_integrity
-from .loader import Loaded, load_plans
+from .loader import Loaded, forget_parsed, gc_paused, load_plans
 from .model import Finding, PlanSet
 from .rules import ERROR_RULES, WARNING_RULES, check_warnings
 
@@ -40,8 +41,22 @@ _LAST: tuple[Loaded, CheckResult] | None = None
 when the same plans load again, the cross-file rules are not run a second time (1 s at 10,000 roles)."""
 
 
+@atexit.register
+def _forget() -> None:
+    """Drop the process caches before the interpreter's last garbage collections, which would
+    otherwise walk every cached role on the way out (0.5 s of `vap check` at 10,000 roles)."""
+    global _LAST
+    _LAST = None
+    forget_parsed()
+
+
 def run_checks(plans_dir: Path) -> CheckResult:
     """Every finding of every file in one run (one bad file never hides the others)."""
+    with gc_paused():
+        return _run_checks(plans_dir)
+
+
+def _run_checks(plans_dir: Path) -> CheckResult:
     global _LAST
     loaded = load_plans(plans_dir)
     if _LAST is not None and _LAST[0] == loaded:  # unchanged plans come back as the very same objects

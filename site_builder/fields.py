@@ -8,10 +8,30 @@ import re
 from collections.abc import Collection
 
 from .model import Finding, Loc
-from .yamlsrc import Map, Node, Scalar, Seq, kind_name
+from .yamlsrc import NULLS, Map, Node, Scalar, Seq, kind_name
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _INT = re.compile(r"^[+-]?\d+$")
+_DATES: dict[str, dt.date] = {}
+"""Dates already read, by the text as written: a plan repository repeats a few dozen dates."""
+
+
+def calendar_date(text: str) -> dt.date | None:
+    """The date written `YYYY-MM-DD` (spaces around allowed), None when it is not a calendar date."""
+    date = _DATES.get(text)
+    if date is not None:
+        return date
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    try:
+        date = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    if len(_DATES) >= 4096:  # texts come from files: keep the memo small whatever they hold
+        _DATES.clear()
+    _DATES[text] = date
+    return date
 
 
 def did_you_mean(word: str, choices: Collection[str], *, n: int = 3) -> str | None:
@@ -43,38 +63,51 @@ class Fields:
 
     def keys(self, node: Map, allowed: Collection[str], required: Collection[str], where: str) -> None:
         """Unknown keys (with a suggestion) and missing required keys."""
-        for name, (key, _value) in node.items.items():
-            if name not in allowed:
-                self.error(
-                    f"unknown field '{name}' in {where}",
-                    key.loc,
-                    hint=did_you_mean(name, allowed) or "known fields: " + ", ".join(sorted(allowed)),
-                )
+        items = node.items
+        if allowed.__class__ is not frozenset:
+            allowed = frozenset(allowed)
+        if not items.keys() <= allowed:
+            for name in items:
+                if name not in allowed:
+                    self.error(
+                        f"unknown field '{name}' in {where}",
+                        node.key_loc(name),
+                        hint=did_you_mean(name, allowed) or "known fields: " + ", ".join(sorted(allowed)),
+                    )
         for name in required:
-            value = node.items[name][1] if name in node.items else None
-            if value is None or _is_null(value) or (isinstance(value, Scalar) and not value.text.strip()):
+            entry = items.get(name)
+            if entry is None:
                 self.error(f"{where} is missing required field '{name}'", node.loc)
-            elif isinstance(value, Seq) and not value.items:  # the contract: "required, at least one"
+                continue
+            value = entry[1]
+            if value.__class__ is Scalar:
+                if (value.plain and value.text in NULLS) or not value.text.strip():
+                    self.error(f"{where} is missing required field '{name}'", node.loc)
+            elif value.__class__ is Seq and not value.items:  # the contract: "required, at least one"
                 self.error(f"'{name}' in {where} needs at least one item", value.loc)
 
     def mapping(self, node: Node | None, where: str) -> Map | None:
-        if node is None or isinstance(node, Map):
+        if node is None or node.__class__ is Map:
             return node
         self.error(f"{where} must be a mapping of fields, not {kind_name(node)}", node.loc)
         return None
 
     def value(self, node: Map, name: str) -> Node | None:
         entry = node.items.get(name)
-        if entry is None or _is_null(entry[1]):
+        if entry is None:
             return None
-        return entry[1]
+        value = entry[1]
+        if value.__class__ is Scalar and value.plain and value.text in NULLS:
+            return None
+        return value
 
     def text(self, node: Map, name: str, where: str) -> str | None:
-        value = self.value(node, name)
-        if value is None:
+        entry = node.items.get(name)
+        if entry is None:
             return None
-        if isinstance(value, Scalar):
-            return value.text
+        value = entry[1]
+        if value.__class__ is Scalar:
+            return None if value.plain and value.text in NULLS else value.text
         self.error(f"'{name}' in {where} must be text, not {kind_name(value)}", value.loc)
         return None
 
@@ -88,21 +121,20 @@ class Fields:
         return self.parse_date(value, name, where)
 
     def parse_date(self, value: Scalar, name: str, where: str) -> dt.date | None:
-        match = _DATE.match(value.text.strip())
-        if not match:
+        date = calendar_date(value.text)
+        if date is not None:
+            return date
+        if not _DATE.match(value.text.strip()):
             self.error(
                 f"'{name}' in {where} must be a date written YYYY-MM-DD, got '{value.text}'", value.loc
             )
-            return None
-        try:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
+        else:
             self.error(
                 f"'{name}' in {where} is not a calendar date: '{value.text}'",
                 value.loc,
                 hint="check the day and month (e.g. February has 28 or 29 days)",
             )
-            return None
+        return None
 
     def integer(self, node: Map, name: str, where: str) -> int | None:
         value = self.value(node, name)
@@ -140,14 +172,10 @@ class Fields:
             return ()
         out: list[str] = []
         for item in items.items:
-            if isinstance(item, Scalar) and not item.is_null:
+            if item.__class__ is Scalar and not (item.plain and item.text in NULLS):
                 out.append(item.text)
             elif isinstance(item, Scalar):
                 self.error(f"empty item in '{name}' of {where}", item.loc, hint="remove the empty '-' line")
             else:
                 self.error(f"each item of '{name}' in {where} must be text, not {kind_name(item)}", item.loc)
         return tuple(out)
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, Scalar) and node.is_null

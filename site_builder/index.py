@@ -66,9 +66,9 @@ class Index:
     def supported_by(self) -> Mapping[str, tuple[str, ...]]:
         """Outcome key or strategy id -> keys of outcomes that support it directly, sorted."""
         out: dict[str, list[str]] = defaultdict(list)
-        for outcome in self.outcomes.values():
+        for key, outcome in self.outcomes.items():
             for ref in outcome.supports:
-                out[ref.target].append(outcome.key)
+                out[ref.target].append(key)
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
     @cached_property
@@ -77,34 +77,30 @@ class Index:
 
     @cached_property
     def served(self) -> Mapping[str, frozenset[str]]:
-        """Outcome key -> strategy ids it serves directly or through the outcomes it supports."""
-        memo: dict[str, frozenset[str]] = {}
-        for key in self.outcomes:
-            self._serve(key, memo, set())
-        return memo
+        """Outcome key -> strategy ids it serves directly or through the outcomes it supports.
 
-    def _serve(self, key: str, memo: dict[str, frozenset[str]], visiting: set[str]) -> frozenset[str]:
-        if key in memo:
-            return memo[key]
-        stack: list[tuple[str, int]] = [(key, 0)]
-        # iterative DFS: deep organisations must not hit the recursion limit
-        while stack:
-            current, state = stack.pop()
-            if current in memo:
+        A depth-first walk up the `supports` links, each outcome once; a link back into the walk (a
+        cycle of outcomes) adds nothing. Outcomes that serve the same items share one set."""
+        outcomes, items = self.outcomes, self.strategy_items
+        memo: dict[str, frozenset[str]] = {}
+        links = _Links(outcomes, items)
+        for start, outcome in outcomes.items():
+            if start in memo:
                 continue
-            outcome = self.outcomes[current]
-            above = [r.target for r in outcome.supports if not r.is_strategy and r.target in self.outcomes]
-            if state == 0:
-                visiting.add(current)
-                stack.append((current, 1))
-                stack.extend((a, 0) for a in above if a not in memo and a not in visiting)
-                continue
-            items = {r.target for r in outcome.supports if r.is_strategy and r.target in self.strategy_items}
-            for a in above:
-                items |= memo.get(a, frozenset())
-            memo[current] = frozenset(items)
-            visiting.discard(current)
-        return memo[key]
+            own: list[str] = []
+            parts: list[frozenset[str]] = []
+            for ref in outcome.supports:  # the usual case: what it supports is done already
+                done = memo.get(ref.target)
+                if done is not None:
+                    parts.append(done)
+                elif ref.target in outcomes:  # not done yet: walk up from here
+                    _serve(start, links, memo)
+                    break
+                elif ref.target in items:  # outcome keys hold '#', strategy ids never
+                    own.append(ref.target)
+            else:
+                memo[start] = _union(own, parts)
+        return memo
 
     def goals_served(self, role_id: str) -> tuple[str, ...]:
         """Goal ids a role's outcomes serve (a milestone counts for its goal), in strategy order."""
@@ -119,6 +115,12 @@ class Index:
         return item.goal if isinstance(item, Milestone) else item.id
 
     @cached_property
+    def covered(self) -> frozenset[str]:
+        """Strategy ids that at least one outcome serves, directly or through the cascade."""
+        distinct = {id(items): items for items in self.served.values()}
+        return frozenset().union(*distinct.values())
+
+    @cached_property
     def supporters_of_item(self) -> Mapping[str, tuple[str, ...]]:
         """Strategy id -> every outcome key serving it directly or through the cascade, sorted."""
         out: dict[str, list[str]] = defaultdict(list)
@@ -130,3 +132,51 @@ class Index:
     def outcomes_linking(self, lower: str, upper: str) -> int:
         """How many of `lower`'s outcomes support an outcome of `upper` (edge labels in diagrams)."""
         return sum(1 for o in self.roles[lower].outcomes if any(ref.role == upper for ref in o.supports))
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+class _Links(dict[str, tuple[list[str], list[str]]]):
+    """Outcome key -> (outcomes it supports, strategy ids it supports), read when first asked."""
+
+    def __init__(self, outcomes: Mapping[str, Outcome], strategy: Mapping[str, object]) -> None:
+        super().__init__()
+        self._outcomes, self._strategy = outcomes, strategy
+
+    def __missing__(self, key: str) -> tuple[list[str], list[str]]:
+        targets = [ref.target for ref in self._outcomes[key].supports]
+        links = [t for t in targets if t in self._outcomes], [t for t in targets if t in self._strategy]
+        self[key] = links
+        return links
+
+
+def _serve(start: str, links: _Links, memo: dict[str, frozenset[str]]) -> None:
+    """Iterative post-order walk from `start` (deep organisations must not hit the recursion limit)."""
+    visiting: set[str] = set()
+    stack: list[tuple[str, bool]] = [(start, False)]
+    while stack:
+        current, done = stack.pop()
+        if current in memo:
+            continue
+        above, own = links[current]
+        if not done:
+            visiting.add(current)
+            stack.append((current, True))
+            stack.extend((a, False) for a in above if a not in memo and a not in visiting)
+            continue
+        memo[current] = _union(own, [memo.get(a, _NOTHING) for a in above])
+        visiting.discard(current)
+
+
+def _union(own: list[str], parts: list[frozenset[str]]) -> frozenset[str]:
+    """own | parts[0] | parts[1] ..., reusing a part when it already holds everything."""
+    if own:
+        return frozenset(own).union(*parts)
+    if not parts:
+        return _NOTHING
+    served = parts[0]
+    for part in parts[1:]:
+        if part is not served and not part <= served:
+            served = served | part
+    return served

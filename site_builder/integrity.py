@@ -49,7 +49,7 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
             plans.strategy.loc,
             hint=did_you_mean(plans.strategy.owner, roles),
         )
-    outcome_keys: set[str] | None = None
+    outcome_keys = {f"{r.id}#{o.id}" for r in roles.values() for o in r.outcomes}  # what plans.outcome finds
     skip = plans.unreadable  # their files already have an error; do not report every link to them
     for role in roles.values():
         if role.reports_to is not None and role.reports_to not in roles and role.reports_to not in skip:
@@ -71,18 +71,16 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
                 )
         for outcome in role.outcomes:
             for ref in outcome.supports:
+                if ref.target in outcome_keys or ref.target in strategy_items:
+                    continue  # outcome keys hold '#', strategy ids never: each names its own kind
                 if ref.is_strategy:
-                    if ref.target in strategy_items:
-                        continue
                     choices: Collection[str] = strategy_items.keys()
                     what = "goal or milestone"
-                elif plans.outcome(ref.target) is not None or ref.role in skip:
+                elif ref.role in skip:
                     continue
                 elif ref.role not in roles:
                     choices, what = roles.keys(), "role"
                 else:
-                    if outcome_keys is None:
-                        outcome_keys = {o.key for r in roles.values() for o in r.outcomes}
                     choices, what = outcome_keys, "outcome"
                 suggestion = did_you_mean((ref.role or "") if what == "role" else ref.target, choices)
                 wrong = (

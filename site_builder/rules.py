@@ -37,8 +37,9 @@ def bypasses_manager(ix: Index) -> Iterator[Finding]:
         manager = role.reports_to
         if manager is None or manager not in ix.roles:
             continue
+        mine = manager + "#"  # ref.role == manager: role ids hold no '#'
         for outcome in role.outcomes:
-            if outcome.supports and not any(ref.role == manager for ref in outcome.supports):
+            if outcome.supports and not any(ref.target.startswith(mine) for ref in outcome.supports):
                 options = ", ".join(f"'{o.key}'" for o in ix.roles[manager].outcomes[:3])
                 yield _warn(
                     "bypasses-manager",
@@ -53,12 +54,12 @@ def bypasses_manager(ix: Index) -> Iterator[Finding]:
 
 def unsupported_outcome(ix: Index) -> Iterator[Finding]:
     for role in ix.roles.values():
-        reports = ix.reports_of(role.id)
+        reports = set(ix.reports_of(role.id))
         if not reports:
             continue
         for outcome in role.outcomes:
             below = ix.supported_by.get(outcome.key, ())
-            if not any(key.split("#", 1)[0] in reports for key in below):
+            if not any(key.partition("#")[0] in reports for key in below):
                 yield _warn(
                     "unsupported-outcome",
                     f"no direct report's outcome supports '{outcome.id}' (a gap below)",
@@ -69,14 +70,14 @@ def unsupported_outcome(ix: Index) -> Iterator[Finding]:
 
 
 def uncovered_strategy(ix: Index) -> Iterator[Finding]:
-    supporters = ix.supporters_of_item
+    covered = ix.covered
     owner = ix.roles.get(ix.plans.strategy.owner)
     for goal in ix.plans.strategy.goals:
         items: list[Goal | Milestone] = [goal, *goal.milestones]
-        covered_goal = any(supporters.get(i.id) for i in items)
+        covered_goal = any(i.id in covered for i in items)
         for item in items:
             is_goal = item is goal
-            if supporters.get(item.id) or (is_goal and covered_goal):
+            if item.id in covered or (is_goal and covered_goal):
                 continue
             kind = "goal" if is_goal else "milestone"
             yield Finding(
@@ -96,6 +97,8 @@ _RESULT_PARTS = (("measure", "measure"), ("target", "target"), ("due", "due date
 def activity_not_result(ix: Index) -> Iterator[Finding]:
     for role in ix.roles.values():
         for outcome in role.outcomes:
+            if outcome.measure and outcome.target and outcome.due:  # nothing missing (dates are true)
+                continue
             missing = [label for n, label in _RESULT_PARTS if getattr(outcome, n) in (None, "")]
             if missing:
                 listed = f"{', no '.join(missing[:-1])} and no {missing[-1]}" if missing[1:] else missing[0]
@@ -125,20 +128,17 @@ def due_after_cycle(ix: Index) -> Iterator[Finding]:
 
 def due_after_milestone(ix: Index) -> Iterator[Finding]:
     items = ix.strategy_items
+    earliest: dict[frozenset[str], Milestone | None] = {}  # outcomes share a few served sets
     for role in ix.roles.values():
         for outcome in role.outcomes:
             if outcome.due is None:
                 continue
-            late = sorted(
-                (
-                    m
-                    for i in ix.served.get(outcome.key, ())
-                    if isinstance(m := items[i], Milestone) and m.due is not None and outcome.due > m.due
-                ),
-                key=lambda m: (m.due, m.id),
-            )
-            if late:
-                first = late[0]
+            served = ix.served.get(outcome.key, frozenset())
+            if served not in earliest:
+                dated = [m for i in served if isinstance(m := items[i], Milestone) and m.due is not None]
+                earliest[served] = min(dated, key=lambda m: (m.due, m.id)) if dated else None
+            first = earliest[served]  # the earliest milestone served; if any is due before, this one is
+            if first is not None and outcome.due > first.due:  # type: ignore[operator]
                 yield _warn(
                     "due-after-milestone",
                     f"outcome '{outcome.id}' is due {outcome.due.isoformat()}, after milestone "
@@ -150,7 +150,8 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
 
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:
-    items = [Item(o.key, ix.departments[o.role], o.title) for o in ix.outcomes.values() if o.title]
+    departments = ix.departments
+    items = [Item(key, departments[o.role], o.title) for key, o in ix.outcomes.items() if o.title]
     for match in near_duplicates(items):
         first, second = ix.outcomes[match.a], ix.outcomes[match.b]
         role = ix.roles[second.role]

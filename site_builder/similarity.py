@@ -103,7 +103,13 @@ def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     index: dict[_Signature, int] = {}
-    owner = [index.setdefault(signature(item.text), len(index)) for item in items]
+    by_text: dict[str, int] = {}  # organisations repeat titles: each text is normalised and hashed once
+    owner: list[int] = []
+    for item in items:
+        k = by_text.get(item.text)
+        if k is None:
+            k = by_text[item.text] = index.setdefault(signature(item.text), len(index))
+        owner.append(k)
     sigs = list(index)
     pairs, candidates, skipped = _candidate_pairs(sigs, threshold)
     repeated = {k for k, n in Counter(owner).items() if n > 1 and sigs[k].content}
@@ -114,11 +120,22 @@ def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list
             members[k].append(item)
     found: dict[tuple[str, str], float] = {}
     for k in repeated:
-        found.update(_cross_group(combinations(members[k], 2), 1.0))
+        found.update(_cross_group(_across(members[k]), 1.0))
     for i, j, score in pairs:
         found.update(_cross_group(((x, y) for x in members[i] for y in members[j]), score))
     matches = [Match(a, b, found[a, b]) for a, b in sorted(found)]
     return matches, Stats(len(items), len(sigs), candidates, skipped)
+
+
+def _across(items: list[Item]) -> Iterable[tuple[Item, Item]]:
+    """The pairs of `combinations(items, 2)` whose items lie in different groups, without visiting the
+    others: a title repeated by every role of one department would otherwise cost n² pairs for none."""
+    groups = {item.group for item in items}
+    if len(groups) < 2:
+        return ()
+    if len(groups) == len(items):
+        return combinations(items, 2)
+    return ((x, y) for i, x in enumerate(items) for y in items[i + 1 :] if x.group != y.group)
 
 
 def _cross_group(pairs: Iterable[tuple[Item, Item]], score: float) -> Iterable[tuple[tuple[str, str], float]]:

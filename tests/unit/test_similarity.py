@@ -223,3 +223,22 @@ def test_too_common_keys_are_counted_not_silently_dropped(monkeypatch: pytest.Mo
     # Only titles identical after normalisation ("Reduce"/"Cut") survive; the cap is reported.
     assert stats.skipped_keys == 1
     assert [(m.a, m.b) for m in capped] == [("k00", "k04"), ("k01", "k05"), ("k02", "k06"), ("k03", "k07")]
+
+
+@pytest.mark.parametrize("groups", [0, 1, 2, 3])
+def test_repeated_titles_pair_across_groups_exactly_as_brute_force(groups: int) -> None:
+    """A title every role of a department repeats: only pairs across departments, and all of them
+    (groups=0: every item in a group of its own)."""
+    titles = ["Team engaged", "Costs per case reduced", "Team fully engaged", "Online booking live"]
+    items = [
+        Item(f"r{i:03d}#o", f"dept-{i if not groups else i // len(titles) % groups}", titles[i % len(titles)])
+        for i in range(97)
+    ]
+    brute = {
+        (min(x.key, y.key), max(x.key, y.key))
+        for i, x in enumerate(items)
+        for y in items[i + 1 :]
+        if x.group != y.group and similarity(x.text, y.text) >= THRESHOLD
+    }
+    assert {(m.a, m.b) for m in near_duplicates(items)} == brute
+    assert bool(brute) == (groups != 1)
