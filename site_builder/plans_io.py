@@ -51,13 +51,26 @@ def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
         )
     root = plans_dir.resolve()
     base = plans_dir.parent
+    prefix = os.path.join(str(base), "") if str(base) not in ("", ".") else ""
 
-    def rel(path: Path) -> str:
-        return path.relative_to(base).as_posix()
+    def rel(path: Path | str) -> str:
+        text = str(path)
+        if prefix and text.startswith(prefix):  # plain strings: pathlib costs ~30 us a file
+            text = text[len(prefix) :]
+        elif prefix:
+            return Path(path).relative_to(base).as_posix()
+        return text.replace(os.sep, "/") if os.sep != "/" else text
 
-    def read(path: Path, *, linked: bool = True) -> SourceFile | None:
-        real = _target(path) if linked else path
-        if real is None or (linked and not _inside(real, root)):
+    def read(path: Path | str, *, linked: bool = True) -> SourceFile | None:
+        if not linked:  # a plain file found by the walk
+            try:
+                with open(path, "rb") as file:
+                    return SourceFile(rel(path), file.read())
+            except OSError as exc:
+                raise PortalError(f"cannot read {rel(path)}: {exc.strerror}") from exc
+        path = Path(path)
+        real = _target(path)
+        if real is None or not _inside(real, root):
             findings.append(
                 Finding(
                     "error",
@@ -112,32 +125,32 @@ def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
     return Sources(portal, strategy, tuple(roles))
 
 
-def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> list[tuple[Path, bool]]:
+def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> list[tuple[str, bool]]:
     """Role files below folder (path, is a symlink), sorted; links to folders outside plans/ are refused.
 
     Folders reached through links are never entered, so only files that are links themselves need
     resolving (realpath on 10,000 plain files would cost a second).
     """
-    out: list[tuple[Path, bool]] = []
-    pending = [folder]
+    out: list[tuple[str, bool]] = []
+    pending = [str(folder)]
     while pending:
         current = pending.pop()
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
             raise PortalError(f"cannot list {current}: {exc.strerror}") from exc
-        subfolders: list[Path] = []
+        subfolders: list[str] = []
         for entry in entries:
             if _ignored(entry.name):
                 continue
-            path = Path(entry.path)
+            path = entry.path
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:  # a loop of links; read() reports it if it is named like a plan file
                 is_dir = False
             if is_dir:
                 if entry.is_symlink():
-                    if not _inside(path.resolve(), root):
+                    if not _inside(Path(path).resolve(), root):
                         findings.append(
                             Finding(
                                 "error",
@@ -152,4 +165,4 @@ def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> lis
             elif entry.name.endswith(YAML_SUFFIXES):
                 out.append((path, entry.is_symlink()))
         pending.extend(reversed(subfolders))
-    return sorted(out)
+    return sorted(out, key=lambda item: item[0].split(os.sep))  # the order of Path parts
