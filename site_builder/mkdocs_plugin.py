@@ -16,6 +16,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -70,6 +71,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         self.generated_root = Path()
         """The generated docs folder of this edition (set in on_config, read in on_files)."""
         self._file_cache: dict[str, File] = {}
+        self._bytecode = _MemoryBytecode()
         self._file_setting: tuple[str, str, bool] | None = None
         self.search_docs: dict[str, list[dict[str, Any]]] = {}
         """Search entries of every page, kept across dirty preview rebuilds (they index only what changed)."""
@@ -215,6 +217,8 @@ class VapPlugin(BasePlugin[VapConfig]):
 
         env.globals["vap_fragment"] = fragment
         env.globals["vap_nav_key"] = nav_fragment_key
+        if self.serving:  # MkDocs makes a new environment per rebuild: keep the compiled templates
+            env.bytecode_cache = self._bytecode
         return env
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -257,6 +261,22 @@ class VapPlugin(BasePlugin[VapConfig]):
         _native_watcher(server)
         server.watch(str(self.plans_dir(config)))
         return server
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled theme templates kept across preview rebuilds (Jinja checks each against its source's
+    checksum, so an edited template is compiled again): ~0.3 s of every rebuild."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 class HtmlPage(Page):

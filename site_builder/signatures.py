@@ -47,10 +47,11 @@ def role_signature(
     role: Role,
     notes: Mapping[str, str],
     findings: tuple[Any, ...],
-    up: dict[str, Any] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> Signature:
-    """`up`: a memo shared by the calls of one page_signatures (a manager is in many chains)."""
-    up = {} if up is None else up
+    """`memo`: shared by the calls of one page_signatures (a manager is in many chains, a team is
+    every member's peers)."""
+    memo = {} if memo is None else memo
     reports = ix.reports_of(role.id)
     refs = tuple(
         (
@@ -59,16 +60,23 @@ def role_signature(
         )
         for o in role.outcomes
     )
+    chain = []
+    for m in ix.chain(role.id):
+        entry = memo.get(m)
+        if entry is None:
+            entry = memo[m] = (_brief(ix, m), _links_up(ix, m))
+        chain.append(entry)
+    manager = role.reports_to
+    team = memo.get(("team", manager)) if manager is not None else ()
+    if team is None:  # the manager's reports: this role's peers, and itself (in the role anyway)
+        team = memo[("team", manager)] = tuple(_brief(ix, r) for r in ix.reports_of(manager or ""))
     return (
         role,
         role.id in view.placeholders,
         ix.departments[role.id],
-        tuple(
-            up[m] if m in up else up.setdefault(m, (_brief(ix, m), _links_up(ix, m)))
-            for m in ix.chain(role.id)
-        ),
+        tuple(chain),
         tuple(ix.roles[r] for r in reports),  # the diagram counts their links to this role
-        tuple(_brief(ix, p) for p in ix.peers(role.id)),
+        team,
         refs,
         ix.goals_served(role.id),
         findings if view.role_findings else (),
@@ -90,9 +98,9 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
     for f in view.findings:
         findings_by_role.setdefault(f.role or "", []).append(f)
     out: dict[str, Signature] = {}
-    up: dict[str, Any] = {}
+    memo: dict[Any, Any] = {}
     for role in plans.roles.values():
-        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), up)
+        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo)
         out[urls.role_page(role.id)] = sig
         out[urls.role_card(role.id)] = sig
     roster = tuple(
