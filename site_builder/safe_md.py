@@ -96,27 +96,76 @@ _PLAIN = re.compile(r"[\\`*_\[\]<>&!#|{}~\n]|^\s*(?:[-+>=]|\d+[.)])|^ {4}|\s{2}$
 """Anything Markdown could read as syntax. Text without it is escaped directly, which is most plan
 text and ~50 times faster than a Markdown pass."""
 _TAGS = nh3.ALLOWED_TAGS - {"img", "area", "map"}
-_SCHEMES = set(SAFE_SCHEMES)
-_MARKDOWN: markdown.Markdown | None = None
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "div": {"class"},  # admonitions
+    "p": {"class"},
+    "code": {"class"},
+    "pre": {"class"},
+    "span": {"class"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+_SCHEMES = {*SAFE_SCHEMES, "vap"}  # vap: links are the generator's, resolved by the adapter
+_EXTENSIONS = ["tables", "fenced_code", "admonition"]
+_CONVERTERS: dict[bool, markdown.Markdown] = {}
 
 
-def _converter() -> markdown.Markdown:
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = markdown.Markdown(extensions=["tables", "fenced_code", "admonition"])
-    return _MARKDOWN
+def _converter(raw_html: bool) -> markdown.Markdown:
+    md = _CONVERTERS.get(raw_html)
+    if md is None:
+        md = _CONVERTERS[raw_html] = markdown.Markdown(extensions=_EXTENSIONS)
+        if not raw_html:  # plan text: raw HTML is text, shown as typed
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+            md.inlinePatterns.deregister("entity")
+    return md
+
+
+def _clean(html_out: str) -> Markup:
+    return Markup(
+        nh3.clean(html_out, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None)
+    )
 
 
 def markdown_html(source: str) -> Markup:
-    """Markdown that is already safe (made by md_block, md_text or the generator) -> sanitised HTML.
+    """Markdown the generator made (change notes: escaped plan text, inline `vap:` links) -> HTML.
 
     One Markdown instance serves the whole process (reset between texts); nh3 then keeps only
-    ordinary tags and http(s)/mailto/relative links, whatever Markdown produced.
+    ordinary tags, classes and http(s)/mailto/vap/relative links, whatever Markdown produced.
     """
-    md = _converter()
+    md = _converter(True)
+    md.reset()
+    return _clean(md.convert(source))
+
+
+_QUOTE = re.compile(r"^( *)>", re.MULTILINE)
+_AMP = "\ue000"
+_BLOCK_START = re.compile(r"^(?:[>#]|[*+-](?= )|\d+[.)](?= ))")
+"""How a line can open a block: within one line (a target such as `>= 90%`, an item `1. first`)
+it is text, so it is escaped."""
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    marker = match.group(0)
+    return f"{marker[:-1]}\\{marker[-1]}"  # `1\.`, `\-`, `\>`: Markdown's own escapes
+
+
+def _plan_html(text: str) -> Markup:
+    """Plan Markdown -> HTML by a converter that reads raw HTML as text (so `<b>` shows as typed, in
+    code too), after unsafe links and images were reduced to text."""
+    source = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    source = _REF_DEF.sub(_ref_def, _LINK.sub(_link, source))
+    source = _QUOTE.sub(r"\1\\>", source)  # `>= 90%` is a comparison, never a quotation
+    # every `&` is text (`&lt;` typed stays `&lt;` on the page): it passes Markdown as a private
+    # character and comes back escaped, in prose and code alike
+    amp = _AMP if _AMP not in source else None
+    source = source.replace("&", amp) if amp else source.replace("&", "&amp;")
+    md = _converter(False)
     md.reset()
     out = md.convert(source)
-    return Markup(nh3.clean(out, tags=_TAGS, url_schemes=_SCHEMES, link_rel=None))
+    return _clean(out.replace(amp, "&amp;") if amp else out)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -127,7 +176,7 @@ def html_block(text: str | None) -> Markup:
     stripped = text.strip()
     if not _PLAIN.search(stripped):
         return Markup(f"<p>{html.escape(stripped, quote=False)}</p>")
-    return markdown_html(md_block(text))
+    return _plan_html(text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -138,7 +187,7 @@ def html_inline(text: str | None) -> Markup:
     flat = " ".join(text.split())
     if not _PLAIN.search(flat):
         return Markup(html.escape(flat, quote=False))
-    out = markdown_html(" ".join(md_block(text).split("\n")))
+    out = _plan_html(_BLOCK_START.sub(_escape_start, " ".join(text.split())))
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         return Markup(out[3:-4])
     return out

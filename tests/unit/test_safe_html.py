@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from site_builder.safe_md import html_block, html_inline, html_plain, safe_url
+from site_builder.safe_md import html_block, html_inline, html_plain, markdown_html, safe_url
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -67,3 +67,31 @@ def test_unicode_is_kept_exactly() -> None:
     text = "Café – 陈静 – مرحبا – 🚀"
     assert html_block(text) == f"<p>{text}</p>"
     assert html_inline(text) == text
+
+
+def test_raw_html_and_code_show_exactly_as_typed() -> None:
+    assert html_inline("use `<b>` and <b>bold</b> & more") == (
+        "use <code>&lt;b&gt;</code> and &lt;b&gt;bold&lt;/b&gt; &amp; more"
+    )
+    assert html_block("```\ncode <x> & y\n```") == "<pre><code>code &lt;x&gt; &amp; y\n</code></pre>"
+
+
+def test_admonitions_keep_their_classes_and_generated_links_their_target() -> None:
+    assert html_block('!!! note "Heads up"\n    Hi') == (
+        '<div class="admonition note">\n<p class="admonition-title">Heads up</p>\n<p>Hi</p>\n</div>'
+    )
+    note = '**<a href="vap:roles/x.md">X</a>** (your manager)'
+    assert markdown_html(note) == '<p><strong><a href="vap:roles/x.md">X</a></strong> (your manager)</p>'
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [(">= 90%", "&gt;= 90%"), ("<= 5 days", "&lt;= 5 days"), ("1. first", "1. first"), ("#tag", "#tag")],
+)
+def test_one_line_text_never_becomes_a_block(text: str, shown: str) -> None:
+    """Targets like `>= 90%` are comparisons: within one line nothing opens a quote, list or heading."""
+    assert html_inline(text) == shown
+
+
+def test_a_comparison_opening_a_paragraph_is_no_quotation() -> None:
+    assert html_block(">= 90% of calls\nanswered") == "<p>&gt;= 90% of calls\nanswered</p>"
