@@ -45,6 +45,7 @@ class Generated:
     placeholders: dict[str, str] = field(default_factory=dict)
 
 
+@gc_paused()  # millions of small objects and no cycles: the collector would only slow this down
 def generate(
     plans_dir: Path,
     out_dir: Path,
@@ -68,36 +69,6 @@ def generate(
     reuse: the previous generation of this process (vap serve); only pages whose signature changed
     are rendered again, and only their diagrams are drawn again.
     """
-    with gc_paused():  # millions of small objects, no cycles: the collector only slows this down
-        return _generate(
-            plans_dir,
-            out_dir,
-            audience=audience,
-            diagrams=diagrams,
-            cache_dir=cache_dir,
-            on_errors=on_errors,
-            extra_pages=extra_pages,
-            previous=previous,
-            directory_urls=directory_urls,
-            reuse=reuse,
-            keep_texts=keep_texts,
-        )
-
-
-def _generate(
-    plans_dir: Path,
-    out_dir: Path,
-    *,
-    audience: str | None,
-    diagrams: bool,
-    cache_dir: Path | None,
-    on_errors: str,
-    extra_pages: dict[str, str] | None,
-    previous: Path | None,
-    directory_urls: bool,
-    reuse: Generated | None,
-    keep_texts: bool,
-) -> Generated:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     result = run_checks(plans_dir)

@@ -200,7 +200,6 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Theme fragments that are the same for many pages are rendered once (theme/main.html,
         theme/partials/nav.html); Material's own partials stay reachable under `material/`."""
-        import jinja2
         import material
 
         fragments: dict[Any, str] = {}
