@@ -12,28 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from site_builder.loader import ROLE_FIELDS as LOADER_ROLE_FIELDS
 from site_builder.synth import DEPARTMENTS, SynthSummary, generate, main, yaml_str
 
 ROLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STRATEGY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
-ROLE_FIELDS = {
-    "id",
-    "title",
-    "holder",
-    "reports_to",
-    "department",
-    "level",
-    "status",
-    "confirmed_on",
-    "value_add",
-    "accountabilities",
-    "focus",
-    "outcomes",
-    "authorities",
-    "resources",
-    "trade_offs",
-    "dialogue",
-}
+ROLE_FIELDS = set(LOADER_ROLE_FIELDS)  # the fields the loader accepts
 OUTCOME_FIELDS = {"id", "title", "measure", "target", "due", "supports"}
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
