@@ -97,7 +97,7 @@ def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
     """Seconds from saving an edited plan to `vap serve` serving the page with the edit."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "site_builder.cli", "serve", "plans", "--port", str(port)],
+        [sys.executable, "-m", "site_builder.cli.main", "serve", "plans", "--port", str(port)],
         cwd=org,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -146,7 +146,7 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     org = work / f"org-{size}"
     shutil.rmtree(org, ignore_errors=True)
     subprocess.run(
-        [sys.executable, "-m", "site_builder.cli", "synth", str(org), "--roles", str(size)],
+        [sys.executable, "-m", "site_builder.cli.main", "synth", str(org), "--roles", str(size)],
         check=True,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -154,7 +154,7 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     (org / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "start-here.md", org / "docs" / "start-here.md")
     (org / "mkdocs.yml").write_text(CONFIG)
-    vap = [sys.executable, "-m", "site_builder.cli"]
+    vap = [sys.executable, "-m", "site_builder.cli.main"]
     out: dict[str, float] = {}
     check = run([*vap, "check", "plans"], org)
     out["check_s"], out["check_mb"] = check.seconds, check.peak_mb

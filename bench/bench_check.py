@@ -1,6 +1,6 @@
 """Wall time and peak memory of `vap check` on synthetic organisations: `python bench/bench_check.py`.
 
-Generates an organisation of N roles with `site_builder.synth.generate` (seed 1) in a temporary
+Generates an organisation of N roles with `site_builder.authoring.synth.generate` (seed 1) in a temporary
 folder, then runs the real `vap check` in a subprocess, so the figures include interpreter start-up,
 imports, loading, every rule and printing, as a user sees them. Peak RSS is the child's own
 (`os.wait4`), not a running maximum over earlier children. Targets: 10,000 roles in under 5 s and
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from site_builder.synth import generate  # noqa: E402
+from site_builder.authoring.synth import generate  # noqa: E402
 
 TARGETS: dict[int, tuple[float, float]] = {10_000: (5.0, 500.0)}
 """Roles -> (seconds, MB) that `vap check` must stay under."""
@@ -49,7 +49,7 @@ class Run:
 def vap_command() -> list[str]:
     """The installed console script next to this interpreter, else the module."""
     script = Path(sys.executable).parent / "vap"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "site_builder.cli"]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "site_builder.cli.main"]
 
 
 def run_check(plans: Path, out: Path) -> Run:

@@ -17,7 +17,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from site_builder.similarity import THRESHOLD, Item, search, similarity  # noqa: E402
+from site_builder.checking.similarity import THRESHOLD, Item, search, similarity  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "duplicate_pairs.yaml"
 

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import click
 
-from .check import apply_policy, format_json, format_text, parse_rule_list, run_checks, summary_line
-from .errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
+from site_builder.checking.check import (
+    apply_policy,
+    format_json,
+    format_text,
+    parse_rule_list,
+    run_checks,
+    summary_line,
+)
+from site_builder.errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
 
 
 def check(*, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> int:
@@ -47,7 +54,7 @@ def build(
     *, plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, diagrams: bool
 ) -> int:
     """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
-    from .mkdocs_plugin import build_site
+    from site_builder.mkdocs_adapter.plugin import build_site
 
     config_file = _config_file(config_file)
     result = run_checks(plans_dir)
@@ -66,7 +73,7 @@ def serve(
     *, plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
 ) -> int:
     """Live preview: everything visible, drafts bannered, errors shown in the page instead of crashing."""
-    from .mkdocs_plugin import serve_site
+    from site_builder.mkdocs_adapter.plugin import serve_site
 
     config_file = _config_file(config_file)
     _site_env(plans_dir=plans_dir, audience="preview", diagrams=True)
@@ -79,7 +86,7 @@ def serve(
 
 
 def synth(*, dest: Path, roles: int, seed: int) -> int:
-    from .synth import generate
+    from site_builder.authoring.synth import generate
 
     try:
         summary = generate(dest, roles, seed=seed)
@@ -104,7 +111,7 @@ def publish(
     diagrams: bool,
 ) -> int:
     """Gate, build and publish one cycle into the versioned folder; earlier cycles are never touched."""
-    from .publish import publish as publish_cycle
+    from site_builder.publishing.publish import publish as publish_cycle
 
     result = publish_cycle(
         plans_dir=plans_dir,
@@ -133,7 +140,7 @@ def publish(
 def schema(*, kind: str | None) -> int:
     import json
 
-    from .schemas import json_schemas
+    from site_builder.authoring.schemas import json_schemas
 
     schemas = json_schemas()
     click.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))

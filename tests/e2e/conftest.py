@@ -81,7 +81,7 @@ def _browser_prerequisites() -> None:
 
 def _vap() -> list[str]:
     script = Path(sys.executable).parent / "vap"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "site_builder.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "site_builder.cli.main"]
 
 
 def build_site(plans: Path, config: Path, site: Path, *extra: str) -> Path:

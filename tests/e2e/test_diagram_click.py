@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from site_builder.check import run_checks
+from site_builder.checking.check import run_checks
 from tests.e2e.conftest import ROOT, Server
 
 ROLE = "dir-clinic-operations"

@@ -63,7 +63,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
         [
             sys.executable,
             "-m",
-            "site_builder.cli",
+            "site_builder.cli.main",
             "serve",
             str(org / "plans"),
             "--config-file",

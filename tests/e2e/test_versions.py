@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from site_builder.publish import publish
+from site_builder.publishing.publish import publish
 from tests.conftest import FIXTURES, write_portal_config
 
 CYCLES = FIXTURES / "cycles"

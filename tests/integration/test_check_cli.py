@@ -13,10 +13,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from site_builder.check import summary_line
-from site_builder.cli import cli
-from site_builder.model import Finding, Loc
-from site_builder.rules import WARNING_RULES
+from site_builder.checking.check import summary_line
+from site_builder.checking.rules import WARNING_RULES
+from site_builder.cli.main import cli
+from site_builder.domain.model import Finding, Loc
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small" / "plans"

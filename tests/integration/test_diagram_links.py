@@ -62,7 +62,7 @@ def build(config: Path, site: Path) -> Path:
     vap = Path(sys.executable).parent / "vap"
     cmd = [
         str(vap) if vap.exists() else sys.executable,
-        *([] if vap.exists() else ["-m", "site_builder.cli"]),
+        *([] if vap.exists() else ["-m", "site_builder.cli.main"]),
     ]
     run = subprocess.run(
         [*cmd, "build", "plans", "--config-file", str(config), "--site-dir", str(site)],

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.check import CheckResult, format_text, run_checks
-from site_builder.model import Finding
-from site_builder.rules import WARNING_RULES
+from site_builder.checking.check import CheckResult, format_text, run_checks
+from site_builder.checking.rules import WARNING_RULES
+from site_builder.domain.model import Finding
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIFT = yaml.safe_load((ROOT / "tests" / "data" / "example_drift.yaml").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 # Until cli.py calls register(cli), the installed `vap` lacks init: run the same group with it added.
 SHIM = (
-    "import sys; from site_builder.cli import cli; from site_builder.cli_authoring import register; "
+    "import sys; from site_builder.cli.main import cli; from site_builder.cli.authoring import register; "
     "register(cli); cli(prog_name='vap')"
 )
 
@@ -46,7 +46,7 @@ def test_init_then_build_from_an_installed_wheel(tmp_path: Path) -> None:
         "start-here.md.j2",
         "pre-commit-config.yaml.j2",
     ):
-        assert f"site_builder/templates/init/{template}" in names, template
+        assert f"site_builder/authoring/templates/{template}" in names, template
 
     venv = tmp_path / "venv"
     assert _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env).returncode == 0

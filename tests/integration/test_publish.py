@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-import site_builder.mkdocs_plugin as mkdocs_plugin
-from site_builder.audience import make_view, resolve_audience
-from site_builder.changes import change_pages
-from site_builder.check import run_checks
+import site_builder.mkdocs_adapter.plugin as mkdocs_plugin
+from site_builder.checking.check import run_checks
+from site_builder.domain.audience import make_view, resolve_audience
+from site_builder.domain.index import Index
+from site_builder.domain.snapshot import from_json, to_json
 from site_builder.errors import BuildError, PlanError, PortalError
-from site_builder.index import Index
-from site_builder.publish import publish
-from site_builder.snapshot import from_json, to_json
+from site_builder.generator.changes import change_pages
+from site_builder.publishing.publish import publish
 from tests.conftest import FIXTURES, ROOT, write_portal_config
 
 pytestmark = pytest.mark.slow
@@ -332,14 +332,14 @@ def test_a_failure_while_switching_versions_puts_the_old_cycle_back(
 KILLED = """
 import sys, time
 from pathlib import Path
-import site_builder.mkdocs_plugin as plugin
+import site_builder.mkdocs_adapter.plugin as plugin
 real = plugin.build_site
 def slow(config_file, site_dir):
     real(config_file, site_dir)            # a complete site in the temporary folder...
     Path(sys.argv[4]).write_text("built")
     time.sleep(120)                        # ...and the process is killed before it is moved into place
 plugin.build_site = slow
-from site_builder.publish import publish
+from site_builder.publishing.publish import publish
 publish(plans_dir=Path(sys.argv[1]), config_file=Path(sys.argv[2]), out_dir=Path(sys.argv[3]), diagrams=False)
 """
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import generate
+from site_builder.generator.generate import generate
 from tests.conftest import ROOT, write_portal_config
 
-VAP = [sys.executable, "-m", "site_builder.cli"]
+VAP = [sys.executable, "-m", "site_builder.cli.main"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 

@@ -13,17 +13,17 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from site_builder.authoring import (
+from site_builder.authoring.init import (
     half_year,
     init_repository,
     new_role_file,
     slugify,
     update_fields,
 )
-from site_builder.check import run_checks
-from site_builder.cli_authoring import register
+from site_builder.checking.check import run_checks
+from site_builder.cli.authoring import register
 from site_builder.errors import PortalError
-from site_builder.loader import ROLE_FIELDS, load_plans
+from site_builder.loading.loader import ROLE_FIELDS, load_plans
 
 TODAY = dt.date(2026, 5, 14)
 

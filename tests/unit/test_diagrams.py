@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.audience import View, make_view, resolve_audience
-from site_builder.build import generate
-from site_builder.check import run_checks
-from site_builder.diagrams import MAX_CHAIN, diagram_sources
-from site_builder.dot import Renderer
-from site_builder.index import Index
+from site_builder.checking.check import run_checks
+from site_builder.domain.audience import View, make_view, resolve_audience
+from site_builder.domain.index import Index
+from site_builder.generator.diagrams import MAX_CHAIN, diagram_sources
+from site_builder.generator.dot import Renderer
+from site_builder.generator.generate import generate
 from tests.conftest import FIXTURES
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")

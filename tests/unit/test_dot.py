@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.dot import (
+from site_builder.generator.dot import (
     INSTALL_HINT,
     DiagramError,
     Renderer,

@@ -12,10 +12,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from site_builder import snapshot
-from site_builder.cli_authoring import register
+from site_builder.authoring.export import plans_view, to_csv_text, to_json_text
+from site_builder.cli.authoring import register
+from site_builder.domain import snapshot
 from site_builder.errors import PlanError
-from site_builder.export import plans_view, to_csv_text, to_json_text
 
 HEADER = [
     "role_id",

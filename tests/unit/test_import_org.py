@@ -12,13 +12,13 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from site_builder.authoring import init_repository
-from site_builder.check import run_checks
-from site_builder.cli_authoring import register
+from site_builder.authoring.import_org import import_org, plan_import
+from site_builder.authoring.init import init_repository
+from site_builder.authoring.orgcsv import Columns
+from site_builder.checking.check import run_checks
+from site_builder.cli.authoring import register
 from site_builder.errors import PlanError, PortalError
-from site_builder.import_org import import_org, plan_import
-from site_builder.loader import load_plans
-from site_builder.orgcsv import Columns
+from site_builder.loading.loader import load_plans
 from tests.conftest import FIXTURES
 
 ORG = FIXTURES / "orgcsv"

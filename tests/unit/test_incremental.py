@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import Generated, generate
-from site_builder.synth import generate as synth
+from site_builder.authoring.synth import generate as synth
+from site_builder.generator.generate import Generated, generate
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

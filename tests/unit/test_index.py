@@ -14,8 +14,8 @@ import random
 
 import pytest
 
-from site_builder.index import Index
-from site_builder.model import Goal, Loc, Milestone, Outcome, PlanSet, Portal, Ref, Role, Strategy
+from site_builder.domain.index import Index
+from site_builder.domain.model import Goal, Loc, Milestone, Outcome, PlanSet, Portal, Ref, Role, Strategy
 
 HERE = Loc("plans/x.yaml", 1, 1)
 

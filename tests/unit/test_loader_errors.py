@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from site_builder.check import run_checks
-from site_builder.cli import cli
-from site_builder.model import Finding
-from site_builder.rules import ERROR_RULES, WARNING_RULES
+from site_builder.checking.check import run_checks
+from site_builder.checking.rules import ERROR_RULES, WARNING_RULES
+from site_builder.cli.main import cli
+from site_builder.domain.model import Finding
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ROOT = FIXTURES.parents[1]
@@ -518,7 +518,7 @@ def test_check_prints_the_finding_and_exits_1(case: str, lines: list[str]) -> No
 
 def test_the_installed_entry_point_exits_1_on_a_cycle() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "site_builder.cli", "check", "tests/fixtures/bad/reporting-cycle/plans"],
+        [sys.executable, "-m", "site_builder.cli.main", "check", "tests/fixtures/bad/reporting-cycle/plans"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from site_builder.loader import gc_paused, load_plans
-from site_builder.model import Loc
-from site_builder.yamlsrc import Map, _Builder
+from site_builder.domain.model import Loc
+from site_builder.loading.loader import gc_paused, load_plans
+from site_builder.loading.yamlsrc import Map, _Builder
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small" / "plans"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.audience import make_view, resolve_audience
-from site_builder.build import generate
-from site_builder.check import run_checks
-from site_builder.index import Index
-from site_builder.pages import Pages
+from site_builder.checking.check import run_checks
+from site_builder.domain.audience import make_view, resolve_audience
+from site_builder.domain.index import Index
+from site_builder.generator.generate import generate
+from site_builder.generator.pages import Pages
 from tests.conftest import FIXTURES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "pages"
@@ -154,7 +154,7 @@ def test_role_findings_box_is_configurable_per_audience(small_plans: Path) -> No
 
 
 def test_a_finding_quoting_a_draft_plan_is_not_shown_to_an_audience_that_hides_drafts() -> None:
-    from site_builder.model import Finding, Loc
+    from site_builder.domain.model import Finding, Loc
 
     result = run_checks(SMALL)
     quoting = Finding(

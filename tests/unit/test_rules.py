@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.check import CheckResult, format_text, run_checks
-from site_builder.rules import RULES, WARNING_RULES
+from site_builder.checking.check import CheckResult, format_text, run_checks
+from site_builder.checking.rules import RULES, WARNING_RULES
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small" / "plans"
 

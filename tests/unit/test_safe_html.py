@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from site_builder.safe_md import html_block, html_inline, html_plain, markdown_html, safe_url
+from site_builder.generator.safe_md import html_block, html_inline, html_plain, markdown_html, safe_url
 
 HOSTILE = [
     "<script>alert(1)</script>",

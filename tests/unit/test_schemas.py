@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 import yaml
 
-from site_builder import loader, synth
-from site_builder.check import run_checks
-from site_builder.schemas import json_schemas
+from site_builder.authoring import synth
+from site_builder.authoring.schemas import json_schemas
+from site_builder.checking.check import run_checks
+from site_builder.loading import loader
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -7,11 +7,11 @@ import re
 import pytest
 from material.plugins.search.plugin import Parser
 
-from site_builder.audience import make_view, resolve_audience
-from site_builder.check import run_checks
-from site_builder.index import Index
-from site_builder.pages import Pages
-from site_builder.search import entries, sections
+from site_builder.checking.check import run_checks
+from site_builder.domain.audience import make_view, resolve_audience
+from site_builder.domain.index import Index
+from site_builder.generator.pages import Pages
+from site_builder.generator.search import entries, sections
 from tests.conftest import FIXTURES, ROOT
 
 _MARKUP = re.compile(r"</?[a-zA-Z][^>]*>")

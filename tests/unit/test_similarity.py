@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from site_builder import similarity as sim
-from site_builder.similarity import THRESHOLD, Item, Match, near_duplicates, search, similarity
+from site_builder.checking import similarity as sim
+from site_builder.checking.similarity import THRESHOLD, Item, Match, near_duplicates, search, similarity
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "duplicate_pairs.yaml"
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from site_builder.loader import ROLE_FIELDS as LOADER_ROLE_FIELDS
-from site_builder.synth import DEPARTMENTS, SynthSummary, generate, main, yaml_str
+from site_builder.authoring.synth import DEPARTMENTS, SynthSummary, generate, main, yaml_str
+from site_builder.loading.loader import ROLE_FIELDS as LOADER_ROLE_FIELDS
 
 ROLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STRATEGY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
@@ -263,7 +263,8 @@ def test_yaml_str_round_trips(text: str) -> None:
 def project_findings(plans: Path) -> list[Any]:
     """Findings of the project's checker, else of its loader; both are written in parallel with synth."""
     missing = []
-    for module, run in (("site_builder.check", "run_checks"), ("site_builder.loader", "load_plans")):
+    modules = (("site_builder.checking.check", "run_checks"), ("site_builder.loading.loader", "load_plans"))
+    for module, run in modules:
         try:
             return list(getattr(importlib.import_module(module), run)(plans).findings)
         except ImportError as error:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.synth import generate
-from site_builder.yamlfast import parse_common
-from site_builder.yamlsrc import _TAB_INDENT, _YAML11_BREAKS, Map, Node, Scalar, Seq, _Builder, parse
+from site_builder.authoring.synth import generate
+from site_builder.loading.yamlfast import parse_common
+from site_builder.loading.yamlsrc import _TAB_INDENT, _YAML11_BREAKS, Map, Node, Scalar, Seq, _Builder, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 Dump = tuple[object, ...] | None

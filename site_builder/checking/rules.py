@@ -1,0 +1,301 @@
+"""Warning rules: publishable plans that drift. One small function per rule, registered in RULES."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from site_builder.checking.similarity import Item, near_duplicates
+from site_builder.domain.index import Index
+from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
+
+
+def _warn(
+    rule: str,
+    message: str,
+    role: Role,
+    outcome: Outcome | None = None,
+    *,
+    hint: str | None = None,
+    loc: object = None,
+    related: str | None = None,
+) -> Finding:
+    return Finding(
+        "warning",
+        rule,
+        message,
+        loc or (outcome.loc if outcome else role.loc),  # type: ignore[arg-type]
+        role=role.id,
+        outcome=outcome.id if outcome else None,
+        hint=hint,
+        related=related,
+    )
+
+
+def bypasses_manager(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        manager = role.reports_to
+        if manager is None or manager not in ix.roles:
+            continue
+        mine = manager + "#"  # ref.role == manager: role ids hold no '#'
+        for outcome in role.outcomes:
+            if outcome.supports and not any(ref.target.startswith(mine) for ref in outcome.supports):
+                options = ", ".join(f"'{o.key}'" for o in ix.roles[manager].outcomes[:3])
+                yield _warn(
+                    "bypasses-manager",
+                    f"outcome '{outcome.id}' supports no outcome of the manager's plan ('{manager}')",
+                    role,
+                    outcome,
+                    hint=f"link it to one of {manager}'s outcomes ({options}) or agree a new one with them"
+                    if options
+                    else f"agree with {manager} which of their outcomes this serves",
+                )
+
+
+def unsupported_outcome(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        reports = set(ix.reports_of(role.id))
+        if not reports:
+            continue
+        for outcome in role.outcomes:
+            below = ix.supported_by.get(outcome.key, ())
+            if not any(key.partition("#")[0] in reports for key in below):
+                yield _warn(
+                    "unsupported-outcome",
+                    f"no direct report's outcome supports '{outcome.id}' (a gap below)",
+                    role,
+                    outcome,
+                    hint="agree with a direct report who delivers it, or drop it from the plan",
+                )
+
+
+def uncovered_strategy(ix: Index) -> Iterator[Finding]:
+    covered = ix.covered
+    owner = ix.roles.get(ix.plans.strategy.owner)
+    for goal in ix.plans.strategy.goals:
+        items: list[Goal | Milestone] = [goal, *goal.milestones]
+        covered_goal = any(i.id in covered for i in items)
+        for item in items:
+            is_goal = item is goal
+            if item.id in covered or (is_goal and covered_goal):
+                continue
+            kind = "goal" if is_goal else "milestone"
+            yield Finding(
+                "warning",
+                "uncovered-strategy",
+                f"{kind} '{item.id}' ({item.title}) is supported by no outcome, directly or "
+                "through the cascade",
+                item.loc,
+                role=owner.id if owner else None,
+                hint="link an outcome of the plan that owns this work to it, or drop it from the strategy",
+            )
+
+
+_RESULT_PARTS = (("measure", "measure"), ("target", "target"), ("due", "due date"))
+
+
+def activity_not_result(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        for outcome in role.outcomes:
+            if outcome.measure and outcome.target and outcome.due:  # nothing missing (dates are true)
+                continue
+            missing = [label for n, label in _RESULT_PARTS if getattr(outcome, n) in (None, "")]
+            if missing:
+                listed = f"{', no '.join(missing[:-1])} and no {missing[-1]}" if missing[1:] else missing[0]
+                yield _warn(
+                    "activity-not-result",
+                    f"outcome '{outcome.id}' has no {listed}: it reads as an activity, not a result",
+                    role,
+                    outcome,
+                    hint="say how you will know it is done: a measure, a target and a due date",
+                )
+
+
+def due_after_cycle(ix: Index) -> Iterator[Finding]:
+    end = ix.plans.portal.cycle_end
+    for role in ix.roles.values():
+        for outcome in role.outcomes:
+            if outcome.due and outcome.due > end:
+                yield _warn(
+                    "due-after-cycle",
+                    f"outcome '{outcome.id}' is due {outcome.due.isoformat()}, after the cycle ends "
+                    f"({end.isoformat()})",
+                    role,
+                    outcome,
+                    hint="bring the date into the cycle, or split off what lands this cycle",
+                )
+
+
+def due_after_milestone(ix: Index) -> Iterator[Finding]:
+    items = ix.strategy_items
+    earliest: dict[frozenset[str], Milestone | None] = {}  # outcomes share a few served sets
+    for role in ix.roles.values():
+        for outcome in role.outcomes:
+            if outcome.due is None:
+                continue
+            served = ix.served.get(outcome.key, frozenset())
+            if served not in earliest:
+                dated = [m for i in served if isinstance(m := items[i], Milestone) and m.due is not None]
+                earliest[served] = min(dated, key=lambda m: (m.due, m.id)) if dated else None
+            first = earliest[served]  # the earliest milestone served; if any is due before, this one is
+            if first is not None and outcome.due > first.due:  # type: ignore[operator]
+                yield _warn(
+                    "due-after-milestone",
+                    f"outcome '{outcome.id}' is due {outcome.due.isoformat()}, after milestone "
+                    f"'{first.id}' (due {first.due.isoformat()}) that it supports",  # type: ignore[union-attr]
+                    role,
+                    outcome,
+                    hint="deliver before the milestone, or agree a later milestone with its owner",
+                )
+
+
+def duplicate_effort(ix: Index) -> Iterator[Finding]:
+    departments = ix.departments
+    items = [Item(key, departments[o.role], o.title) for key, o in ix.outcomes.items() if o.title]
+    for match in near_duplicates(items):
+        first, second = ix.outcomes[match.a], ix.outcomes[match.b]
+        role = ix.roles[second.role]
+        yield _warn(
+            "duplicate-effort",
+            f"outcome '{second.id}' ({ix.departments[second.role]}) looks like '{first.key}' "
+            f'({ix.departments[first.role]}): "{second.title}" vs "{first.title}"',
+            role,
+            second,
+            hint=f"agree with {first.role} who owns this result; the other can support it instead",
+            related=first.key,
+        )
+
+
+def unconfirmed_plan(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        if role.status != "confirmed":
+            yield _warn(
+                "unconfirmed-plan",
+                f"plan is {role.status}, not confirmed",
+                role,
+                loc=role.loc_of("status"),
+                hint=f"agree the plan with {role.reports_to or 'the board'}, then set status: confirmed "
+                "and confirmed_on",
+            )
+
+
+def suspect_confirmation(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        manager = ix.roles.get(role.reports_to or "")
+        if manager is None or role.confirmed_on is None or manager.confirmed_on is None:
+            continue
+        if role.status == "confirmed" and role.confirmed_on < manager.confirmed_on:
+            yield _warn(
+                "suspect-confirmation",
+                f"plan confirmed {role.confirmed_on}, before the manager's plan ('{manager.id}') was "
+                f"confirmed on {manager.confirmed_on}",
+                role,
+                loc=role.loc_of("confirmed_on"),
+                hint="review the links against the manager's confirmed plan and confirm again",
+            )
+
+
+def _levels(ix: Index) -> Iterator[tuple[Role, Role, int]]:
+    for role in ix.roles.values():
+        manager = ix.roles.get(role.reports_to or "")
+        if manager is not None and role.level is not None and manager.level is not None:
+            yield role, manager, manager.level - role.level
+
+
+def level_compression(ix: Index) -> Iterator[Finding]:
+    for role, manager, gap in _levels(ix):
+        if gap <= 0:
+            yield _warn(
+                "level-compression",
+                f"reports to '{manager.id}' at level {manager.level}, but is at level {role.level}"
+                + (" too" if gap == 0 else ", above its manager"),
+                role,
+                loc=role.loc_of("level"),
+                hint="a manager adds value one level of work above their reports; review both roles",
+            )
+
+
+def level_gap(ix: Index) -> Iterator[Finding]:
+    for role, manager, gap in _levels(ix):
+        if gap > 1:
+            yield _warn(
+                "level-gap",
+                f"manager '{manager.id}' is at level {manager.level}, {gap} levels above this role "
+                f"(level {role.level})",
+                role,
+                loc=role.loc_of("level"),
+                hint="a missing level in between often means work falls through; review the structure",
+            )
+
+
+def diffused_focus(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        if len(role.focus) > 7:
+            yield _warn(
+                "diffused-focus",
+                f"{len(role.focus)} focus items; more than 7 is not a focus",
+                role,
+                loc=role.loc_of("focus"),
+                hint="keep the work only this role can do; delegate or drop the rest",
+            )
+
+
+def incomplete_plan(ix: Index) -> Iterator[Finding]:
+    for role in ix.roles.values():
+        if role.status != "draft":
+            continue
+        missing = [
+            name for name in ("value_add", "accountabilities", "focus", "outcomes") if not getattr(role, name)
+        ]
+        if missing:
+            yield _warn(
+                "incomplete-plan",
+                f"draft plan still lacks {', '.join(missing)}",
+                role,
+                loc=role.loc_of("status"),
+                hint="fill these in with your manager before the plan is discussed",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    check: Callable[[Index], Iterator[Finding]]
+    summary: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("bypasses-manager", bypasses_manager, "outcome supports no outcome of the manager's plan"),
+    Rule("unsupported-outcome", unsupported_outcome, "manager outcome no direct report supports"),
+    Rule("uncovered-strategy", uncovered_strategy, "goal or milestone no outcome supports"),
+    Rule("activity-not-result", activity_not_result, "outcome without measure, target or due date"),
+    Rule("due-after-cycle", due_after_cycle, "outcome due after the cycle ends"),
+    Rule("due-after-milestone", due_after_milestone, "outcome due after a milestone it supports"),
+    Rule("duplicate-effort", duplicate_effort, "near-duplicate outcomes across departments"),
+    Rule("unconfirmed-plan", unconfirmed_plan, "plan not yet confirmed"),
+    Rule("suspect-confirmation", suspect_confirmation, "plan confirmed before its manager's"),
+    Rule("level-compression", level_compression, "manager and report at the same level"),
+    Rule("level-gap", level_gap, "manager more than one level above a report"),
+    Rule("diffused-focus", diffused_focus, "more than 7 focus items"),
+    Rule("incomplete-plan", incomplete_plan, "draft plan missing parts"),
+)
+WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
+ERROR_RULES: tuple[str, ...] = (
+    "yaml-syntax",
+    "encoding",
+    "duplicate-key",
+    "forbidden-yaml",
+    "schema",
+    "invalid-id",
+    "duplicate-id",
+    "unknown-reference",
+    "reporting-cycle",
+    "top-role",
+    "unsafe-path",
+    "orphan-outcome",
+    "file-too-large",
+)
+
+
+def check_warnings(ix: Index) -> list[Finding]:
+    return [finding for rule in RULES for finding in rule.check(ix)]

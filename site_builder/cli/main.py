@@ -1,0 +1,260 @@
+"""The `vap` command line: options in, one call into `commands`, nothing else."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from site_builder import __version__, commands
+from site_builder.cli.authoring import register as register_authoring
+
+PLANS_DIR = click.argument(
+    "plans_dir", type=click.Path(file_okay=False, path_type=Path), default="plans", required=False
+)
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one readable line; `vap --debug ...` shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (run 'vap --debug ...' for the traceback "
+                "and report it)"
+            ) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vap")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on internal errors.")
+def cli(debug: bool) -> None:
+    """Value-Added Planning portal: check plans and publish them as an intranet site.
+
+    \b
+    Exit codes: 0 success (warnings alone do not fail), 1 findings that fail
+    (errors, or warnings made errors by --strict/--fail-on/fail_on), 2 usage or I/O problem.
+    """
+
+
+@cli.command()
+@PLANS_DIR
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.",
+)
+def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> None:
+    """Check a planning repository and report every error and warning.
+
+    Exit code 0: no errors (warnings alone do not fail); 1: errors, or warnings
+    made errors by --strict, --fail-on or fail_on in portal.yaml; 2: usage or I/O problem.
+
+    \b
+    Example:
+      vap check plans
+      vap check plans --format json --fail-on unconfirmed-plan
+    """
+    sys.exit(commands.check(plans_dir=plans_dir, output_format=output_format, strict=strict, fail_on=fail_on))
+
+
+CONFIG_FILE = click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="mkdocs.yml",
+    show_default=True,
+    help="The MkDocs configuration of the portal.",
+)
+
+
+@cli.command()
+@PLANS_DIR
+@CONFIG_FILE
+@click.option(
+    "--site-dir",
+    "-d",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site_dir of mkdocs.yml, usually site/).",
+)
+@click.option(
+    "--audience",
+    "-a",
+    default=None,
+    metavar="NAME",
+    help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).",
+)
+@click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
+def build(
+    plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, no_diagrams: bool
+) -> None:
+    """Check the plans, then build the portal site (refuses to build when there are errors).
+
+    \b
+    Example:
+      vap build plans --site-dir site
+      vap build plans --audience leadership --no-diagrams
+    """
+    sys.exit(
+        commands.build(
+            plans_dir=plans_dir,
+            config_file=config_file,
+            site_dir=site_dir,
+            audience=audience,
+            diagrams=not no_diagrams,
+        )
+    )
+
+
+@cli.command()
+@PLANS_DIR
+@CONFIG_FILE
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The publish folder that holds every published cycle (created if missing).",
+)
+@click.option(
+    "--cycle", default=None, metavar="ID", help="Publish under this cycle id (default: cycle of portal.yaml)."
+)
+@click.option(
+    "--audience",
+    "-a",
+    default=None,
+    metavar="NAME",
+    help="Audience edition (default: default_audience of portal.yaml; other audiences go to DIR/NAME/).",
+)
+@click.option("--force", is_flag=True, help="Replace a cycle that is already published.")
+@click.option(
+    "--fail-on",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    help="Warning rules that refuse publishing (added to fail_on in portal.yaml); 'all' for every rule.",
+)
+@click.option("--no-diagrams", is_flag=True, help="Publish without Graphviz diagrams (no 'dot' needed).")
+def publish(
+    plans_dir: Path,
+    config_file: Path,
+    out_dir: Path,
+    cycle: str | None,
+    audience: str | None,
+    force: bool,
+    fail_on: tuple[str, ...],
+    no_diagrams: bool,
+) -> None:
+    """Publish the plans as a cycle of the versioned intranet site (earlier cycles stay as they were).
+
+    \b
+    Example:
+      vap publish --out /srv/vap-published plans
+      vap publish --out /srv/vap-published --audience leadership plans
+    """
+    sys.exit(
+        commands.publish(
+            plans_dir=plans_dir,
+            config_file=config_file,
+            out_dir=out_dir,
+            cycle=cycle,
+            audience=audience,
+            force=force,
+            fail_on=fail_on,
+            diagrams=not no_diagrams,
+        )
+    )
+
+
+@cli.command()
+@PLANS_DIR
+@CONFIG_FILE
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", "-p", default=8000, show_default=True, type=int, help="Port to serve on.")
+@click.option("--role", default=None, metavar="ROLE", help="Print (and open) the URL of this role's page.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+def serve(
+    plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
+) -> None:
+    """Preview the portal with live reload while you edit plans, docs or the theme.
+
+    \b
+    Example:
+      vap serve plans --role dir-patient-access --open
+    """
+    sys.exit(
+        commands.serve(
+            plans_dir=plans_dir,
+            config_file=config_file,
+            host=host,
+            port=port,
+            role=role,
+            open_browser=open_browser,
+        )
+    )
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--roles",
+    "-n",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(2, 200_000),
+    help="How many roles to generate.",
+)
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same files.")
+def synth(dest: Path, roles: int, seed: int) -> None:
+    """Write a synthetic, valid planning repository of N roles into DEST/plans (for trying things at scale).
+
+    \b
+    Example:
+      vap synth /tmp/big --roles 10000 && vap check /tmp/big/plans
+    """
+    sys.exit(commands.synth(dest=dest, roles=roles, seed=seed))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["portal", "strategy", "role"]), required=False)
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of portal.yaml, strategy.yaml or role files (all three without KIND).
+
+    Editors validate and autocomplete plan files with it: save it, then put
+    `# yaml-language-server: $schema=role.schema.json` at the top of a role file.
+
+    \b
+    Example:
+      vap schema role > role.schema.json
+    """
+    sys.exit(commands.schema(kind=kind))
+
+
+register_authoring(cli)
+
+
+def main() -> None:
+    cli(prog_name="vap")
+
+
+if __name__ == "__main__":
+    main()

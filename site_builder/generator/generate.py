@@ -1,0 +1,198 @@
+"""The one linear orchestrator: check -> view -> diagrams -> pages -> write. No MkDocs here."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from site_builder.checking.check import CheckResult, format_text, run_checks
+from site_builder.domain.audience import View, make_view, resolve_audience
+from site_builder.domain.index import Index
+from site_builder.errors import PlanError
+from site_builder.gcpause import gc_paused
+from site_builder.generator import urls
+from site_builder.generator.alignment import alignment_page, organisation_page
+from site_builder.generator.pages import Pages
+from site_builder.generator.signatures import diagram_pages, page_signatures
+from site_builder.generator.writer import WriteStats, write_tree
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    check: CheckResult
+    view: View
+    pages: tuple[str, ...]
+    """Paths of the generated Markdown pages, relative to the generated docs folder."""
+    statics: tuple[str, ...]
+    """Generated non-page files (role cards), relative to the generated docs folder."""
+    written: WriteStats
+    diagrams_rendered: int
+    diagrams_cached: int
+    timings: dict[str, float] = field(default_factory=dict)
+    svgs: dict[str, str] = field(default_factory=dict)
+    """Diagram key -> inline SVG; pages hold a placeholder that the adapter replaces in the final HTML."""
+    last_good: bool = False
+    """True when the plans had errors and the tree on disk was kept as it was (preview only)."""
+    signatures: dict[str, object] = field(default_factory=dict)
+    """What each page showed (see signatures.py): the next generation re-renders only what differs."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """Every generated page and card by path, for reuse by the next generation."""
+    settings: object = None
+    """Audience, URL style, diagrams, portal and strategy: when any differs, nothing is reused."""
+    placeholders: dict[str, str] = field(default_factory=dict)
+
+
+@gc_paused()  # millions of small objects and no cycles: the collector would only slow this down
+def generate(
+    plans_dir: Path,
+    out_dir: Path,
+    *,
+    audience: str | None = None,
+    diagrams: bool = True,
+    cache_dir: Path | None = None,
+    on_errors: str = "raise",
+    extra_pages: dict[str, str] | None = None,
+    previous: Path | None = None,
+    directory_urls: bool = True,
+    reuse: Generated | None = None,
+    keep_texts: bool = False,
+) -> Generated:
+    """Check the plans and write the generated docs tree for one audience (None = portal default).
+
+    on_errors: "raise" refuses to build (vap build, publish); "keep" leaves the last good tree in
+    place when the plans have errors (vap serve); "write" builds what loaded (tests, first preview).
+    keep_texts: keep every page's text in the result, for `reuse` by the next generation (vap serve);
+    a one-off build drops them once written (a few hundred MB at 10,000 roles).
+    reuse: the previous generation of this process (vap serve); only pages whose signature changed
+    are rendered again, and only their diagrams are drawn again.
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    result = run_checks(plans_dir)
+    timings["check"] = time.perf_counter() - started
+    if result.errors and on_errors == "raise":
+        raise PlanError(
+            "the plans have errors; nothing was built:\n" + format_text(result.errors, result.files)
+        )
+    if result.errors and on_errors == "keep" and (out_dir / urls.HOME).is_file():
+        return _last_good(result, out_dir, timings)
+    view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
+    index = Index(view.plans)
+    notes: dict[str, str] = {}
+    change_files: dict[str, str] = {}
+    if previous is not None:
+        from site_builder.generator.changes import change_pages  # only when publishing over an earlier cycle
+
+        change_files, notes = change_pages(previous, view, index)
+    mark = time.perf_counter()
+    signatures = page_signatures(view, index, notes)
+    settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
+    if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
+        todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
+    else:
+        reuse, todo = None, set(signatures)
+    timings["signatures"] = time.perf_counter() - mark
+    svgs: dict[str, str] = {}
+    rendered = cached = 0
+    if diagrams:
+        mark = time.perf_counter()
+        from site_builder.generator.diagrams import (
+            render_diagrams,  # needs Graphviz; --no-diagrams builds without it
+        )
+
+        svgs, rendered, cached = render_diagrams(
+            view, index, cache_dir or out_dir.parent / "diagrams", wanted=todo.__contains__
+        )
+        if reuse is not None:
+            unchanged = signatures.keys() - todo
+            kept = {k: v for k, v in reuse.svgs.items() if diagram_pages(k) in unchanged}
+            svgs = {**kept, **svgs}
+        timings["diagrams"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    placeholders = diagram_placeholders(
+        svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
+    )
+    pages = Pages(view, index, placeholders, change_notes=notes, directory_urls=directory_urls)
+    texts = {p: reuse.texts[p] for p in signatures.keys() - todo} if reuse is not None else {}
+    texts.update(_render(pages, todo))
+    files = {p: t for p, t in texts.items() if not p.startswith("cards/")}
+    files.update(change_files)
+    files.update(extra_pages or {})
+    statics = {p: t for p, t in texts.items() if p.startswith("cards/")}
+    timings["render"] = time.perf_counter() - mark
+    timings["rendered_pages"] = len(todo)
+    mark = time.perf_counter()
+    written = write_tree(
+        out_dir,
+        {**files, **statics},
+        changed=None if reuse is None else {*todo, *change_files, *(extra_pages or {})},
+        previous=None if reuse is None else {*reuse.pages, *reuse.statics},
+    )
+    timings["write"] = time.perf_counter() - mark
+    return Generated(
+        result,
+        view,
+        tuple(sorted(files)),
+        tuple(sorted(statics)),
+        written,
+        rendered,
+        cached,
+        timings,
+        svgs,
+        signatures=signatures,
+        texts=texts if keep_texts else {},
+        settings=settings,
+        placeholders=placeholders,
+    )
+
+
+def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
+    """The pages (and role cards) in `todo`, by path."""
+    plans = pages.plans
+    whole: dict[str, Callable[[], str]] = {
+        urls.HOME: pages.home,
+        urls.STRATEGY: pages.strategy,
+        urls.DIRECTORY: pages.directory,
+        urls.DIRECTORY_AZ: pages.directory_az,
+        urls.ALIGNMENT: lambda: alignment_page(pages),
+        urls.ORGANISATION: lambda: organisation_page(pages),
+    }
+    out = {path: make() for path, make in whole.items() if path in todo}
+    for goal in plans.strategy.goals:
+        if urls.goal_page(goal.id) in todo:
+            out[urls.goal_page(goal.id)] = pages.goal(goal)
+    for role in plans.roles.values():
+        if urls.role_page(role.id) in todo:
+            out[urls.role_page(role.id)] = pages.role(role)
+        if urls.role_card(role.id) in todo:
+            out[urls.role_card(role.id)] = pages.card(role)
+    return out
+
+
+def diagram_placeholders(
+    svgs: dict[str, str], old_svgs: dict[str, str] | None = None, old: dict[str, str] | None = None
+) -> dict[str, str]:
+    """What pages carry instead of the SVG: Markdown and the search plugin never parse diagram markup
+    (it was half of the build time), and the hash makes a page's source change when its diagram does.
+    Placeholders of diagrams that are the very same string as last time are reused, not re-hashed."""
+    old_svgs, old = old_svgs or {}, old or {}
+    return {
+        key: old[key]
+        if key in old and old_svgs.get(key) is svg
+        else f"<!--vap-diagram {key} {hashlib.sha256(svg.encode()).hexdigest()[:12]}-->"
+        for key, svg in svgs.items()
+    }
+
+
+def _last_good(result: CheckResult, out_dir: Path, timings: dict[str, float]) -> Generated:
+    """The tree already on disk, untouched: what the preview keeps showing while a plan has errors."""
+    existing = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
+    pages = tuple(p for p in existing if p.endswith(".md"))
+    statics = tuple(p for p in existing if not p.endswith(".md"))
+    view = make_view(result.plans, None, result.findings)
+    return Generated(
+        result, view, pages, statics, WriteStats((), len(existing), ()), 0, 0, timings, last_good=True
+    )

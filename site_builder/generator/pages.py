@@ -1,0 +1,464 @@
+"""Rendering: the model (through one audience's view) -> Markdown pages via Jinja2. No MkDocs here."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import jinja2
+from markdown.extensions.toc import slugify as _slugify
+from markupsafe import Markup
+
+from site_builder.domain.audience import View
+from site_builder.domain.index import Index
+from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
+from site_builder.generator import urls
+from site_builder.generator.safe_md import (
+    html_block,
+    html_inline,
+    html_plain,
+    html_text,
+    markdown_html,
+    md_block,
+    md_inline,
+    md_text,
+    meta_text,
+)
+
+STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("site_builder.generator", "templates"),
+        # Markdown templates: every plan value passes through a safe_md filter; HTML ones autoescape
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        meta=meta_text,
+        md_text=md_text,
+        md_block=md_block,
+        md_inline=md_inline,
+        html=html_text,
+        plain=html_plain,
+        block=html_block,
+        inline=html_inline,
+        json=lambda v: json.dumps(v, ensure_ascii=False),
+    )
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def environment() -> jinja2.Environment:
+    """Templates are compiled once per process (rendering 10,000 pages from one template is cheap)."""
+    global _ENV
+    if _ENV is None:
+        _ENV = _env()
+    return _ENV
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A generated link with a `vap:` URL that the adapter resolves, written as inline HTML.
+
+    Markdown link syntax costs a link parse, MkDocs' URL rewriting and validation per link: on pages
+    with hundreds of cross-links that was a third of the conversion time. Our links point at pages we
+    generate ourselves (tests check every one resolves), so they skip all of it. In an HTML template
+    a Link renders itself (`__html__`); in a Markdown one, call `md()`.
+    """
+
+    text: str
+    """Plain text, exactly as shown: escaped by md() or html()."""
+    page: str | None
+    anchor: str = ""
+
+    @property
+    def href(self) -> str:
+        fragment = f"#{self.anchor}" if self.anchor else ""
+        return f"{urls.LINK_SCHEME}{self.page}{fragment}"
+
+    def md(self) -> str:
+        text = md_text(self.text)
+        return f'<a href="{self.href}">{text}</a>' if self.page else text
+
+    def html(self) -> Markup:
+        text = html_plain(self.text)
+        return Markup(f'<a href="{self.href}">{text}</a>') if self.page else text
+
+    __html__ = html
+
+    def with_text(self, text: str) -> Link:
+        return Link(text, self.page, self.anchor)
+
+
+class Pages:
+    """Builds every page of one edition. `diagrams` maps diagram keys to inline SVG (may be empty)."""
+
+    def __init__(
+        self,
+        view: View,
+        index: Index,
+        diagrams: Mapping[str, str] | None = None,
+        *,
+        change_notes: Mapping[str, str] | None = None,
+        directory_urls: bool = True,
+    ) -> None:
+        self.directory_urls = directory_urls
+        """MkDocs' use_directory_urls: static files (role cards) link to pages by their final URL."""
+        self.change_notes = change_notes or {}
+        """Role id -> Markdown noting what changed since the last published cycle."""
+        self.view = view
+        self.ix = index
+        self.plans = view.plans
+        self.diagrams = diagrams or {}
+        self.env = environment()
+
+    # -- links ---------------------------------------------------------------------------------
+    def role_link(self, role_id: str | None, *, holder: bool = False) -> Link:
+        role = self.plans.roles.get(role_id or "")
+        if role is None:
+            return Link(role_id or "—", None)
+        text = role.title
+        if holder and role.holder and not self.view.is_hidden("holder"):
+            text += f" ({role.holder})"
+        return Link(text, urls.role_page(role.id))
+
+    def ref_link(self, target: str) -> Link:
+        """A supports target: a manager's outcome or a strategy item."""
+        if "#" in target:
+            outcome = self.ix.outcomes.get(target)
+            role_id = target.split("#", 1)[0]
+            role = self.plans.roles.get(role_id)
+            if outcome is None or role is None:
+                name = role.title if role else role_id
+                return Link(f"an outcome of {name} (not shown)", urls.role_page(role_id) if role else None)
+            return Link(
+                f"{outcome.title} — {role.title}",
+                urls.role_page(role.id),
+                urls.outcome_anchor(outcome.id),
+            )
+        item = self.ix.strategy_items.get(target)
+        if item is None:
+            return Link(target, None)
+        if isinstance(item, Milestone):
+            return Link(
+                f"{item.id} {item.title} (milestone)",
+                urls.goal_page(item.goal),
+                urls.milestone_anchor(item.id),
+            )
+        return Link(f"{item.id} {item.title} (goal)", urls.goal_page(item.id))
+
+    def outcome_link(self, key: str) -> Link:
+        outcome = self.ix.outcomes[key]
+        role = self.plans.roles[outcome.role]
+        return Link(
+            f"{outcome.title} — {role.title}",
+            urls.role_page(role.id),
+            urls.outcome_anchor(outcome.id),
+        )
+
+    # -- shared facts ----------------------------------------------------------------------------
+    def level_name(self, role: Role) -> str | None:
+        if role.level is None:
+            return None
+        name = self.plans.portal.levels.get(role.level)
+        return f"Level {role.level} ({name})" if name else f"Level {role.level}"
+
+    def goal_title(self, goal_id: str) -> str:
+        goal = self.ix.strategy_items[goal_id]
+        return f"{goal.id} {goal.title}"
+
+    @cached_property
+    def findings_by_role(self) -> Mapping[str, tuple[Finding, ...]]:
+        out: dict[str, list[Finding]] = defaultdict(list)
+        if not self.view.role_findings:
+            return {}
+        for finding in self.view.findings:
+            if finding.role:
+                out[finding.role].append(finding)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def plain_sentence(self, role: Role) -> Markup:
+        """The 30-second summary a newcomer reads first (HTML)."""
+        title = html_plain(role.title)
+        parts: list[str] = []
+        first = _first_sentence(role.value_add)
+        if role.id in self.view.placeholders:
+            parts.append(f"The plan for the {title} is still being agreed")
+        elif first:
+            parts.append(f"The {title} adds value by this: {html_inline(_lower_first(first))}")
+        else:
+            parts.append(f"The {title} has not yet written down the value it adds")
+        manager = self.plans.roles.get(role.reports_to or "")
+        if role.reports_to is None:
+            parts.append("it is the top role and answers for the strategy itself")
+        elif manager is not None:
+            parts.append(f"reports to the {self.role_link(manager.id).html()}")
+        goals = self.ix.goals_served(role.id)
+        if goals:
+            listed = [Link(g, urls.goal_page(g)).html() for g in goals]
+            parts.append("serves goal" + ("s " if len(goals) > 1 else " ") + _and(listed))
+        sentence = "; ".join(parts) + "."
+        if role.vacant and not self.view.is_hidden("holder"):
+            sentence += " The role is vacant at the moment."
+        return Markup(sentence)
+
+    # -- pages -------------------------------------------------------------------------------------
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            p=self, plans=self.plans, view=self.view, ix=self.ix, urls=urls, **context
+        )
+
+    def role(self, role: Role) -> str:
+        """A role page: front matter for MkDocs, then HTML the generator renders itself (no Markdown
+        pass in MkDocs: it was half the build time; see docs/performance.md)."""
+        tags = [meta_text(self.ix.departments[role.id])]
+        if (level := self.level_name(role)) is not None:
+            tags.append(meta_text(level))
+        tags += [meta_text(self.goal_title(g)) for g in self.ix.goals_served(role.id)]
+        note = self.change_notes.get(role.id)
+        body = self.render(
+            "role.html.j2",
+            role=role,
+            h1_id=heading_id(role.title),
+            outcomes=[self._outcome_context(o) for o in role.outcomes],
+            department=self.ix.departments[role.id],
+            level=level,
+            manager=self.role_link(role.reports_to) if role.reports_to else None,
+            line_of_sight=self._line_of_sight(role),
+            reports=[self._team_member(r) for r in self.ix.reports_of(role.id)],
+            peers=[self._team_member(r) for r in self.ix.peers(role.id)],
+            manager_member=self._team_member(role.reports_to)
+            if role.reports_to in self.plans.roles
+            else None,
+            findings=self.findings_by_role.get(role.id, ()),
+            placeholder=role.id in self.view.placeholders,
+            sentence=self.plain_sentence(role),
+            diagram=Markup(self.diagrams.get(f"role/{role.id}", "")),
+            card=f"{urls.LINK_SCHEME}{urls.role_card(role.id)}",
+            change_note=markdown_html(note) if note else "",
+            outcome_diagram=Markup(self.diagrams.get(f"outcomes/{role.id}", "")),
+        )
+        return (
+            front_matter(
+                title=meta_text(role.title),
+                description=meta_text("Value-added plan of the " + role.title),
+                tags=tags,
+            )
+            + body
+        )
+
+    def _team_member(self, role_id: str | None) -> dict[str, Any]:
+        role = self.plans.roles[role_id or ""]
+        return {
+            "link": self.role_link(role.id, holder=True),
+            "value": html_inline(_first_sentence(role.value_add)) if role.value_add else "",
+            "vacant": role.vacant and not self.view.is_hidden("holder"),
+            "status": role.status,
+        }
+
+    def _outcome_context(self, outcome: Outcome) -> dict[str, Any]:
+        return {
+            "o": outcome,
+            "anchor": urls.outcome_anchor(outcome.id),
+            "supports": [
+                {"link": self.ref_link(ref.target), "how": html_inline(ref.how) if ref.how else ""}
+                for ref in outcome.supports
+            ],
+            "supported_by": [
+                self.outcome_link(k)
+                for k in self.ix.supported_by.get(outcome.key, ())
+                if k in self.ix.outcomes
+            ],
+        }
+
+    def _line_of_sight(self, role: Role) -> list[Markup]:
+        """From this role up each manager to the goals it serves, one line each (HTML)."""
+        lines = [Markup(f"<strong>{html_plain(role.title)}</strong> (this role)")]
+        for manager in self.ix.chain(role.id):
+            lines.append(self.role_link(manager, holder=True).html())
+        goals = self.ix.goals_served(role.id)
+        if goals:
+            listed = ", ".join(Link(self.goal_title(g), urls.goal_page(g)).html() for g in goals)
+            lines.append(Markup(f"Strategy: {listed}"))
+        return lines
+
+    def goal(self, goal: Goal) -> str:
+        """A goal page (HTML): milestones, diagram, and every outcome that delivers it, by department."""
+        items = [goal.id, *(m.id for m in goal.milestones)]
+        keys = sorted({k for i in items for k in self.ix.supporters_of_item.get(i, ())})
+        direct = {k for i in items for k in self.ix.supported_by.get(i, ())}
+        by_dept: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+        for key in keys:
+            outcome = self.ix.outcomes[key]
+            by_dept[self.ix.departments[outcome.role]][outcome.role].append(
+                {
+                    "link": self.outcome_link(key),
+                    "direct": key in direct,
+                    "target": html_inline(outcome.target),
+                    "due": outcome.due,
+                }
+            )
+        anchors = unique_ids(sorted(by_dept), taken={"milestones", "outcomes-that-deliver-this-goal"})
+        groups = [
+            (
+                dept,
+                anchors[dept],
+                [
+                    (self.role_link(r, holder=True), rows)
+                    for r, rows in sorted(
+                        roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0])
+                    )
+                ],
+            )
+            for dept, roles in sorted(by_dept.items())
+        ]
+        body = self.render(
+            "goal.html.j2",
+            goal=goal,
+            h1_id=heading_id(f"{goal.id}: {goal.title}"),
+            groups=groups,
+            count=len(keys),
+            roles=len({k.split("#")[0] for k in keys}),
+            departments=len(by_dept),
+            diagram=Markup(self.diagrams.get(f"goal/{goal.id}", "")),
+        )
+        return (
+            front_matter(
+                title=meta_text(f"{goal.id} {goal.title}"),
+                description=meta_text(f"Strategy goal {goal.id}: {goal.title}"),
+            )
+            + body
+        )
+
+    def strategy(self) -> str:
+        return self.render("strategy.md.j2", here=urls.STRATEGY)
+
+    def home(self) -> str:
+        return self.render("home.md.j2", here=urls.HOME, diagram=self.diagrams.get("org/overview"))
+
+    def directory(self) -> str:
+        """Every role by department (HTML: at 10,000 roles Markdown took seconds for this page alone)."""
+        by_dept: dict[str, list[Role]] = defaultdict(list)
+        for role in self.plans.roles.values():
+            by_dept[self.ix.departments[role.id]].append(role)
+        anchors = unique_ids(sorted(by_dept), taken={"directory-of-roles"})
+        groups = [
+            (
+                dept,
+                anchors[dept],
+                [self._directory_row(r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
+            )
+            for dept, roles in sorted(by_dept.items())
+        ]
+        body = self.render("directory.html.j2", groups=groups)
+        return front_matter(title="Directory", search={"exclude": True}) + body
+
+    def directory_az(self) -> str:
+        rows = [
+            self._directory_row(r)
+            for r in sorted(self.plans.roles.values(), key=lambda r: (r.title.lower(), r.id))
+        ]
+        body = self.render("directory_az.html.j2", rows=rows)
+        return front_matter(title="Roles A to Z", search={"exclude": True}) + body
+
+    def _directory_row(self, role: Role) -> dict[str, Any]:
+        holder: Markup | str = ""
+        if not self.view.is_hidden("holder"):
+            holder = html_plain(role.holder) if role.holder else Markup("<em>Vacant</em>")
+        return {
+            "link": self.role_link(role.id),
+            "holder": holder,
+            "department": self.ix.departments[role.id],
+            "status": role.status,
+            "level": role.level,
+        }
+
+    def cards(self) -> dict[str, str]:
+        """One printable HTML card per role (static files: cheap to make, one sheet to print)."""
+        return {urls.role_card(role.id): self.card(role) for role in self.plans.roles.values()}
+
+    def card(self, role: Role) -> str:
+        chain = [self.plans.roles[r] for r in self.ix.chain(role.id)]
+        return self.env.get_template("card.html.j2").render(
+            role=role,
+            plans=self.plans,
+            view=self.view,
+            chain=chain,
+            department=self.ix.departments[role.id],
+            level=self.level_name(role),
+            goals=[self.goal_title(g) for g in self.ix.goals_served(role.id)],
+            placeholder=role.id in self.view.placeholders,
+            page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",
+        )
+
+    def all_pages(self) -> dict[str, str]:
+        """Every generated page by path (hand-written docs/ pages are added by the plugin)."""
+        out: dict[str, str] = {
+            urls.HOME: self.home(),
+            urls.STRATEGY: self.strategy(),
+            urls.DIRECTORY: self.directory(),
+            urls.DIRECTORY_AZ: self.directory_az(),
+        }
+        for goal in self.plans.strategy.goals:
+            out[urls.goal_page(goal.id)] = self.goal(goal)
+        for role in self.plans.roles.values():
+            out[urls.role_page(role.id)] = self.role(role)
+        return out
+
+
+def front_matter(**meta: object) -> str:
+    """YAML front matter for MkDocs (JSON is YAML; values are already made safe by meta_text)."""
+    lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n" for key, value in meta.items())
+    return f"---\n{lines}---\n\n"
+
+
+def heading_id(text: str) -> str:
+    """The id Python-Markdown's toc extension would give a heading of this text."""
+    return _slugify(text, "-")
+
+
+def unique_ids(texts: Sequence[str], *, taken: set[str] | None = None) -> dict[str, str]:
+    """Heading ids for these texts, made unique as the toc extension does (`x`, `x_1`, `x_2`...)."""
+    used = set(taken or ())
+    out: dict[str, str] = {}
+    for text in texts:
+        base = candidate = heading_id(text) or "section"
+        n = 0
+        while candidate in used:
+            n += 1
+            candidate = f"{base}_{n}"
+        used.add(candidate)
+        out[text] = candidate
+    return out
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        if end in flat:
+            flat = flat.split(end, 1)[0] + end.strip()
+            break
+    return flat.rstrip(".")
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"  # str, even for Markup items: no re-escaping

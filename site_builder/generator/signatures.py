@@ -1,0 +1,152 @@
+"""What each generated page shows, as a comparable value: the serve path re-renders only pages
+whose signature changed since the last generation.
+
+A signature holds the raw data a page (and, for a role, its card and two diagrams) reads, never
+rendered text, so computing one is much cheaper than rendering the page. The equivalence tests
+(tests/unit/test_incremental.py) check that an incremental generation writes exactly the files a
+full one writes, for every kind of edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from site_builder.domain.audience import View
+from site_builder.domain.index import Index
+from site_builder.domain.model import Role
+from site_builder.generator import urls
+
+Signature = Hashable
+
+
+def _brief(ix: Index, role_id: str | None) -> Any:
+    """How a role appears on the pages of others: team lines, chains, diagram nodes, links."""
+    role = ix.roles.get(role_id or "")
+    if role is None:
+        return role_id
+    return (role.id, role.title, role.holder, role.status, role.value_add, role.level)
+
+
+def _named(ix: Index, role_id: str) -> Any:
+    """How a role appears in lists of links (goal pages): its title and holder only."""
+    role = ix.roles.get(role_id)
+    return (role_id, role.title, role.holder) if role is not None else role_id
+
+
+def _outcome_ref(ix: Index, key: str) -> Any:
+    outcome = ix.outcomes.get(key)
+    if outcome is None:
+        return (key, ix.roles[key.split("#")[0]].title if key.split("#")[0] in ix.roles else None)
+    return (key, outcome.title, outcome.target, outcome.due, ix.roles[outcome.role].title)
+
+
+def role_signature(
+    view: View,
+    ix: Index,
+    role: Role,
+    notes: Mapping[str, str],
+    findings: tuple[Any, ...],
+    memo: dict[Any, Any] | None = None,
+) -> Signature:
+    """`memo`: shared by the calls of one page_signatures (a manager is in many chains, a team is
+    every member's peers)."""
+    memo = {} if memo is None else memo
+    reports = ix.reports_of(role.id)
+    refs = tuple(
+        (
+            tuple(_outcome_ref(ix, r.target) if not r.is_strategy else r.target for r in o.supports),
+            tuple(_outcome_ref(ix, k) for k in ix.supported_by.get(o.key, ())),
+        )
+        for o in role.outcomes
+    )
+    chain = []
+    for m in ix.chain(role.id):
+        entry = memo.get(m)
+        if entry is None:
+            entry = memo[m] = (_brief(ix, m), _links_up(ix, m))
+        chain.append(entry)
+    manager = role.reports_to
+    team = memo.get(("team", manager)) if manager is not None else ()
+    if team is None:  # the manager's reports: this role's peers, and itself (in the role anyway)
+        team = memo[("team", manager)] = tuple(_brief(ix, r) for r in ix.reports_of(manager or ""))
+    return (
+        role,
+        role.id in view.placeholders,
+        ix.departments[role.id],
+        tuple(chain),
+        tuple(ix.roles[r] for r in reports),  # the diagram counts their links to this role
+        team,
+        refs,
+        ix.goals_served(role.id),
+        findings if view.role_findings else (),
+        tuple(_brief(ix, d.with_) for d in role.dialogue),
+        notes.get(role.id),
+    )
+
+
+def _links_up(ix: Index, role_id: str) -> int:
+    """The edge label from a role to its manager in reporting-line diagrams."""
+    manager = ix.roles[role_id].reports_to
+    return ix.outcomes_linking(role_id, manager) if manager is not None and manager in ix.roles else 0
+
+
+def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str, Signature]:
+    """Every generated page (and role card) by path, with what it shows."""
+    plans = view.plans
+    findings_by_role: dict[str, list[Any]] = {}
+    for f in view.findings:
+        findings_by_role.setdefault(f.role or "", []).append(f)
+    out: dict[str, Signature] = {}
+    memo: dict[Any, Any] = {}
+    for role in plans.roles.values():
+        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo)
+        out[urls.role_page(role.id)] = sig
+        out[urls.role_card(role.id)] = sig
+    roster = tuple(
+        (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
+        for r in plans.roles.values()
+    )
+    out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
+    out[urls.STRATEGY] = _brief(ix, plans.strategy.owner)
+    for goal in plans.strategy.goals:
+        items = (goal.id, *(m.id for m in goal.milestones))
+        keys = sorted({k for i in items for k in ix.supporters_of_item.get(i, ())})
+        out[urls.goal_page(goal.id)] = (
+            tuple(
+                (
+                    _outcome_ref(ix, k),
+                    ix.departments[k.split("#")[0]],
+                    _named(ix, k.split("#")[0]),  # not the value add: editing one re-drew every goal
+                    tuple(r.target for r in ix.outcomes[k].supports),
+                )
+                for k in keys
+            ),
+            tuple(tuple(ix.supported_by.get(i, ())) for i in items),
+            tuple(len(ix.supporters_of_item.get(m, ())) for m in items),
+        )
+    out[urls.ALIGNMENT] = (
+        view.findings,
+        tuple(
+            (
+                r.title,
+                ix.departments[r.id],
+                r.status,
+                r.reports_to,
+                tuple(tuple(ref.role for ref in o.supports) for o in r.outcomes),
+            )
+            for r in plans.roles.values()
+        ),
+        tuple(ix.supporters_of_item.get(i, ()) for i in ix.strategy_items),
+    )
+    return out
+
+
+def diagram_pages(key: str) -> str:
+    """The page whose signature covers a diagram (role and outcome diagrams go with their role)."""
+    kind, _, name = key.partition("/")
+    if kind in ("role", "outcomes"):
+        return urls.role_page(name)
+    if kind == "goal":
+        return urls.goal_page(name)
+    return urls.HOME if name == "overview" else urls.ORGANISATION
