@@ -12,7 +12,7 @@ import yaml
 from site_builder.checking import similarity as sim
 from site_builder.checking.similarity import THRESHOLD, Item, Match, near_duplicates, search, similarity
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "duplicate_pairs.yaml"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "duplicate_pairs.yaml"
 
 
 def _pairs() -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from site_builder.authoring.synth import generate
 from site_builder.loading.yamlfast import parse_common
 from site_builder.loading.yamlsrc import _TAB_INDENT, _YAML11_BREAKS, Map, Node, Scalar, Seq, _Builder, parse
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 Dump = tuple[object, ...] | None
 
 

@@ -9,7 +9,7 @@ from site_builder.domain.model import Loc
 from site_builder.loading.loader import gc_paused, load_plans
 from site_builder.loading.yamlsrc import Map, _Builder
 
-SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small" / "plans"
+SMALL = Path(__file__).resolve().parents[2] / "fixtures" / "small" / "plans"
 
 
 def test_field_locs_are_where_each_top_level_key_was_written() -> None:

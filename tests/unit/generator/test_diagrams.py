@@ -20,7 +20,7 @@ from tests.conftest import FIXTURES
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 
-GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "diagrams"
+GOLDEN = Path(__file__).resolve().parents[3] / "tests" / "golden" / "diagrams"
 SMALL = FIXTURES / "small" / "plans"
 SMALL_KEYS = {
     "org/overview",

@@ -30,7 +30,7 @@ from site_builder.checking.rules import ERROR_RULES, WARNING_RULES
 from site_builder.cli.main import cli
 from site_builder.domain.model import Finding
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ROOT = FIXTURES.parents[1]
 SMALL = FIXTURES / "small" / "plans"
 BAD = FIXTURES / "bad"

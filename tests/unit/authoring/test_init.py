@@ -96,7 +96,7 @@ def test_init_documents_the_pre_commit_hook(tmp_path: Path) -> None:
 def test_our_pre_commit_hook_definition() -> None:
     import yaml
 
-    hooks = yaml.safe_load((Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text())
+    hooks = yaml.safe_load((Path(__file__).parents[3] / ".pre-commit-hooks.yaml").read_text())
     (hook,) = hooks
     assert (hook["id"], hook["entry"], hook["language"], hook["files"], hook["pass_filenames"]) == (
         "vap-check",

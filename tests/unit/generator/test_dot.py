@@ -27,7 +27,7 @@ from site_builder.generator.dot import (
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).parents[2] / "fixtures"
 HOSTILE: list[str] = yaml.safe_load((FIXTURES / "hostile_labels.yaml").read_text("utf-8"))
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"

@@ -30,7 +30,7 @@ from site_builder.loading import loader
 
 jsonschema = pytest.importorskip("jsonschema")
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ROOT = FIXTURES.parents[1]
 SMALL = FIXTURES / "small" / "plans"
 

@@ -22,7 +22,7 @@ import pytest
 from site_builder.checking.check import CheckResult, format_text, run_checks
 from site_builder.checking.rules import RULES, WARNING_RULES
 
-SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small" / "plans"
+SMALL = Path(__file__).resolve().parents[2] / "fixtures" / "small" / "plans"
 
 CHIEF = "roles/chief.yaml"
 HEAD_OPS = "roles/ops/head-ops.yaml"
