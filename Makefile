@@ -1,57 +1,86 @@
 # The README's two commands are `make portal` and `make test`; everything they need is set up here.
+# Each step says what it does before it starts; a failing step shows the tool's own error.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
 PLANS ?= plans
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+step = @printf '\n==> %s\n' $(1)
 
-.PHONY: portal serve check test test-fast lint bench bench-check clean help
+.PHONY: portal serve check test test-fast lint bench bench-check dist clean help system-deps e2e-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: vap needs Python 3.11 or newer; install it and run make again (or make PYTHON=python3.12)")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	$(call step,"Creating the virtual environment in $(VENV)/ (once)")
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# What building a portal needs, and nothing more (about 30-60 s the first time).
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(call step,"Installing vap-portal and what a build needs into $(VENV)/")
+	$(PIP) install --progress-bar off -e .
+	@touch $@
+
+# The test and lint tools, pinned by constraints/dev.txt (about 60 s more the first time).
+$(DEV): pyproject.toml constraints/dev.txt $(RUNTIME)
+	$(call step,"Installing the test and lint tools (pinned in constraints/dev.txt) into $(VENV)/")
+	$(PIP) install --progress-bar off -e '.[test]' -c constraints/dev.txt
+	@touch $@
 
 system-deps:
 	@scripts/ensure-system-deps.sh graphviz
 
-portal: $(STAMP) system-deps  ## build the example portal from plans/ into site/
+portal: $(RUNTIME) system-deps  ## build the example portal from plans/ into site/
+	$(call step,"Building the example portal from $(PLANS)/ into site/")
 	$(BIN)/vap build $(PLANS) --site-dir site
-	@echo "Built site/. Browse it with: python3 -m http.server --directory site 8000 (then http://127.0.0.1:8000), or run make serve for a live preview."
+	@echo
+	@echo "Done. Next: browse it with  python3 -m http.server --directory site 8000  (then http://127.0.0.1:8000),"
+	@echo "or run  make serve  for a live preview while you edit plans/."
 
-serve: $(STAMP) system-deps  ## live preview of the example portal on http://127.0.0.1:8000
+serve: $(RUNTIME) system-deps  ## live preview of the example portal on http://127.0.0.1:8000
 	$(BIN)/vap serve $(PLANS)
 
-check: $(STAMP)  ## check the example plans
+check: $(RUNTIME)  ## check the example plans
 	$(BIN)/vap check $(PLANS)
 
 e2e-deps:
 	@scripts/ensure-system-deps.sh graphviz chromium
-	@if command -v npm >/dev/null 2>&1; then \
-	  test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --silent --prefix tests/e2e --no-audit --no-fund; \
-	else echo "note: npm is missing, so the accessibility (axe-core) tests will be skipped" >&2; fi
+	@scripts/ensure-axe-core.sh
 
-lint: $(STAMP)  ## ruff and mypy
+lint: $(DEV)  ## ruff and mypy
+	$(call step,"Linting with ruff check; ruff format --check; mypy --strict")
 	$(BIN)/ruff check site_builder tests bench
 	$(BIN)/ruff format --check site_builder
 	$(BIN)/mypy
 
-test: $(STAMP) e2e-deps lint  ## set up everything and run every test
+test: $(DEV) e2e-deps lint  ## set up everything and run every test
+	$(call step,"Running every test (unit; integration; real browser): about 2-4 minutes on 2 cores")
 	$(BIN)/python -m pytest -n 2 -q
+	@echo
+	@echo "Done. Next: make portal builds the example site; make bench measures speed at scale."
 
-test-fast: $(STAMP)  ## unit tests only
+test-fast: $(DEV)  ## unit tests only
 	$(BIN)/python -m pytest -q tests/unit
 
-bench-check: $(STAMP)  ## time vap check on synthetic organisations
+bench-check: $(DEV)  ## time vap check on synthetic organisations
 	$(BIN)/python bench/bench_check.py
 
-bench: $(STAMP) system-deps  ## the whole-pipeline benchmark (issue figures)
+bench: $(DEV) system-deps  ## the whole-pipeline benchmark (issue figures)
 	$(BIN)/python bench/bench.py
 
+dist: $(RUNTIME)  ## build a wheel and an sdist into dist/ and check them with twine
+	$(call step,"Building the wheel and the sdist into dist/")
+	$(PIP) install --quiet build twine -c constraints/dev.txt
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
+	@echo
+	@echo "Done. Install it anywhere with:  pip install dist/vap_portal-*.whl"
+
 clean:
-	rm -rf site build .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build dist .cache .pytest_cache .mypy_cache .ruff_cache

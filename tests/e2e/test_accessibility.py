@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import settle
+
 pytestmark = pytest.mark.e2e
 
 PAGES = {
@@ -58,7 +60,7 @@ def _set_palette(page: Any, scheme: str) -> None:
         page.wait_for_function(
             f"() => document.body.getAttribute('data-md-color-scheme') === {json.dumps(scheme)}"
         )
-    page.wait_for_timeout(250)  # Material fades colours (.25s transition); axe reads computed styles
+    settle(page)  # Material fades colours (.25s transition); axe reads computed styles
 
 
 def _params() -> list[Any]:

@@ -4,7 +4,6 @@ for either MkDocs URL style: the `vap:` links of the cached SVG are all rewritte
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -13,9 +12,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_dot
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+pytestmark = needs_dot
 
 BASE = "http://site.invalid/"
 

@@ -15,13 +15,6 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-# Until cli.py calls register(cli), the installed `vap` lacks init: run the same group with it added.
-SHIM = (
-    "import sys; from site_builder.cli.main import cli; from site_builder.cli.authoring import register; "
-    "register(cli); cli(prog_name='vap')"
-)
-
-
 def _run(
     args: list[str], cwd: Path, env: dict[str, str], timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:
@@ -57,8 +50,7 @@ def test_init_then_build_from_an_installed_wheel(tmp_path: Path) -> None:
     where = _run([str(python), "-c", "import site_builder; print(site_builder.__file__)"], tmp_path, env)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout  # the wheel, not the source tree
 
-    wired = _run([str(bindir / "vap"), "init", "--help"], tmp_path, env).returncode == 0
-    vap = [str(bindir / "vap")] if wired else [str(python), "-c", SHIM]
+    vap = [str(bindir / "vap")]
     work = tmp_path / "work"
     work.mkdir()
     init = _run([*vap, "init", "acme", "--organization", "Acme Ltd"], work, env)
@@ -81,8 +73,3 @@ def test_init_then_build_from_an_installed_wheel(tmp_path: Path) -> None:
 
     again = _run([*vap, "init", "acme"], work, env)
     assert again.returncode == 2 and "is not empty" in again.stderr
-    if not wired:
-        pytest.xfail(
-            "waiting for cli wiring: 'vap init' is not a command of the installed vap yet "
-            "(everything else passed through cli_authoring.register)"
-        )

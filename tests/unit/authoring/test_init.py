@@ -44,6 +44,16 @@ def _group() -> click.Group:
 # -- vap init ---------------------------------------------------------------------------------------
 
 
+def test_init_ignores_what_builds_and_set_up_make(tmp_path: Path) -> None:
+    """site/, .cache/ and the .venv/ its README asks for never end up in the planning repository."""
+    target = tmp_path / "acme"
+    init_repository(directory=target, organization="Acme", today=TODAY)
+    ignored = (target / ".gitignore").read_text().split()
+    assert {"/site/", "/.cache/", "/.venv/"} <= set(ignored)
+    requirements = (target / "requirements.txt").read_text()
+    assert "not on the public package index" in requirements and "make dist" in requirements
+
+
 def test_init_writes_a_repository_that_checks_without_errors(tmp_path: Path) -> None:
     target = tmp_path / "acme"
     written = init_repository(directory=target, organization="Acme: Ltd", today=TODAY)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -27,8 +28,6 @@ from site_builder.authoring import synth
 from site_builder.authoring.schemas import json_schemas
 from site_builder.checking.check import run_checks
 from site_builder.loading import loader
-
-jsonschema = pytest.importorskip("jsonschema")
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ROOT = FIXTURES.parents[1]

@@ -16,9 +16,7 @@ from site_builder.domain.index import Index
 from site_builder.generator.diagrams import MAX_CHAIN, diagram_sources
 from site_builder.generator.dot import Renderer
 from site_builder.generator.generate import generate
-from tests.conftest import FIXTURES
-
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+from tests.conftest import FIXTURES, needs_dot
 
 GOLDEN = Path(__file__).resolve().parents[3] / "tests" / "golden" / "diagrams"
 SMALL = FIXTURES / "small" / "plans"

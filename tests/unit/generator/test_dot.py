@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import stat
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -24,8 +23,9 @@ from site_builder.generator.dot import (
     find_dot,
     graphviz_version,
 )
+from tests.conftest import needs_dot
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+pytestmark = needs_dot
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 HOSTILE: list[str] = yaml.safe_load((FIXTURES / "hostile_labels.yaml").read_text("utf-8"))
