@@ -180,7 +180,7 @@ class Renderer:
         if not todo:
             return done, failures
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            for round_ in (_split(list(todo.items()), self.jobs), retry):
+            for round_ in (_batches(todo, self.jobs), retry):
                 running = {pool.submit(self._run, batch): batch for batch in round_}
                 for future in as_completed(running):
                     batch, (docs, error) = running[future], future.result()
@@ -257,6 +257,21 @@ def _write(path: str, data: bytes) -> None:
 def _digest(version: str, source: str) -> str:
     text = f"graphviz {version}\0format {FORMAT_VERSION}\0{source}"
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _batches(todo: Mapping[str, str], jobs: int) -> list[list[tuple[str, str]]]:
+    """Graphs with two clusters or more each get a `dot` process of their own; the rest share.
+
+    Graphviz 2.x orders subgraphs by the address of their interned names: in the first graph of a
+    process that is the order written, in later ones it follows whatever memory the earlier graphs
+    freed, so their clusters (and the layout) came out differently from build to build. A graph
+    with one cluster or none is laid out the same in any position of a batch."""
+    alone = [[item] for item in sorted(todo.items()) if item[1].count(_CLUSTER) >= 2]
+    shared = [item for item in sorted(todo.items()) if item[1].count(_CLUSTER) < 2]
+    return alone + _split(shared, jobs)
+
+
+_CLUSTER = 'subgraph "cluster'
 
 
 def _split(items: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
