@@ -159,7 +159,6 @@ ELIMINATED = frozenset({"eliminated", "post eliminated", "eliminated post", "pos
 TOP_MARKERS = frozenset({"xx", "xxx", "top", "none", "n/a", "na", "-", "--", "nobody"})
 
 _SCS = re.compile(r"^(?:scs|senior civil service|pb|pay band)\s*(?:pay\s*band|pb|band)?\s*([1-4])[a-z]?$")
-_NATO = re.compile(r"^of\s*-?\s*([1-9])$")
 GRADE_LADDER: dict[str, int] = {
     # UK civil-service grades on the six default levels of work (portal.yaml: 1 Front line ...
     # 6 Chief executive): a Permanent Secretary (SCS4) or Director General (SCS3) leads at the top
@@ -180,7 +179,6 @@ GRADE_LADDER: dict[str, int] = {
     "g6": 4,
 }
 _SCS_LEVEL = {1: 4, 2: 5, 3: 6, 4: 6}
-_NATO_LEVEL = {1: 2, 2: 2, 3: 3, 4: 3, 5: 4, 6: 4, 7: 5, 8: 6, 9: 6}
 
 
 def compact(name: str) -> str:
@@ -204,15 +202,13 @@ def plain(value: str) -> str:
 
 
 def grade_level(text: str) -> int | None:
-    """The level of work of a civil-service or NATO grade (`SCS2`, `Grade 7`, `OF-6`), else None."""
-    value = plain(text).replace("(", "").replace(")", "")
+    """The level of work of a civil-service grade (`SCS2`, `Grade 7`), else None: local grades such as
+    `OF-6` differ from body to body."""
+    value = re.sub(r"\s*\(.*\)$", "", plain(text))  # "Grade 7 (London)", "Grade (or equivalent)"
     if value in GRADE_LADDER:
         return GRADE_LADDER[value]
     scs = _SCS.match(value)
-    if scs:
-        return _SCS_LEVEL[int(scs.group(1))]
-    nato = _NATO.match(value)
-    return _NATO_LEVEL[int(nato.group(1))] if nato else None
+    return _SCS_LEVEL[int(scs.group(1))] if scs else None
 
 
 __all__ = [

@@ -30,28 +30,28 @@ class Levels:
     column: str = ""
     labels: dict[str, int] = field(default_factory=dict)
     grades: dict[str, int] = field(default_factory=dict)
-    unknown: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    unknown: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     def read(self, text: str | None, line: int, key: str) -> int | None:
         if text is None:
             return None
         value = text.strip()
         by_name = {name.casefold(): number for number, name in self.names.items()}
+        if value.casefold() in by_name:
+            return by_name[value.casefold()]
+        grade = grade_level(value)  # before numbers: "Grade 7" is a civil-service grade, not level 7
+        if grade is not None:
+            self.grades[value] = grade
+            return grade
         number = _LEVEL.match(value)
         if number:
             return int(number.group(1))
-        if value.casefold() in by_name:
-            return by_name[value.casefold()]
         label = _LABEL.match(value)
         if label:  # Workday's "4 Director": the portal's level of that name, else the number
             level = by_name.get(label.group(2).strip().casefold(), int(label.group(1)))
             self.labels[value] = level
             return level
-        grade = grade_level(value)
-        if grade is not None:
-            self.grades[value] = grade
-            return grade
-        self.unknown.setdefault(value, []).append((line, key))
+        self.unknown.setdefault(value.casefold(), []).append((line, key, value))
         return None
 
     def notes(self) -> list[Problem]:
@@ -64,8 +64,8 @@ class Levels:
                 notes.append(
                     Problem("note", None, f"levels of work read from the {what} of '{self.column}': {pairs}")
                 )
-        for value, rows in self.unknown.items():
-            line, key = rows[0]
+        for rows in self.unknown.values():
+            line, key, value = rows[0]
             more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
             notes.append(
                 Problem(
@@ -122,9 +122,7 @@ class RowReader:
             return
         department = cell(cells, chosen.get("department"))
         this = _Row(line, key, (title, holder, manager, department, level_text))
-        if key in self.first and (junior or self.first[key].fields == this.fields):
-            if junior:
-                return  # the same junior post under one manager, listed per pay band: one plan
+        if key in self.first and self.first[key].fields == this.fields:
             self.problems.append(
                 Problem("note", line, f"'{key}' repeats line {self.first[key].line}; read once")
             )
