@@ -180,9 +180,8 @@ class _Planner:
         values = {"title": yaml_str(pos.title), **self.values(pos, None)}
         if pos.level is not None:
             values["level"] = str(pos.level)
-        self.edit(
-            pos, role_id, path, values, said + ", still as vap init wrote it: {changed} set from the file"
-        )
+        adopted = said + ", still as vap init wrote it: {changed} set from the file"
+        self.edit(pos, role_id, path, values, adopted, quiet_said=said)
 
     def values(self, pos: Position, manager: str | None) -> dict[str, str | None]:
         """The fields an import keeps up to date, as YAML scalars."""
@@ -217,7 +216,13 @@ class _Planner:
         )
 
     def edit(
-        self, pos: Position, role_id: str, path: Path, values: Mapping[str, str | None], said: str
+        self,
+        pos: Position,
+        role_id: str,
+        path: Path,
+        values: Mapping[str, str | None],
+        said: str,
+        quiet_said: str = "",
     ) -> None:
         """Fields edited line by line; the note names only the fields whose line really changed."""
         shown = _rel(path, self.base)
@@ -238,6 +243,8 @@ class _Planner:
                 changed.append(name)
             new_text = edited
         if not changed:
+            if quiet_said:
+                self.note(pos, quiet_said)
             self.plan.planned.append(keep)
             return
         self.note(pos, said.format(changed=", ".join(changed)))

@@ -70,12 +70,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "title": (
         "job title",
-        "business title",  # Workday
         "position title",
         "role title",
+        "title",
+        "business title",  # Workday
         "job title description",  # ADP
         "generic job title",  # UK organograms, junior staff
-        "title",
         "position name",
         "job name",
         "job profile",  # Workday
