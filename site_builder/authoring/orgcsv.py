@@ -270,6 +270,22 @@ def _report(header: list[str], line: int, chosen: dict[str, list[int]]) -> Colum
     )
 
 
+_AFTER_NAME = re.compile(r"^(.+?)\s*\((.+)\)$")
+
+
+def _plain_departments(positions: list[Position]) -> list[Position]:
+    """Workday names each supervisory organisation after its manager, `Operations (Sam Lee)`:
+    the department is `Operations`."""
+    holders = {p.holder for p in positions if p.holder}
+    plain_positions = []
+    for p in positions:
+        named = _AFTER_NAME.match(p.department or "")
+        plain_positions.append(
+            replace(p, department=named.group(1)) if named and named.group(2) in holders else p
+        )
+    return plain_positions
+
+
 def read_positions(
     path: Path,
     columns: Columns,
@@ -297,7 +313,7 @@ def read_positions(
     )
     for line, cells in rows[at + 1 :]:
         reader.row(line, cells, header_line, junior=junior)
-    positions, more = link(reader.positions, set(reader.first), frozenset(outside))
+    positions, more = link(_plain_departments(reader.positions), set(reader.first), frozenset(outside))
     problems = [*reader.problems, *reader.levels.notes(), *more]
     if reader.eliminated:
         shown = ", ".join(str(n) for n in reader.eliminated)

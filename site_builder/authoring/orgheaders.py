@@ -156,7 +156,7 @@ UNDISCLOSED = frozenset(
     {"n/d", "nd", "n.d.", "not disclosed", "undisclosed", "withheld", "redacted", "not published", "n/p"}
 )
 ELIMINATED = frozenset({"eliminated", "post eliminated", "eliminated post", "post deleted", "abolished"})
-TOP_MARKERS = frozenset({"xx", "xxx", "top", "none", "n/a", "na", "-", "--", "nobody"})
+TOP_MARKERS = frozenset({"xx", "xxx", "top", "none", "n/a", "na", "-", "--", "nobody", "no_manager"})
 
 _SCS = re.compile(r"^(?:scs|senior civil service|pb|pay band)\s*(?:pay\s*band|pb|band)?\s*([1-4])[a-z]?$")
 GRADE_LADDER: dict[str, int] = {
