@@ -78,7 +78,9 @@ def _words(slug: str, limit: int) -> str:
 
 def _with_suffix(base: str, key: str, n: int) -> str:
     """`base-<post reference>`; the title gives way (at a word) so the reference is never cut."""
-    suffix = re.sub(r"-{2,}", "-", slugify(key, limit=200).replace(base, "")).strip("-")
+    # a junior organogram post's key repeats its title: the suffix keeps only the rest
+    words = re.sub(rf"(?:^|-){re.escape(base)}(?=-|$)", "", slugify(key, limit=200))
+    suffix = re.sub(r"-{2,}", "-", words).strip("-")
     if not suffix or len(suffix) > 30:
         suffix = str(n)
     return f"{_words(base, 62 - len(suffix))}-{suffix}"

@@ -325,3 +325,17 @@ def test_junior_organogram_hangs_under_the_senior_posts(repo: Path) -> None:
     )
     assert len(roles) == 20 + 19
     assert run_checks(repo).errors == ()
+
+
+def test_ids_are_cut_between_words_and_keep_the_post_reference_whole() -> None:
+    from site_builder.authoring.orglayout import _with_suffix, _words
+
+    assert _words("head-of-safeguarding-and-public-protection-unit", 40) == "head-of-safeguarding-and-public"
+    assert _with_suffix("a", "ABC-1", 1) == "a-abc-1"  # the title's slug is taken out only as whole words
+    assert (
+        _with_suffix("programme-manager", "3 Programme Manager Grade 7", 1) == "programme-manager-3-grade-7"
+    )
+    long_title = "director-general-for-strategy-international-and-devolution-x"
+    assert (
+        _with_suffix(long_title, "SF-DG-52", 1) == "director-general-for-strategy-international-and-sf-dg-52"
+    )
