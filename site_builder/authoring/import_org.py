@@ -5,7 +5,6 @@ anywhere (a missing manager, a cycle, a clash) is reported with its CSV line and
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,19 +15,20 @@ import click
 from site_builder.authoring.init import (
     has_block_fields,
     role_text,
-    slugify,
     update_fields,
     write_new,
     yaml_id,
 )
-from site_builder.authoring.orgcsv import Columns, Position, read_positions
+from site_builder.authoring.orgcsv import ColumnReport, Columns, Position, read_positions
+from site_builder.authoring.orglayout import assign_ids, folders_of, tree_order
 from site_builder.authoring.text import yaml_str
-from site_builder.domain.model import PlanSet
+from site_builder.domain.model import PlanSet, Role
 from site_builder.errors import EXIT_OK, PlanError, PortalError
-from site_builder.loading.loader import ROLE_FIELDS, ROLE_ID, load_plans
+from site_builder.loading.loader import ROLE_FIELDS, load_plans
 
 MARKER = re.compile(r"^#\s*position-id:\s*(.*?)\s*$", re.MULTILINE)
 UPDATED_FIELDS = ("reports_to", "holder", "department")
+ADOPTED_FIELDS = ("title", "holder", "department", "level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,7 @@ class Planned:
 class ImportPlan:
     notes: list[Note] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
+    columns: ColumnReport | None = None
 
     @property
     def errors(self) -> list[Note]:
@@ -75,14 +76,19 @@ def require_repository(plans_dir: Path) -> None:
         )
 
 
-def plan_import(*, csv_path: Path, plans_dir: Path, columns: Columns, update: bool) -> ImportPlan:
+def plan_import(
+    *, csv_path: Path, plans_dir: Path, columns: Columns, update: bool, skip_bad_rows: bool = False
+) -> ImportPlan:
     """Everything the import would do, and every problem, without writing anything."""
     require_repository(plans_dir)
     plans = load_plans(plans_dir).plans
     existing = _existing(plans, plans_dir)
     outside = {**{r: r for r in plans.roles}, **existing}  # managers the plans hold already
-    positions, problems = read_positions(csv_path, columns, levels=plans.portal.levels, outside=outside)
+    positions, problems, report = read_positions(
+        csv_path, columns, levels=plans.portal.levels, outside=outside, skip_bad_rows=skip_bad_rows
+    )
     planner = _Planner(csv_path, plans_dir, plans, update)
+    planner.plan.columns = report
     planner.plan.notes += [Note(p.severity, planner.src, p.line, p.message) for p in problems]
     if not planner.plan.errors:
         planner.run(positions, existing, outside)
@@ -103,26 +109,22 @@ class _Planner:
 
     def run(self, positions: list[Position], existing: Mapping[str, str], outside: Mapping[str, str]) -> None:
         plans = self.plans
-        ids = _assign_ids(positions, plans, existing)
+        ids = assign_ids(positions, plans, existing)
         tops = [p for p in positions if p.manager is None]
         current_top = next((r for r in plans.roles.values() if r.reports_to is None), None)
         mapped_top = None
         if len(tops) == 1 and current_top is not None and ids[tops[0].key] not in plans.roles:
             mapped_top = tops[0].key  # e.g. the top role 'vap init' wrote: one top role, not two
             ids[mapped_top] = current_top.id
-        folders = _folders(positions, ids, outside, plans, self.plans_dir)
-        for pos in _tree_order(positions):
+        folders = folders_of(positions, ids, outside, plans, self.plans_dir)
+        for pos in tree_order(positions):
             role_id = ids[pos.key]
             manager = None if pos.manager is None else ids.get(pos.manager) or outside[pos.manager]
             role = plans.roles.get(role_id)
             if pos.key == mapped_top and role is not None:
-                self.note(
-                    pos,
-                    f"top position '{pos.key}' ({pos.title}) is taken as the existing top role "
-                    f"'{role_id}' ({role.file})",
-                )
-            if role is not None:
-                self.existing(pos, role_id, self.base / role.file, manager, quiet=pos.key == mapped_top)
+                self.top(pos, role_id, self.base / role.file, skeleton=_skeleton(role, self.base))
+            elif role is not None:
+                self.existing(pos, role_id, self.base / role.file, manager)
             elif role_id in plans.unreadable:
                 self.note(
                     pos,
@@ -154,23 +156,77 @@ class _Planner:
                 f"Drafted by vap import-org from {self.csv_path.name}, line {pos.line}. Keep the next line:",
                 "a re-import finds this plan by it.",
                 f"position-id: {_one_line(pos.key)}",
+                *(
+                    ("The file does not name the holder (not disclosed): holder says vacant until you",)
+                    if pos.undisclosed
+                    else ()
+                ),
+                *(("write the name, if it may be shown.",) if pos.undisclosed else ()),
             ),
         )
         self.plan.planned.append(Planned(pos, role_id, path, "write", text))
 
-    def existing(self, pos: Position, role_id: str, path: Path, manager: str | None, *, quiet: bool) -> None:
-        """A plan that exists is never replaced; with --update three fields are edited in place."""
+    def top(self, pos: Position, role_id: str, path: Path, *, skeleton: bool) -> None:
+        """The file's top post stands for the plans' top role; the one `vap init` wrote, still
+        untouched, takes the post's real title, holder, department and level."""
         shown = _rel(path, self.base)
-        keep = Planned(pos, role_id, path, "keep")
+        said = (
+            f"top position '{pos.key}' ({pos.title}) is taken as the existing top role '{role_id}' ({shown})"
+        )
+        if not skeleton:
+            self.note(pos, said)
+            self.existing(pos, role_id, path, None, quiet=True)
+            return
+        values = {"title": yaml_str(pos.title), **self.values(pos, None)}
+        if pos.level is not None:
+            values["level"] = str(pos.level)
+        adopted = said + ", still as vap init wrote it: {changed} set from the file"
+        self.edit(pos, role_id, path, values, adopted, quiet_said=said)
+
+    def values(self, pos: Position, manager: str | None) -> dict[str, str | None]:
+        """The fields an import keeps up to date, as YAML scalars."""
+        values: dict[str, str | None] = {}
+        if pos.manager is not None:
+            values["reports_to"] = yaml_id(manager or "")
+        if pos.has_holder and not pos.undisclosed:  # an undisclosed holder leaves a name as it is
+            values["holder"] = yaml_str(pos.holder or "vacant")
+        if pos.department:
+            values["department"] = yaml_str(pos.department)
+        return values
+
+    def existing(
+        self, pos: Position, role_id: str, path: Path, manager: str | None, *, quiet: bool = False
+    ) -> None:
+        """A plan that exists is never replaced; with --update three fields are edited in place."""
         if not self.update:
             if not quiet:
                 self.note(
                     pos,
-                    f"{shown} already exists; left unchanged (--update updates its reports_to, "
-                    "holder and department)",
+                    f"{_rel(path, self.base)} already exists; left unchanged (--update updates its "
+                    "reports_to, holder and department)",
                 )
-            self.plan.planned.append(keep)
+            self.plan.planned.append(Planned(pos, role_id, path, "keep"))
             return
+        self.edit(
+            pos,
+            role_id,
+            path,
+            self.values(pos, manager),
+            f"{_rel(path, self.base)}: {{changed}} brought up to date",
+        )
+
+    def edit(
+        self,
+        pos: Position,
+        role_id: str,
+        path: Path,
+        values: Mapping[str, str | None],
+        said: str,
+        quiet_said: str = "",
+    ) -> None:
+        """Fields edited line by line; the note names only the fields whose line really changed."""
+        shown = _rel(path, self.base)
+        keep = Planned(pos, role_id, path, "keep")
         try:
             text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -180,20 +236,28 @@ class _Planner:
             self.note(pos, f"{shown} is not written one field a line; left unchanged (update it by hand)")
             self.plan.planned.append(keep)
             return
-        values: dict[str, str | None] = {}
-        if pos.manager is not None:
-            values["reports_to"] = yaml_id(manager or "")
-        if pos.has_holder:
-            values["holder"] = yaml_str(pos.holder or "vacant")
-        if pos.department:
-            values["department"] = yaml_str(pos.department)
-        new_text = update_fields(text, values, order=ROLE_FIELDS)
-        if new_text == text:
+        new_text, changed = text, []
+        for name, value in values.items():
+            edited = update_fields(new_text, {name: value}, order=ROLE_FIELDS)
+            if edited != new_text:
+                changed.append(name)
+            new_text = edited
+        if not changed:
+            if quiet_said:
+                self.note(pos, quiet_said)
             self.plan.planned.append(keep)
             return
-        changed = [name for name in UPDATED_FIELDS if name in values]
-        self.note(pos, f"{shown}: {', '.join(changed)} brought up to date")
+        self.note(pos, said.format(changed=", ".join(changed)))
         self.plan.planned.append(Planned(pos, role_id, path, "update", new_text))
+
+
+def _skeleton(role: Role, base: Path) -> bool:
+    """The top role as `vap init` wrote it: a draft with no outcomes that no import has claimed."""
+    try:
+        text = (base / role.file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return role.status == "draft" and not role.outcomes and not MARKER.search(text)
 
 
 def _one_line(text: str) -> str:
@@ -221,105 +285,6 @@ def _existing(plans: PlanSet, plans_dir: Path) -> dict[str, str]:
     return found
 
 
-def _natural(key: str) -> tuple[tuple[int, int | str], ...]:
-    """`P-9` before `P-10`: the order of position ids as people read them."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.findall(r"\d+|\D+", key)
-    )
-
-
-def _assign_ids(positions: list[Position], plans: PlanSet, existing: Mapping[str, str]) -> dict[str, str]:
-    """Stable role ids: the id an earlier import gave the position, else the title's slug, made unique
-    with the position id's slug (or a counter in position id order) when titles repeat or clash."""
-    claimed = {role_id.casefold() for role_id in existing.values()}
-    ids: dict[str, str] = {}
-    pending: list[Position] = []
-    for pos in positions:
-        if pos.key in existing:
-            ids[pos.key] = existing[pos.key]
-        else:
-            pending.append(pos)
-    strategy_ids = {name.casefold() for name in plans.strategy.items()}
-    used = claimed | strategy_ids
-    bases: dict[str, list[Position]] = {}
-    for pos in pending:
-        base = slugify(pos.title, limit=48)
-        if not base or not ROLE_ID.match(base):
-            base = ""
-        bases.setdefault(base, []).append(pos)
-    for base in sorted(bases):
-        group = sorted(bases[base], key=lambda p: _natural(p.key))
-        clash = base == "" or len(group) > 1 or base in strategy_ids or base in claimed
-        for n, pos in enumerate(group, start=1):
-            if not clash:
-                candidate = base
-            else:
-                suffix = slugify(pos.key, limit=14) or str(n)
-                candidate = f"{base or 'role'}-{suffix}"
-            role_id, k = candidate, 1
-            while role_id.casefold() in used:
-                k += 1
-                role_id = f"{candidate[:58].rstrip('-')}-{k}"
-            used.add(role_id.casefold())
-            ids[pos.key] = role_id
-    return ids
-
-
-def _tree_order(positions: list[Position]) -> list[Position]:
-    """Top first (and positions under roles outside the file), then each manager before the reports,
-    each level in position id order."""
-    keys = {p.key for p in positions}
-    children: dict[str | None, list[Position]] = {}
-    for pos in positions:
-        children.setdefault(pos.manager if pos.manager in keys else None, []).append(pos)
-    order: list[Position] = []
-    queue = deque(sorted(children.get(None, []), key=lambda p: _natural(p.key)))
-    while queue:
-        pos = queue.popleft()
-        order.append(pos)
-        queue.extend(sorted(children.get(pos.key, []), key=lambda p: _natural(p.key)))
-    return order
-
-
-def _folders(
-    positions: list[Position],
-    ids: Mapping[str, str],
-    outside: Mapping[str, str],
-    plans: PlanSet,
-    plans_dir: Path,
-) -> dict[str, Path]:
-    """The manager's folder for a role of the manager's department; otherwise that department's
-    folder (where its shallowest role lives, or the first one this import makes)."""
-    base = plans_dir.parent
-    homes: dict[str, Path] = {}
-    for known in sorted(plans.roles.values(), key=lambda r: (r.file.count("/"), r.file)):
-        dept = plans.department_of(known.id)
-        if dept:
-            homes.setdefault(dept.casefold(), (base / known.file).parent)
-    folders: dict[str, Path] = {}
-    depts: dict[str, str | None] = {}
-    for pos in _tree_order(positions):
-        role = plans.roles.get(ids[pos.key])
-        if pos.manager is None:
-            above, inherited = plans_dir / "roles", None
-        elif pos.manager in folders:
-            above, inherited = folders[pos.manager], depts[pos.manager]
-        else:  # a role the plans already hold
-            boss = outside[pos.manager]
-            above, inherited = (base / plans.roles[boss].file).parent, plans.department_of(boss)
-        dept = pos.department or (plans.department_of(role.id) if role else None) or inherited
-        depts[pos.key] = dept
-        if role is not None:
-            folders[pos.key] = (base / role.file).parent
-        elif pos.manager is None or dept is None or (inherited or "").casefold() == dept.casefold():
-            folders[pos.key] = above
-        else:
-            folders[pos.key] = homes.setdefault(dept.casefold(), above / (slugify(dept) or "department"))
-        if dept and pos.manager is None:
-            homes.setdefault(dept.casefold(), folders[pos.key])
-    return folders
-
-
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -334,26 +299,47 @@ def apply_import(plan: ImportPlan) -> None:
 
 
 def import_org(
-    *, csv_path: Path, plans_dir: Path, columns: Columns, map_file: Path | None, update: bool
+    *,
+    csv_path: Path,
+    plans_dir: Path,
+    columns: Columns,
+    map_file: Path | None,
+    update: bool,
+    skip_bad_rows: bool = False,
+    dry_run: bool = False,
 ) -> int:
-    """`vap import-org`: report every problem with its CSV line; write only when there is none."""
+    """`vap import-org`: say which columns it read, report every problem with its CSV line, and
+    write only when there is none (or, with --skip-bad-rows, the rows without one)."""
     from site_builder.authoring.orgcsv import read_map
 
     chosen = read_map(map_file).merged(columns) if map_file else columns
-    plan = plan_import(csv_path=csv_path, plans_dir=plans_dir, columns=chosen, update=update)
+    plan = plan_import(
+        csv_path=csv_path, plans_dir=plans_dir, columns=chosen, update=update, skip_bad_rows=skip_bad_rows
+    )
+    if plan.columns is not None:
+        click.echo("\n".join(plan.columns.lines(str(csv_path))))
     for note in plan.notes:
         click.echo(str(note), err=True)
     if plan.errors:
         raise PlanError(
             f"{len(plan.errors)} problem(s) in {csv_path}; nothing was written (fix the file or choose its "
-            "columns with --map or --*-col, then run vap import-org again)"
+            "columns with --map or --*-col, or leave the bad rows out with --skip-bad-rows; then run "
+            "vap import-org again)"
         )
-    apply_import(plan)
+    if dry_run:
+        for item in plan.planned:
+            if item.action != "keep":
+                click.echo(f"would {item.action} {_rel(item.path, plans_dir.parent)} ({item.position.title})")
+    else:
+        apply_import(plan)
     counts = {a: sum(1 for p in plan.planned if p.action == a) for a in ("write", "update", "keep")}
+    verb = ("would be written", "would be updated") if dry_run else ("written", "updated")
     click.echo(
-        f"{_count(len(plan.planned), 'position')} in {csv_path}: {_count(counts['write'], 'plan')} written, "
-        f"{counts['update']} updated, {counts['keep']} left unchanged (under {plans_dir / 'roles'})"
+        f"{_count(len(plan.planned), 'position')} in {csv_path}: "
+        f"{_count(counts['write'], 'plan')} {verb[0]}, "
+        f"{counts['update']} {verb[1]}, {counts['keep']} left unchanged (under {plans_dir / 'roles'})"
+        + (" (--dry-run: nothing was written)" if dry_run else "")
     )
-    if counts["write"]:
+    if counts["write"] and not dry_run:
         click.echo("Each new plan is a draft for its manager to fill in; 'vap check' lists what is missing.")
     return EXIT_OK

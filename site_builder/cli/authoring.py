@@ -132,6 +132,12 @@ def _column(field: str, what: str) -> Callable[[FC], FC]:
     is_flag=True,
     help="Update reports_to, holder and department of plans that exist (nothing else in them).",
 )
+@click.option(
+    "--skip-bad-rows",
+    is_flag=True,
+    help="Write the rest when some rows have problems, leaving those rows (and the posts under them) out.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the columns, problems and files, but write nothing.")
 @_column("id", "the position id")
 @_column("title", "the job title")
 @_column("holder", "the holder's name")
@@ -143,6 +149,8 @@ def import_org_command(
     plans_dir: Path,
     map_file: Path | None,
     update: bool,
+    skip_bad_rows: bool,
+    dry_run: bool,
     id_col: str | None,
     title_col: str | None,
     holder_col: str | None,
@@ -151,13 +159,18 @@ def import_org_command(
     level_col: str | None,
 ) -> None:
     """Draft one plan per position of an org-chart export (CSV), with reports_to set, for each
-    manager to fill in. Columns are detected from common header names ('Position ID', 'Job Title',
-    'Manager ID', 'Reports To', 'Dept', 'Name', ...). Existing plans are never overwritten.
-    Problems are reported with their CSV line, and then nothing is written.
+    manager to fill in. It first prints which column it read as id, title, holder, manager,
+    department and level, and which it ignored. The headers of Workday, SAP SuccessFactors,
+    BambooHR, HiBob, Personio and ADP exports and of UK government organograms (senior and
+    junior staff) are recognised as they are; others are named with --map or --*-col.
+    Holders such as 'N/D' or 'Vacant' are never taken for names; eliminated posts are left out.
+    Existing plans are never overwritten. Problems are reported with their CSV line, and then
+    nothing is written (unless --skip-bad-rows).
 
     \b
     Example:
       vap import-org hr-export.csv --plans plans
+      vap import-org organogram-senior.csv --dry-run
       vap import-org hr-export.csv --manager-col "Line Manager Position" --update
     """
     from site_builder.authoring import import_org
@@ -173,7 +186,13 @@ def import_org_command(
     )
     sys.exit(
         import_org.import_org(
-            csv_path=csv_file, plans_dir=plans_dir, columns=columns, map_file=map_file, update=update
+            csv_path=csv_file,
+            plans_dir=plans_dir,
+            columns=columns,
+            map_file=map_file,
+            update=update,
+            skip_bad_rows=skip_bad_rows,
+            dry_run=dry_run,
         )
     )
 
