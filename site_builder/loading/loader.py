@@ -180,7 +180,7 @@ def _document(source: SourceFile, findings: list[Finding], what: str) -> Map | N
                 "schema",
                 f"file is empty; {what} is expected",
                 Loc(source.rel, 1, 1),
-                hint="see PLAN_FORMAT in the docs for the fields of this file",
+                hint="run 'vap schema' for the fields of each kind of plan file",
             )
         )
         return None

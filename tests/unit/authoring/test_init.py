@@ -139,7 +139,7 @@ def test_half_year() -> None:
 
 def test_init_builds_strictly_from_the_source_tree(tmp_path: Path) -> None:
     init_repository(directory=tmp_path / "r", organization="Acme", today=TODAY)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "VAP_NO_DIAGRAMS": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
         cwd=tmp_path / "r",
