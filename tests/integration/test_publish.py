@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.mkdocs_adapter import api as mkdocs_api
 from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.domain.snapshot import from_json, to_json
 from site_builder.errors import BuildError, PlanError, PortalError
 from site_builder.generator.changes import change_pages
+from site_builder.mkdocs_adapter import api as mkdocs_api
 from site_builder.publishing.publish import publish
 from tests.conftest import FIXTURES, ROOT, write_portal_config
 
