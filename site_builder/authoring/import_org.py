@@ -23,9 +23,9 @@ from site_builder.authoring.init import (
 )
 from site_builder.authoring.orgcsv import Columns, Position, read_positions
 from site_builder.authoring.text import yaml_str
-from site_builder.domain.model import PlanSet
+from site_builder.domain.model import ROLE_FIELDS, PlanSet
 from site_builder.errors import EXIT_OK, PlanError, PortalError
-from site_builder.loading.loader import ROLE_FIELDS, ROLE_ID, load_plans
+from site_builder.loading.loader import ROLE_ID, load_plans
 
 MARKER = re.compile(r"^#\s*position-id:\s*(.*?)\s*$", re.MULTILINE)
 UPDATED_FIELDS = ("reports_to", "holder", "department")

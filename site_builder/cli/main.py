@@ -40,8 +40,8 @@ def cli(debug: bool) -> None:
     \b
     Exit codes: 0 success (warnings alone do not fail), 1 findings that fail
     (errors, or warnings made errors by --strict/--fail-on/fail_on) or a site that
-    could not be built, 2 usage, set-up (Graphviz missing) or I/O problem,
-    70 internal error (a bug in vap: run with --debug and report the traceback).
+    could not be built, 2 usage or I/O problem (or a missing set-up such as
+    Graphviz), 70 internal error (a bug in vap: run with --debug, report the traceback).
     """
 
 
