@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,6 @@ from site_builder.errors import (
 )
 from site_builder.generator.generate import generate
 from site_builder.generator.pages import Pages
-from tests.conftest import write_portal_config
 
 
 def test_every_user_error_is_a_portal_error_with_its_exit_code() -> None:
@@ -70,19 +66,3 @@ def test_a_rendering_bug_names_the_role(
     with pytest.raises(KeyError) as caught:
         generate(small_plans, tmp_path / "docs", diagrams=False)
     assert caught.value.__notes__ == ["while rendering role 'booking-lead'"]
-
-
-def test_graphviz_missing_exits_2_naming_the_fix(small_plans: Path, tmp_path: Path) -> None:
-    config = write_portal_config(small_plans.parent)
-    empty = tmp_path / "no-dot"
-    empty.mkdir()
-    run = subprocess.run(
-        [sys.executable, "-m", "site_builder.cli.main", "build", str(small_plans), "-f", str(config)],
-        env={**os.environ, "PATH": str(empty), "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=small_plans.parent,
-    )
-    assert run.returncode == 2, run.stderr
-    assert "Error: Graphviz is not installed" in run.stderr and "Install Graphviz" in run.stderr
