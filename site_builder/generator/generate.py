@@ -82,34 +82,15 @@ def generate(
         return _last_good(result, out_dir, timings)
     view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
     index = Index(view.plans)
-    notes: dict[str, str] = {}
-    change_files: dict[str, str] = {}
-    if previous is not None:
-        from site_builder.generator.changes import change_pages  # only when publishing over an earlier cycle
-
-        change_files, notes = change_pages(previous, view, index)
-    mark = time.perf_counter()
-    signatures = page_signatures(view, index, notes)
+    change_files, notes = _changes(previous, view, index)
     settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
-    if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
-        todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
-    else:
-        reuse, todo = None, set(signatures)
-    timings["signatures"] = time.perf_counter() - mark
-    work = _Work(view, index, signatures, todo, reuse, timings)
+    work = _work(view, index, notes, settings, reuse, timings)
     svgs, rendered, cached = _draw(work, cache_dir or out_dir.parent / "diagrams") if diagrams else ({}, 0, 0)
     placeholders, texts = _pages(work, svgs, notes, directory_urls)
     files = {p: t for p, t in texts.items() if not p.startswith("cards/")}
     files.update(change_files)
     statics = {p: t for p, t in texts.items() if p.startswith("cards/")}
-    mark = time.perf_counter()
-    written = write_tree(
-        out_dir,
-        {**files, **statics},
-        changed=None if reuse is None else {*todo, *change_files},
-        previous=None if reuse is None else {*reuse.pages, *reuse.statics},
-    )
-    timings["write"] = time.perf_counter() - mark
+    written = _write(out_dir, {**files, **statics}, work, change_files)
     return Generated(
         result,
         view,
@@ -120,7 +101,7 @@ def generate(
         cached,
         timings,
         svgs,
-        signatures=signatures,
+        signatures=work.signatures,
         texts=texts if keep_texts else {},
         settings=settings,
         placeholders=placeholders,
@@ -137,6 +118,34 @@ class _Work:
     todo: set[str]
     reuse: Generated | None
     timings: dict[str, float]
+
+
+def _changes(previous: Path | None, view: View, index: Index) -> tuple[dict[str, str], dict[str, str]]:
+    """The "What changed" pages and per-page notes, when publishing over an earlier cycle."""
+    if previous is None:
+        return {}, {}
+    from site_builder.generator.changes import change_pages  # only when publishing over an earlier cycle
+
+    return change_pages(previous, view, index)
+
+
+def _work(
+    view: View,
+    index: Index,
+    notes: dict[str, str],
+    settings: object,
+    reuse: Generated | None,
+    timings: dict[str, float],
+) -> _Work:
+    """Which pages to render: those whose signature changed since `reuse`, or all when it does not fit."""
+    mark = time.perf_counter()
+    signatures = page_signatures(view, index, notes)
+    if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
+        todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
+    else:
+        reuse, todo = None, set(signatures)
+    timings["signatures"] = time.perf_counter() - mark
+    return _Work(view, index, signatures, todo, reuse, timings)
 
 
 def _draw(work: _Work, cache_dir: Path) -> tuple[dict[str, str], int, int]:
@@ -169,6 +178,20 @@ def _pages(
     work.timings["render"] = time.perf_counter() - mark
     work.timings["rendered_pages"] = len(work.todo)
     return placeholders, texts
+
+
+def _write(out_dir: Path, texts: dict[str, str], work: _Work, change_files: dict[str, str]) -> WriteStats:
+    """The generated tree on disk; with `reuse`, only the changed pages are compared and rewritten."""
+    mark = time.perf_counter()
+    reuse = work.reuse
+    written = write_tree(
+        out_dir,
+        texts,
+        changed=None if reuse is None else {*work.todo, *change_files},
+        previous=None if reuse is None else {*reuse.pages, *reuse.statics},
+    )
+    work.timings["write"] = time.perf_counter() - mark
+    return written
 
 
 def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
