@@ -1,6 +1,6 @@
 """One exception hierarchy, rooted in click's, so the CLI has a single handler and stable exit codes.
 
-Exit codes (documented in `vap --help` and docs/manual/cli.md): 0 success; 1 findings that fail, or
+Exit codes (documented in `vap --help` and README.md): 0 success; 1 findings that fail, or
 a site that could not be built; 2 a usage, set-up or I/O problem; 70 an internal error (a bug).
 """
 
