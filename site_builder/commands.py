@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -31,16 +30,6 @@ def check(*, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[s
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
-def _site_env(*, plans_dir: Path, audience: str | None, diagrams: bool) -> None:
-    """Tell the MkDocs plugin what this command asked for (it reads VAP_* at on_config)."""
-    os.environ["VAP_PLANS"] = str(plans_dir.resolve())
-    os.environ.pop("VAP_AUDIENCE", None)
-    if audience:
-        os.environ["VAP_AUDIENCE"] = audience
-    os.environ["VAP_NO_DIAGRAMS"] = "0" if diagrams else "1"
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
-
 def _config_file(config_file: Path) -> Path:
     if not config_file.is_file():
         raise PortalError(
@@ -54,7 +43,7 @@ def build(
     *, plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, diagrams: bool
 ) -> int:
     """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
-    from site_builder.mkdocs_adapter.plugin import build_site
+    from site_builder.mkdocs_adapter.api import SiteSettings, build_site
 
     config_file = _config_file(config_file)
     result = run_checks(plans_dir)
@@ -62,10 +51,10 @@ def build(
         click.echo(format_text(result.errors, result.files), err=True)
         raise PlanError("the plans have errors; nothing was built (fix them, then run vap build again)")
     click.echo(summary_line(result.findings, result.files) + " (run 'vap check' for the warnings)", err=True)
-    _site_env(plans_dir=plans_dir, audience=audience, diagrams=diagrams)
     started = time.perf_counter()
-    built = build_site(config_file, site_dir)
-    click.echo(f"built the site into {built} in {time.perf_counter() - started:.1f} s", err=True)
+    settings = SiteSettings(plans_dir, audience=audience, diagrams=diagrams)
+    built = build_site(config_file, settings, site_dir=site_dir, checked=result)
+    click.echo(f"built the site into {built.site_dir} in {time.perf_counter() - started:.1f} s", err=True)
     return EXIT_OK
 
 
@@ -73,15 +62,15 @@ def serve(
     *, plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
 ) -> int:
     """Live preview: everything visible, drafts bannered, errors shown in the page instead of crashing."""
-    from site_builder.mkdocs_adapter.plugin import serve_site
+    from site_builder.mkdocs_adapter.api import SiteSettings, serve_site
 
     config_file = _config_file(config_file)
-    _site_env(plans_dir=plans_dir, audience="preview", diagrams=True)
     url = f"http://{host}:{port}/"
     if role:
         url += f"roles/{role}/"
     click.echo(f"Serving the preview of {plans_dir} at {url} (Ctrl+C to stop)", err=True)
-    serve_site(config_file, host=host, port=port, open_browser=open_browser, start_url=url)
+    settings = SiteSettings(plans_dir, audience="preview", diagrams=True)
+    serve_site(config_file, settings, host=host, port=port, open_browser=open_browser, start_url=url)
     return EXIT_OK
 
 

@@ -22,9 +22,9 @@ from site_builder.authoring.init import (
 from site_builder.authoring.orgcsv import ColumnReport, Columns, Position, read_positions
 from site_builder.authoring.orglayout import assign_ids, folders_of, tree_order
 from site_builder.authoring.text import yaml_str
-from site_builder.domain.model import PlanSet, Role
+from site_builder.domain.model import ROLE_FIELDS, PlanSet, Role
 from site_builder.errors import EXIT_OK, PlanError, PortalError
-from site_builder.loading.loader import ROLE_FIELDS, load_plans
+from site_builder.loading.loader import load_plans
 
 MARKER = re.compile(r"^#\s*position-id:\s*(.*?)\s*$", re.MULTILINE)
 UPDATED_FIELDS = ("reports_to", "holder", "department")

@@ -18,8 +18,8 @@ import copy
 from typing import Any
 
 from site_builder.checking.rules import WARNING_RULES
-from site_builder.domain.model import DRAFTS_MODES, HIDEABLE_FIELDS, STATUSES
-from site_builder.loading.loader import PLAN_CONTENT, ROLE_ID, STRATEGY_ID
+from site_builder.domain.model import DRAFTS_MODES, HIDEABLE_FIELDS, PLAN_CONTENT, STATUSES
+from site_builder.loading.loader import ROLE_ID, STRATEGY_ID
 
 Schema = dict[str, Any]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -15,7 +14,7 @@ from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, PlanSet
 from site_builder.errors import PortalError
 from site_builder.gcpause import gc_paused
-from site_builder.loading.loader import Loaded, forget_parsed, load_plans
+from site_builder.loading.loader import load_plans
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,39 +36,16 @@ class CheckResult:
         return tuple(f for f in self.findings if f.role == role_id)
 
 
-_LAST: tuple[Loaded, CheckResult] | None = None
-"""The last check of this process: `vap build` checks before MkDocs runs and the plugin checks again;
-when the same plans load again, the cross-file rules are not run a second time (1 s at 10,000 roles)."""
-
-
-@atexit.register
-def _forget() -> None:
-    """Drop the process caches before the interpreter's last garbage collections, which would
-    otherwise walk every cached role on the way out (0.5 s of `vap check` at 10,000 roles)."""
-    global _LAST
-    _LAST = None
-    forget_parsed()
-
-
 def run_checks(plans_dir: Path) -> CheckResult:
     """Every finding of every file in one run (one bad file never hides the others)."""
     with gc_paused():
-        return _run_checks(plans_dir)
-
-
-def _run_checks(plans_dir: Path) -> CheckResult:
-    global _LAST
-    loaded = load_plans(plans_dir)
-    if _LAST is not None and _LAST[0] == loaded:  # unchanged plans come back as the very same objects
-        return _LAST[1]
-    findings = list(loaded.findings)
-    findings += check_integrity(loaded.plans)
-    index = Index(loaded.plans)
-    findings += check_warnings(index)  # rules tolerate broken references: one bad file hides nothing
-    findings.sort(key=Finding.sort_key)
-    result = CheckResult(loaded.plans, index, tuple(findings), loaded.files)
-    _LAST = (loaded, result)
-    return result
+        loaded = load_plans(plans_dir)
+        findings = list(loaded.findings)
+        findings += check_integrity(loaded.plans)
+        index = Index(loaded.plans)
+        findings += check_warnings(index)  # rules tolerate broken references: one bad file hides nothing
+        findings.sort(key=Finding.sort_key)
+        return CheckResult(loaded.plans, index, tuple(findings), loaded.files)
 
 
 def parse_rule_list(values: Iterable[str]) -> tuple[str, ...]:

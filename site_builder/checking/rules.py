@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from site_builder.checking.similarity import Item, near_duplicates
 from site_builder.domain.index import Index
-from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
+from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, Role
 
 
 def _warn(
@@ -280,21 +280,7 @@ RULES: tuple[Rule, ...] = (
     Rule("incomplete-plan", incomplete_plan, "draft plan missing parts"),
 )
 WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
-ERROR_RULES: tuple[str, ...] = (
-    "yaml-syntax",
-    "encoding",
-    "duplicate-key",
-    "forbidden-yaml",
-    "schema",
-    "invalid-id",
-    "duplicate-id",
-    "unknown-reference",
-    "reporting-cycle",
-    "top-role",
-    "unsafe-path",
-    "orphan-outcome",
-    "file-too-large",
-)
+ERROR_RULES: tuple[str, ...] = ERROR_RULE_NAMES
 
 
 def check_warnings(ix: Index) -> list[Finding]:

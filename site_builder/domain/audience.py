@@ -6,20 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from site_builder.domain.model import Audience, Finding, PlanSet, Role
+from site_builder.domain.model import PLACEHOLDER_CLEARS, Audience, Finding, PlanSet, Role
 from site_builder.errors import PortalError
 
-PLACEHOLDER_CLEARS = (
-    "value_add",
-    "accountabilities",
-    "focus",
-    "outcomes",
-    "authorities",
-    "resources",
-    "trade_offs",
-    "dialogue",
-)
-_EMPTY: dict[str, object] = {
+_EMPTY: dict[str, object] = {  # the empty value of each of HIDEABLE_FIELDS
     "holder": None,
     "value_add": "",
     "accountabilities": (),

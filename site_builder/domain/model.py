@@ -27,6 +27,80 @@ HIDEABLE_FIELDS: tuple[str, ...] = (
     "level",
 )
 
+# The field catalogue: every field of every kind of plan file, in the order files and schemas list
+# them. The loader accepts exactly these, the schemas describe them, the snapshot and audience views
+# follow them; a new field is added here first.
+PORTAL_FIELDS: tuple[str, ...] = (
+    "organization",
+    "cycle",
+    "cycle_start",
+    "cycle_end",
+    "levels",
+    "audiences",
+    "default_audience",
+    "fail_on",
+    "overview_depth",
+)
+STRATEGY_FIELDS: tuple[str, ...] = ("title", "owner", "summary", "goals")
+GOAL_FIELDS: tuple[str, ...] = ("id", "title", "description", "milestones")
+MILESTONE_FIELDS: tuple[str, ...] = ("id", "title", "due", "measure", "target")
+ROLE_FIELDS: tuple[str, ...] = (
+    "id",
+    "title",
+    "holder",
+    "reports_to",
+    "department",
+    "level",
+    "status",
+    "confirmed_on",
+    "value_add",
+    "accountabilities",
+    "focus",
+    "outcomes",
+    "authorities",
+    "resources",
+    "trade_offs",
+    "dialogue",
+)
+PLAN_CONTENT: tuple[str, ...] = ("value_add", "accountabilities", "focus", "outcomes")
+OUTCOME_FIELDS: tuple[str, ...] = ("id", "title", "measure", "target", "due", "supports")
+DIALOGUE_FIELDS: tuple[str, ...] = ("date", "with", "note")
+PLACEHOLDER_CLEARS: tuple[str, ...] = ROLE_FIELDS[ROLE_FIELDS.index("value_add") :]
+"""What a placeholder page leaves out: the whole plan of a role, from its value added on."""
+
+# The rule catalogue: the names findings carry. checking/rules.py registers one function per warning
+# rule (a test holds the two equal); the loader checks `fail_on` against these without importing checking.
+ERROR_RULE_NAMES: tuple[str, ...] = (
+    "yaml-syntax",
+    "encoding",
+    "duplicate-key",
+    "forbidden-yaml",
+    "schema",
+    "invalid-id",
+    "duplicate-id",
+    "unknown-reference",
+    "reporting-cycle",
+    "top-role",
+    "unsafe-path",
+    "orphan-outcome",
+    "file-too-large",
+)
+WARNING_RULE_NAMES: tuple[str, ...] = (
+    "bypasses-manager",
+    "unsupported-outcome",
+    "uncovered-strategy",
+    "activity-not-result",
+    "due-after-cycle",
+    "due-after-milestone",
+    "duplicate-effort",
+    "unconfirmed-plan",
+    "suspect-confirmation",
+    "level-compression",
+    "level-gap",
+    "diffused-focus",
+    "incomplete-plan",
+)
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Loc:

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from site_builder.domain.audience import PLACEHOLDER_CLEARS, View
+from site_builder.domain.audience import View
 from site_builder.domain.model import (
+    PLACEHOLDER_CLEARS,
+    ROLE_FIELDS,
     Audience,
     Dialogue,
     Goal,
@@ -121,7 +123,7 @@ def _role(role: Role, view: View) -> dict[str, Any]:
         "status": role.status,
         "placeholder": placeholder,
     }
-    out.update({k: v for k, v in fields.items() if k not in absent})
+    out.update({k: fields[k] for k in ROLE_FIELDS if k in fields and k not in absent})  # catalogue order
     return out
 
 

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
+from site_builder.errors import DiagramError
 
 FORMAT_VERSION = "1"
 """Part of every cache key: bump it when the SVG post-processing changes, so old entries are not reused."""
@@ -48,10 +48,6 @@ _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
 _ID_ESCAPES = str.maketrans({"\\": "\\" + _MARK, '"': '\\"'})
 _ENTITY_AHEAD = re.compile(r"&(?=#?\w+;)")
 _MARKS = re.compile("(&amp;|\\\\)" + _MARK)
-
-
-class DiagramError(click.ClickException):
-    """A diagram could not be drawn, or Graphviz is missing; the message names the diagram and the fix."""
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -11,7 +11,7 @@ from pathlib import Path
 from site_builder.checking.check import CheckResult, format_text, run_checks
 from site_builder.domain.audience import View, make_view, resolve_audience
 from site_builder.domain.index import Index
-from site_builder.errors import PlanError
+from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
 from site_builder.generator.alignment import alignment_page, organisation_page
@@ -54,11 +54,11 @@ def generate(
     diagrams: bool = True,
     cache_dir: Path | None = None,
     on_errors: str = "raise",
-    extra_pages: dict[str, str] | None = None,
     previous: Path | None = None,
     directory_urls: bool = True,
     reuse: Generated | None = None,
     keep_texts: bool = False,
+    checked: CheckResult | None = None,
 ) -> Generated:
     """Check the plans and write the generated docs tree for one audience (None = portal default).
 
@@ -68,10 +68,11 @@ def generate(
     a one-off build drops them once written (a few hundred MB at 10,000 roles).
     reuse: the previous generation of this process (vap serve); only pages whose signature changed
     are rendered again, and only their diagrams are drawn again.
+    checked: the plans as the caller already checked them (vap build, publish: read once per build).
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    result = run_checks(plans_dir)
+    result = checked if checked is not None else run_checks(plans_dir)
     timings["check"] = time.perf_counter() - started
     if result.errors and on_errors == "raise":
         raise PlanError(
@@ -81,57 +82,15 @@ def generate(
         return _last_good(result, out_dir, timings)
     view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
     index = Index(view.plans)
-    notes: dict[str, str] = {}
-    change_files: dict[str, str] = {}
-    if previous is not None:
-        from site_builder.generator.changes import change_pages  # only when publishing over an earlier cycle
-
-        change_files, notes = change_pages(previous, view, index)
-    mark = time.perf_counter()
-    signatures = page_signatures(view, index, notes)
+    change_files, notes = _changes(previous, view, index)
     settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
-    if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
-        todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
-    else:
-        reuse, todo = None, set(signatures)
-    timings["signatures"] = time.perf_counter() - mark
-    svgs: dict[str, str] = {}
-    rendered = cached = 0
-    if diagrams:
-        mark = time.perf_counter()
-        from site_builder.generator.diagrams import (
-            render_diagrams,  # needs Graphviz; --no-diagrams builds without it
-        )
-
-        svgs, rendered, cached = render_diagrams(
-            view, index, cache_dir or out_dir.parent / "diagrams", wanted=todo.__contains__
-        )
-        if reuse is not None:
-            unchanged = signatures.keys() - todo
-            kept = {k: v for k, v in reuse.svgs.items() if diagram_pages(k) in unchanged}
-            svgs = {**kept, **svgs}
-        timings["diagrams"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    placeholders = diagram_placeholders(
-        svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
-    )
-    pages = Pages(view, index, placeholders, change_notes=notes, directory_urls=directory_urls)
-    texts = {p: reuse.texts[p] for p in signatures.keys() - todo} if reuse is not None else {}
-    texts.update(_render(pages, todo))
+    work = _work(view, index, notes, settings, reuse, timings)
+    svgs, rendered, cached = _draw(work, cache_dir or out_dir.parent / "diagrams") if diagrams else ({}, 0, 0)
+    placeholders, texts = _pages(work, svgs, notes, directory_urls)
     files = {p: t for p, t in texts.items() if not p.startswith("cards/")}
     files.update(change_files)
-    files.update(extra_pages or {})
     statics = {p: t for p, t in texts.items() if p.startswith("cards/")}
-    timings["render"] = time.perf_counter() - mark
-    timings["rendered_pages"] = len(todo)
-    mark = time.perf_counter()
-    written = write_tree(
-        out_dir,
-        {**files, **statics},
-        changed=None if reuse is None else {*todo, *change_files, *(extra_pages or {})},
-        previous=None if reuse is None else {*reuse.pages, *reuse.statics},
-    )
-    timings["write"] = time.perf_counter() - mark
+    written = _write(out_dir, {**files, **statics}, work, change_files)
     return Generated(
         result,
         view,
@@ -142,11 +101,97 @@ def generate(
         cached,
         timings,
         svgs,
-        signatures=signatures,
+        signatures=work.signatures,
         texts=texts if keep_texts else {},
         settings=settings,
         placeholders=placeholders,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What one generation renders: the view, which pages changed, and the generation it reuses."""
+
+    view: View
+    index: Index
+    signatures: dict[str, object]
+    todo: set[str]
+    reuse: Generated | None
+    timings: dict[str, float]
+
+
+def _changes(previous: Path | None, view: View, index: Index) -> tuple[dict[str, str], dict[str, str]]:
+    """The "What changed" pages and per-page notes, when publishing over an earlier cycle."""
+    if previous is None:
+        return {}, {}
+    from site_builder.generator.changes import change_pages  # only when publishing over an earlier cycle
+
+    return change_pages(previous, view, index)
+
+
+def _work(
+    view: View,
+    index: Index,
+    notes: dict[str, str],
+    settings: object,
+    reuse: Generated | None,
+    timings: dict[str, float],
+) -> _Work:
+    """Which pages to render: those whose signature changed since `reuse`, or all when it does not fit."""
+    mark = time.perf_counter()
+    signatures = page_signatures(view, index, notes)
+    if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
+        todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
+    else:
+        reuse, todo = None, set(signatures)
+    timings["signatures"] = time.perf_counter() - mark
+    return _Work(view, index, signatures, todo, reuse, timings)
+
+
+def _draw(work: _Work, cache_dir: Path) -> tuple[dict[str, str], int, int]:
+    """The diagrams of the changed pages drawn (or taken from the cache), the others reused."""
+    from site_builder.generator.diagrams import render_diagrams  # needs Graphviz: imported only when drawing
+
+    mark = time.perf_counter()
+
+    svgs, rendered, cached = render_diagrams(work.view, work.index, cache_dir, wanted=work.todo.__contains__)
+    if work.reuse is not None:
+        unchanged = work.signatures.keys() - work.todo
+        kept = {k: v for k, v in work.reuse.svgs.items() if diagram_pages(k) in unchanged}
+        svgs = {**kept, **svgs}
+    work.timings["diagrams"] = time.perf_counter() - mark
+    return svgs, rendered, cached
+
+
+def _pages(
+    work: _Work, svgs: dict[str, str], notes: dict[str, str], directory_urls: bool
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The diagram placeholders and the text of every page and card (changed ones rendered again)."""
+    mark = time.perf_counter()
+    reuse = work.reuse
+    placeholders = diagram_placeholders(
+        svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
+    )
+    pages = Pages(work.view, work.index, placeholders, change_notes=notes, directory_urls=directory_urls)
+    texts = {p: reuse.texts[p] for p in work.signatures.keys() - work.todo} if reuse is not None else {}
+    texts.update(_render(pages, work.todo))
+    work.timings["render"] = time.perf_counter() - mark
+    work.timings["rendered_pages"] = len(work.todo)
+    return placeholders, texts
+
+
+def _write(out_dir: Path, texts: dict[str, str], work: _Work, change_files: dict[str, str]) -> WriteStats:
+    """The generated tree on disk; with `reuse`, only the changed pages are compared and rewritten."""
+    mark = time.perf_counter()
+    reuse = work.reuse
+    written = write_tree(
+        out_dir,
+        texts,
+        changed=None if reuse is None else {*work.todo, *change_files},
+        previous=None if reuse is None else {*reuse.pages, *reuse.statics},
+    )
+    work.timings["write"] = time.perf_counter() - mark
+    return written
 
 
 def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
@@ -160,15 +205,22 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
         urls.ALIGNMENT: lambda: alignment_page(pages),
         urls.ORGANISATION: lambda: organisation_page(pages),
     }
-    out = {path: make() for path, make in whole.items() if path in todo}
+    out: dict[str, str] = {}
+    for path, make in whole.items():
+        if path in todo:
+            with rendering(f"page '{path}'"):
+                out[path] = make()
     for goal in plans.strategy.goals:
         if urls.goal_page(goal.id) in todo:
-            out[urls.goal_page(goal.id)] = pages.goal(goal)
+            with rendering(f"goal '{goal.id}'"):
+                out[urls.goal_page(goal.id)] = pages.goal(goal)
     for role in plans.roles.values():
-        if urls.role_page(role.id) in todo:
-            out[urls.role_page(role.id)] = pages.role(role)
-        if urls.role_card(role.id) in todo:
-            out[urls.role_card(role.id)] = pages.card(role)
+        if urls.role_page(role.id) in todo or urls.role_card(role.id) in todo:
+            with rendering(f"role '{role.id}'"):
+                if urls.role_page(role.id) in todo:
+                    out[urls.role_page(role.id)] = pages.role(role)
+                if urls.role_card(role.id) in todo:
+                    out[urls.role_card(role.id)] = pages.card(role)
     return out
 
 

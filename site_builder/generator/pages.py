@@ -384,10 +384,6 @@ class Pages:
             "level": role.level,
         }
 
-    def cards(self) -> dict[str, str]:
-        """One printable HTML card per role (static files: cheap to make, one sheet to print)."""
-        return {urls.role_card(role.id): self.card(role) for role in self.plans.roles.values()}
-
     def card(self, role: Role) -> str:
         chain = [self.plans.roles[r] for r in self.ix.chain(role.id)]
         return self.env.get_template("card.html.j2").render(
@@ -401,20 +397,6 @@ class Pages:
             placeholder=role.id in self.view.placeholders,
             page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",
         )
-
-    def all_pages(self) -> dict[str, str]:
-        """Every generated page by path (hand-written docs/ pages are added by the plugin)."""
-        out: dict[str, str] = {
-            urls.HOME: self.home(),
-            urls.STRATEGY: self.strategy(),
-            urls.DIRECTORY: self.directory(),
-            urls.DIRECTORY_AZ: self.directory_az(),
-        }
-        for goal in self.plans.strategy.goals:
-            out[urls.goal_page(goal.id)] = self.goal(goal)
-        for role in self.plans.roles.values():
-            out[urls.role_page(role.id)] = self.role(role)
-        return out
 
 
 def front_matter(**meta: object) -> str:

@@ -42,10 +42,6 @@ def goal_page(goal_id: str) -> str:
     return f"strategy/{goal_id.lower()}.md"
 
 
-def department_page(slug: str) -> str:
-    return f"organisation/{slug}.md"
-
-
 def outcome_anchor(outcome_id: str) -> str:
     return f"outcome-{outcome_id}"
 

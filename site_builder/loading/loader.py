@@ -10,9 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.domain.model import (
+    DIALOGUE_FIELDS,
     DRAFTS_MODES,
+    GOAL_FIELDS,
     HIDEABLE_FIELDS,
+    MILESTONE_FIELDS,
+    OUTCOME_FIELDS,
+    PLAN_CONTENT,
+    PORTAL_FIELDS,
+    ROLE_FIELDS,
     STATUSES,
+    STRATEGY_FIELDS,
+    WARNING_RULE_NAMES,
     Audience,
     Dialogue,
     Finding,
@@ -36,41 +45,6 @@ ROLE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 """Use fullmatch: with match, `$` also matches before a final newline (`id: "ops\\n"`)."""
 STRATEGY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 
-PORTAL_FIELDS = (
-    "organization",
-    "cycle",
-    "cycle_start",
-    "cycle_end",
-    "levels",
-    "audiences",
-    "default_audience",
-    "fail_on",
-    "overview_depth",
-)
-STRATEGY_FIELDS = ("title", "owner", "summary", "goals")
-GOAL_FIELDS = ("id", "title", "description", "milestones")
-MILESTONE_FIELDS = ("id", "title", "due", "measure", "target")
-ROLE_FIELDS = (
-    "id",
-    "title",
-    "holder",
-    "reports_to",
-    "department",
-    "level",
-    "status",
-    "confirmed_on",
-    "value_add",
-    "accountabilities",
-    "focus",
-    "outcomes",
-    "authorities",
-    "resources",
-    "trade_offs",
-    "dialogue",
-)
-PLAN_CONTENT = ("value_add", "accountabilities", "focus", "outcomes")
-OUTCOME_FIELDS = ("id", "title", "measure", "target", "due", "supports")
-DIALOGUE_FIELDS = ("date", "with", "note")
 _ROLE_KEYS = frozenset(ROLE_FIELDS)
 _OUTCOME_KEYS = frozenset(OUTCOME_FIELDS)
 _REF_KEYS = frozenset(("ref", "how"))
@@ -180,7 +154,7 @@ def _document(source: SourceFile, findings: list[Finding], what: str) -> Map | N
                 "schema",
                 f"file is empty; {what} is expected",
                 Loc(source.rel, 1, 1),
-                hint="see PLAN_FORMAT in the docs for the fields of this file",
+                hint="run 'vap schema' for the fields of each kind of plan file",
             )
         )
         return None
@@ -249,17 +223,15 @@ def _portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
 
 def _fail_on(node: Map, f: Fields) -> tuple[str, ...]:
     """Warning rules that block publishing; an unknown name is a finding with its line, not a crash."""
-    from site_builder.checking.rules import WARNING_RULES  # the rule registry is the one list of rule names
-
     names = f.text_list(node, "fail_on", "portal.yaml")
     items = f.seq(node, "fail_on", "portal.yaml")
-    known = {*WARNING_RULES, "all"}
+    known = {*WARNING_RULE_NAMES, "all"}
     for name, item in zip(names, items.items if items else [], strict=False):
         if name not in known:
             f.error(
                 f"fail_on names unknown rule '{name}'",
                 item.loc,
-                hint=did_you_mean(name, known) or "warning rules: " + ", ".join(sorted(WARNING_RULES)),
+                hint=did_you_mean(name, known) or "warning rules: " + ", ".join(sorted(WARNING_RULE_NAMES)),
             )
     return tuple(n for n in names if n in known)
 

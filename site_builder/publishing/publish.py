@@ -9,7 +9,8 @@ Each cycle folder is a complete MkDocs site with Material's version selector swi
 (`extra.version.provider: mike`, which reads `../versions.json`) plus `plans.json`, the
 audience's view of the plans. Nothing is written into place until it is complete: the site is
 built in `.tmp-<pid>-new-<cycle>` beside its final place, then renamed. MkDocs is only reached
-through `mkdocs_plugin.build_site`.
+through the adapter's `api.build_site`, which returns the view the pages were rendered from:
+`plans.json` is a snapshot of exactly that view.
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ import yaml
 
 from site_builder.checking.check import CheckResult, apply_policy, format_text, parse_rule_list, run_checks
 from site_builder.domain import snapshot
-from site_builder.domain.audience import View, make_view, resolve_audience
+from site_builder.domain.audience import resolve_audience
 from site_builder.domain.model import Finding, Portal
 from site_builder.errors import PlanError, PortalError
 from site_builder.generator import urls
+from site_builder.mkdocs_adapter import api  # the one door to MkDocs
+from site_builder.mkdocs_adapter.api import SiteSettings
 
 VERSIONS = "versions.json"
 INDEX = "index.html"
@@ -102,7 +105,6 @@ def publish(
             f"audiences of portal.yaml ({', '.join(sorted(result.plans.portal.audiences))})"
         )
     target = _target(out_dir.resolve(), result.plans.portal, chosen.name, cycle)
-    view = make_view(result.plans, chosen, result.findings)
     created = [d for d in (target.out_dir, target.root) if not d.exists()]
     target.root.mkdir(parents=True, exist_ok=True)
     try:
@@ -125,9 +127,9 @@ def publish(
                     "instead of the same page (set it to the URL of the publish folder)"
                 )
             new_versions = _updated_versions(versions, target.cycle)
-            env = _env(plans_dir, target.audience, diagrams, _snapshot_of(target, previous))
-            with _temp_config(config_file, site_url, changes=previous is not None) as cfg, env:
-                _build_and_commit(target, cfg, view, new_versions, clock)
+            settings = SiteSettings(plans_dir, target.audience, diagrams, _snapshot_of(target, previous))
+            with _temp_config(config_file, site_url, changes=previous is not None) as cfg:
+                _build_and_commit(target, cfg, settings, result, new_versions, clock)
     except BaseException:
         for folder in reversed(created):
             with contextlib.suppress(OSError):
@@ -149,13 +151,18 @@ def _target(out_dir: Path, portal: Portal, audience: str, cycle: str | None) -> 
 
 
 def _build_and_commit(
-    target: _Target, config: Path, view: View, versions: list[dict[str, Any]], clock: snapshot.Clock
+    target: _Target,
+    config: Path,
+    settings: SiteSettings,
+    checked: CheckResult,
+    versions: list[dict[str, Any]],
+    clock: snapshot.Clock,
 ) -> None:
     """Everything is built and staged beside its place first; any failure removes the staged files."""
     built = target.root / f"{TMP_PREFIX}{os.getpid()}-new-{target.cycle}"
     staged: list[Path] = [built]
     try:
-        _build(config, built)
+        view = api.build_site(config, settings, site_dir=built, checked=checked).generated.view
         data = snapshot.to_json(view, clock=clock, cycle=target.cycle)
         _write(built / snapshot.FILE_NAME, snapshot.dumps(data))
         text = json.dumps(versions, indent=2, ensure_ascii=False) + "\n"
@@ -354,39 +361,6 @@ def _commit(target: _Target, built: Path, versions: Path, index: Path) -> None:
 
 
 # -- the build -------------------------------------------------------------------------------------
-
-
-def _build(config_file: Path, site_dir: Path) -> None:
-    from site_builder.mkdocs_adapter.plugin import build_site  # the one door to MkDocs
-
-    build_site(config_file, site_dir)
-
-
-@contextlib.contextmanager
-def _env(plans_dir: Path, audience: str, diagrams: bool, previous: Path | None) -> Iterator[None]:
-    """The VAP_* variables the plugin reads, restored afterwards."""
-    wanted = {
-        "VAP_PLANS": str(plans_dir.resolve()),
-        "VAP_AUDIENCE": audience,
-        "VAP_NO_DIAGRAMS": "0" if diagrams else "1",
-        "VAP_PREVIOUS": str(previous) if previous else None,
-        "NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1"),
-    }
-    saved = {k: os.environ.get(k) for k in wanted}
-    try:
-        for key, value in wanted.items():
-            _setenv(key, value)
-        yield
-    finally:
-        for key, value in saved.items():
-            _setenv(key, value)
-
-
-def _setenv(key: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(key, None)
-    else:
-        os.environ[key] = value
 
 
 @contextlib.contextmanager

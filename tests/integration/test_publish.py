@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-import site_builder.mkdocs_adapter.plugin as mkdocs_plugin
 from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.domain.snapshot import from_json, to_json
 from site_builder.errors import BuildError, PlanError, PortalError
 from site_builder.generator.changes import change_pages
+from site_builder.mkdocs_adapter import api as mkdocs_api
 from site_builder.publishing.publish import publish
 from tests.conftest import FIXTURES, ROOT, write_portal_config
 
@@ -278,7 +278,7 @@ def test_republishing_a_cycle_is_refused_unless_forced(tmp_path: Path) -> None:
     assert older.versions == ("FY2027-H2", "FY2027-H1") and older.previous is None
 
 
-def _failing_build(config_file: Path, site_dir: Path | None) -> None:
+def _failing_build(config_file: Path, settings: object, *, site_dir: Path | None, checked: object) -> None:
     assert site_dir is not None
     (site_dir / "roles").mkdir(parents=True)
     (site_dir / "index.html").write_text("half a site")
@@ -294,7 +294,7 @@ def test_a_failed_build_leaves_the_folder_as_it_was(
     if force:
         portal.publish("cycle2", at=H1_AT)
     before = tree(portal.out)
-    monkeypatch.setattr(mkdocs_plugin, "build_site", _failing_build)
+    monkeypatch.setattr(mkdocs_api, "build_site", _failing_build)
     with pytest.raises(BuildError, match="simulated failure"):
         portal.publish("cycle2", force=force)
     assert tree(portal.out) == before
@@ -303,7 +303,7 @@ def test_a_failed_build_leaves_the_folder_as_it_was(
 
 def test_a_failed_first_publish_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     portal = Portal(tmp_path / "portal")
-    monkeypatch.setattr(mkdocs_plugin, "build_site", _failing_build)
+    monkeypatch.setattr(mkdocs_api, "build_site", _failing_build)
     with pytest.raises(BuildError):
         portal.publish("cycle1")
     assert not portal.out.exists()
@@ -332,13 +332,13 @@ def test_a_failure_while_switching_versions_puts_the_old_cycle_back(
 KILLED = """
 import sys, time
 from pathlib import Path
-import site_builder.mkdocs_adapter.plugin as plugin
-real = plugin.build_site
-def slow(config_file, site_dir):
-    real(config_file, site_dir)            # a complete site in the temporary folder...
+import site_builder.mkdocs_adapter.api as api
+real = api.build_site
+def slow(config_file, settings, **options):
+    real(config_file, settings, **options) # a complete site in the temporary folder...
     Path(sys.argv[4]).write_text("built")
     time.sleep(120)                        # ...and the process is killed before it is moved into place
-plugin.build_site = slow
+api.build_site = slow
 from site_builder.publishing.publish import publish
 publish(plans_dir=Path(sys.argv[1]), config_file=Path(sys.argv[2]), out_dir=Path(sys.argv[3]), diagrams=False)
 """

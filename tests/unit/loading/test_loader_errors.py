@@ -409,7 +409,7 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
             f"{BOOKING_LEAD}:1:1",
             "schema",
             "file is empty; a role's plan is expected",
-            hint="see PLAN_FORMAT in the docs for the fields of this file",
+            hint="run 'vap schema' for the fields of each kind of plan file",
         ),
     ],
     "yaml-list": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.mkdocs_adapter.plugin import _defuse
+from site_builder.mkdocs_adapter.links import defuse as _defuse
 
 HOSTILE = [
     ('<a href="javascript:alert(1)">x</a>', '<a href="#">x</a>'),

@@ -1,0 +1,114 @@
+"""Material, set up for an intranet: theme overrides, no outside requests, fragments rendered once."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+
+from site_builder.generator import urls
+
+PACKAGE = Path(__file__).parent.parent  # site_builder/
+THEME_DIR = PACKAGE / "theme" if (PACKAGE / "theme").is_dir() else PACKAGE.parent / "theme"
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
+
+
+def configure(config: MkDocsConfig, *, changes: bool) -> None:
+    """Theme overrides, the package's stylesheet and Markdown extensions, and a nav that stays small."""
+    theme = config.theme
+    theme["font"] = False  # intranet-safe: no Google Fonts request, whatever mkdocs.yml says
+    config.extra.setdefault("generator", False)  # no "Made with Material" link to an outside host
+    if str(THEME_DIR) not in theme.dirs:
+        theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
+    if "assets/vap.css" not in config.extra_css:
+        config.extra_css.append("assets/vap.css")
+    if config.nav is None:
+        # MkDocs' automatic nav lists every page in every page: quadratic (see docs/performance.md)
+        config.nav = default_nav(Path(config.docs_dir), changes=changes)
+    for ext in REQUIRED_EXTENSIONS:
+        if ext not in config.markdown_extensions:
+            config.markdown_extensions.append(ext)
+
+
+def install(env: jinja2.Environment, bytecode: jinja2.BytecodeCache | None) -> jinja2.Environment:
+    """Theme fragments that are the same for many pages are rendered once (theme/main.html,
+    theme/partials/nav.html); Material's own templates stay reachable under `material/`.
+
+    MkDocs/Material internal: Material's templates are found in its installed package folder."""
+    import material
+
+    fragments: dict[Any, str] = {}
+    material_templates = Path(material.__file__).parent / "templates"
+    material_loader = jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(str(material_templates))})
+    env.loader = jinja2.ChoiceLoader([env.loader, material_loader] if env.loader else [material_loader])
+
+    def fragment(key: Any, caller: Any) -> str:
+        out = fragments.get(key)
+        if out is None:
+            out = fragments[key] = caller()
+        return out
+
+    env.globals["vap_fragment"] = fragment
+    env.globals["vap_nav_key"] = nav_fragment_key
+    if bytecode is not None:  # MkDocs makes a new environment per rebuild: keep the compiled templates
+        env.bytecode_cache = bytecode
+    return env
+
+
+class MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled theme templates kept across preview rebuilds (Jinja checks each against its source's
+    checksum, so an edited template is compiled again): ~0.3 s of every rebuild."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple[str, str] | None:
+    """The cache key of the primary navigation of a page, or None when it must be rendered for this
+    page alone: a page in the navigation marks itself active there, and `toc.integrate` puts the
+    page's own table of contents into it."""
+    if page is None or nav is None or "toc.integrate" in (features or ()):
+        return None
+    if page in nav.pages or getattr(page, "parent", None) is not None:
+        return None
+    return ("nav", base_url)
+
+
+def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:
+    """A shallow navigation whose size does not grow with the number of roles."""
+    nav = [{"Home": urls.HOME}]
+    if (docs_dir / urls.START_HERE).is_file():
+        nav.append({"Start here": urls.START_HERE})
+    nav += [
+        {"Strategy": urls.STRATEGY},
+        {"Directory": urls.DIRECTORY},
+        {"Organisation": urls.ORGANISATION},
+        {"Alignment": urls.ALIGNMENT},
+    ]
+    if changes:
+        nav.append({"What changed": urls.CHANGES})
+    return nav
+
+
+def error_banner(lines: list[str]) -> str:
+    """What every preview page shows while the plans have errors (the last good pages stay)."""
+    if not lines:
+        return ""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines[:20])
+    more = f"<li>... and {len(lines) - 20} more</li>" if len(lines) > 20 else ""
+    return (
+        '<div class="vap-error-banner admonition failure" role="alert" data-search-exclude>'
+        '<p class="admonition-title">The plans have errors: this preview shows the last good version</p>'
+        f"<ul>{items}{more}</ul><p>Fix the file and save: this banner goes away on the next save.</p></div>"
+    )
