@@ -1,0 +1,106 @@
+"""The `support-cycle` error: outcomes that reach themselves through `supports`, each loop reported once."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+
+from site_builder.domain.model import Finding, Outcome, PlanSet, Ref
+from site_builder.domain.titles import outcome_name, short_title
+
+HINT = (
+    "an outcome supports what it serves, never what serves it: remove the link that points back "
+    "(a key result supports its objective, not the other way round)"
+)
+
+
+def support_cycles(plans: PlanSet) -> Iterator[Finding]:
+    """One error per strongly connected tangle of outcomes (a loop, or loops sharing outcomes),
+    naming its shortest loop through its first outcome, each step with the file and line of the link."""
+    outcomes = {o.key: o for r in plans.roles.values() for o in r.outcomes}
+    links = {
+        key: [ref.target for ref in o.supports if ref.target in outcomes] for key, o in outcomes.items()
+    }
+    for component in strongly_connected(links):
+        first = min(component)
+        if len(component) == 1 and first not in links[first]:
+            continue  # a single outcome that does not support itself is no loop
+        steps = _loop(first, links, set(component))
+        chain = " -> ".join(
+            f'{key} "{short_title(outcomes[key].title)}" ({_ref(outcomes[key], nxt).loc})'
+            for key, nxt in zip(steps, [*steps[1:], first], strict=True)
+        )
+        start = outcomes[first]
+        what = "supports itself" if len(steps) == 1 else "reaches itself through supports"
+        yield Finding(
+            "error",
+            "support-cycle",
+            f"{outcome_name(start)} {what}: {chain} -> {first}",
+            _ref(start, steps[1] if len(steps) > 1 else first).loc,
+            role=start.role,
+            outcome=start.id,
+            hint=HINT,
+        )
+
+
+def _ref(outcome: Outcome, target: str) -> Ref:
+    return next(ref for ref in outcome.supports if ref.target == target)
+
+
+def _loop(start: str, links: Mapping[str, Sequence[str]], members: set[str]) -> list[str]:
+    """The shortest path from `start` back to itself inside one component (breadth first), as keys."""
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        for nxt in sorted(links[current]):
+            if nxt == start:
+                path = [current]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return path[::-1]
+            if nxt in members and nxt not in parent:
+                parent[nxt] = current
+                queue.append(nxt)
+    raise AssertionError(f"{start} is in a strongly connected component without a loop")
+
+
+def strongly_connected(links: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iterative (10,000-deep chains must not recurse)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    for root in sorted(links):
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = links[node]
+            while i < len(targets) and targets[i] in index:
+                if targets[i] in on_stack:
+                    low[node] = min(low[node], index[targets[i]])
+                i += 1
+            if i < len(targets):
+                work.append((node, i + 1))
+                work.append((targets[i], 0))
+                continue
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                out.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return out
