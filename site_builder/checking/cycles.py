@@ -15,17 +15,17 @@ HINT = (
 
 
 def support_cycles(plans: PlanSet) -> Iterator[Finding]:
-    """One error per strongly connected tangle of outcomes (a loop, or loops sharing outcomes),
-    naming its shortest loop through its first outcome, each step with the file and line of the link."""
+    """One error per outcome that supports itself, and one per tangle of outcomes supporting each other
+    (a loop, or loops sharing outcomes: its shortest loop through its first outcome), each step named
+    with the file and line of its link. Listing every loop of a tangle could take exponential time."""
     outcomes = {o.key: o for r in plans.roles.values() for o in r.outcomes}
-    links = {
-        key: [ref.target for ref in o.supports if ref.target in outcomes] for key, o in outcomes.items()
-    }
+    links = {key: [ref.target for ref in o.supports if ref.target in outcomes] for key, o in outcomes.items()}
+    loops = [[key] for key in sorted(links) if key in links[key]]  # each outcome supporting itself
     for component in strongly_connected(links):
-        first = min(component)
-        if len(component) == 1 and first not in links[first]:
-            continue  # a single outcome that does not support itself is no loop
-        steps = _loop(first, links, set(component))
+        if len(component) > 1:
+            loops.append(_loop(min(component), links, set(component)))
+    for steps in sorted(loops):
+        first = steps[0]
         chain = " -> ".join(
             f'{key} "{short_title(outcomes[key].title)}" ({_ref(outcomes[key], nxt).loc})'
             for key, nxt in zip(steps, [*steps[1:], first], strict=True)
@@ -54,6 +54,8 @@ def _loop(start: str, links: Mapping[str, Sequence[str]], members: set[str]) -> 
     while queue:
         current = queue.popleft()
         for nxt in sorted(links[current]):
+            if nxt == current:
+                continue  # a self-support is reported on its own
             if nxt == start:
                 path = [current]
                 while path[-1] != start:

@@ -140,7 +140,9 @@ class Index:
         out: dict[str, tuple[str, ...]] = {}
         for key, outcome in self.outcomes.items():
             own = outcome.role + "#"
-            parents = tuple(r.target for r in outcome.supports if r.target.startswith(own) and r.target != key)
+            parents = tuple(
+                r.target for r in outcome.supports if r.target.startswith(own) and r.target != key
+            )
             if parents:
                 out[key] = tuple(t for t in parents if t in self.outcomes)
         return out

@@ -363,6 +363,31 @@ def test_due_after_cycle_spares_an_outcome_due_exactly_on_cycle_end_and_one_with
     assert [f for f in result.findings if f.rule == "due-after-cycle"] == []
 
 
+# --- due-before-cycle ------------------------------------------------------------------------
+
+
+def test_due_before_cycle_fires_the_day_before_cycle_start(plans: Path) -> None:
+    edit(plans, CHIEF, "    due: 2027-06-30\n", "    due: 2026-12-31\n")
+    assert found(plans, "due-before-cycle") == [
+        warning(
+            "due-before-cycle",
+            f"{CHIEF}:21:9",
+            "chief",
+            "retention",
+            'outcome "Patients return for follow-up care" is due 2026-12-31, before the cycle starts '
+            "(2027-01-01)",
+            "a result of an earlier cycle: set this cycle's date, or drop it if it is done",
+        )
+    ]
+
+
+def test_due_before_cycle_spares_an_outcome_due_exactly_on_cycle_start(plans: Path) -> None:
+    edit(plans, CHIEF, "    due: 2027-06-30\n", "    due: 2027-01-01\n")
+    result = check(plans)
+    assert result.plans.roles["chief"].outcomes[1].due == result.plans.portal.cycle_start
+    assert [f for f in result.findings if f.rule == "due-before-cycle"] == []
+
+
 # --- due-after-milestone ---------------------------------------------------------------------
 
 MILESTONE_HINT = "deliver before the milestone, or agree a later milestone with its owner"
