@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from site_builder.checking.integrity import name_outcomes
 from site_builder.checking.similarity import Item, near_duplicates
 from site_builder.domain.index import Index
-from site_builder.checking.integrity import name_outcomes
 from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
 from site_builder.domain.titles import outcome_name, short_title
 

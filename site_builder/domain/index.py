@@ -163,7 +163,7 @@ class Index:
         return tuple(sorted(found))
 
     def links_to_manager(self, key: str) -> bool:
-        """The outcome, or an outcome it refines, supports an outcome of the role's manager (top role: True)."""
+        """The outcome, or one it refines, supports an outcome of the manager (top role: always True)."""
         role = self.roles[self.outcomes[key].role]
         if role.reports_to is None:
             return True

@@ -201,7 +201,8 @@ def test_unsupported_outcome_fires_on_a_manager_outcome_no_direct_report_support
             f"{HEAD_OPS}:22:9",
             "head-ops",
             "desks-staffed",
-            'no direct report\'s outcome supports outcome "Every clinic has a staffed booking desk" (a gap below)',
+            "no direct report's outcome supports "
+            'outcome "Every clinic has a staffed booking desk" (a gap below)',
             "agree with a direct report who delivers it, or drop it from the plan",
             title="Every clinic has a staffed booking desk",
         )
@@ -223,7 +224,8 @@ def test_unsupported_outcome_is_not_satisfied_by_a_skip_level_report(plans: Path
             f"{CHIEF}:13:9",
             "chief",
             "booking",
-            'no direct report\'s outcome supports outcome "Online booking live across the network" (a gap below)',
+            "no direct report's outcome supports "
+            'outcome "Online booking live across the network" (a gap below)',
             "agree with a direct report who delivers it, or drop it from the plan",
         )
     ]
