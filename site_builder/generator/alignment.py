@@ -10,7 +10,7 @@ from markupsafe import Markup
 from site_builder.checking.check import apply_policy
 from site_builder.checking.rules import RULES
 from site_builder.domain.model import Goal, Milestone
-from site_builder.domain.titles import short_title
+from site_builder.domain.titles import is_shortened, short_title
 from site_builder.generator import urls
 from site_builder.generator.pages import Link, Pages, front_matter, unique_ids
 
@@ -101,7 +101,8 @@ def _finding_link(pages: Pages, role_id: str | None, outcome_id: str | None) -> 
     link = pages.role_link(role_id)
     if outcome_id and link.page:
         outcome = pages.ix.outcomes.get(f"{role_id}#{outcome_id}")
-        name, full = (short_title(outcome.title), outcome.title) if outcome else (outcome_id, "")
+        name = short_title(outcome.title) if outcome else outcome_id
+        full = outcome.title if outcome and is_shortened(outcome.title) else ""
         return Link(f"{link.text} › {name}", link.page, urls.outcome_anchor(outcome_id), full).md()
     return link.md()
 
