@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.domain.titles import short_title
+from site_builder.errors import PlanError
 from site_builder.generator.alignment import alignment_page
 from site_builder.generator.diagrams import Diagrams, render_diagrams
+from site_builder.generator.generate import generate
 from site_builder.generator.pages import Pages
 from tests.conftest import FIXTURES
 
@@ -44,8 +49,7 @@ def test_key_results_are_headed_one_level_below_their_objective() -> None:
     # the table of contents reads the headings; the page keeps the full title right under its heading
     assert (
         '<h3 id="outcome-ux-first">Put usability first in every release.</h3>\n'
-        f'<p class="vap-outcome-title">{UX_FIRST}</p>'
-        in page
+        f'<p class="vap-outcome-title">{UX_FIRST}</p>' in page
     )
 
 
@@ -53,8 +57,7 @@ def test_a_short_title_is_not_repeated_under_its_heading() -> None:
     page = _pages().role(_pages().plans.roles["vp-product"])
     assert (
         '<h5 id="outcome-docs-search">Help search answers four questions in five.</h5>\n'
-        "<p data-search-exclude>"
-        in page
+        "<p data-search-exclude>" in page
     )
 
 
@@ -123,3 +126,40 @@ def test_key_results_count_as_linked_to_the_managers_plan_through_their_objectiv
     # their objectives); Sales: 3 of 5 (usability-demo, and its key result demo-script through it, are not)
     assert "| Product | 2 | 2 (100%) | 7 of 7 (100%) |" in page
     assert "| Sales | 1 | 1 (100%) | 3 of 5 (60%) |" in page
+
+
+def _looping_cascade(tmp_path: Path) -> Path:
+    """The cascade with a key result that its own objective supports back, and one supporting itself."""
+    plans = tmp_path / "org" / "plans"
+    shutil.copytree(CASCADE, plans)
+    path = plans / "roles" / "product" / "vp-product.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "        how: The product half of usability\n",
+        "        how: The product half\n      - vp-product#onboarding\n",
+    )
+    text = text.replace(
+        "    supports: [vp-product#support-tickets]",
+        "    supports: [vp-product#support-tickets, vp-product#docs-search]",
+    )
+    path.write_text(text, encoding="utf-8")
+    return plans
+
+
+def test_a_build_refuses_plans_whose_outcomes_loop(tmp_path: Path) -> None:
+    plans = _looping_cascade(tmp_path)
+    with pytest.raises(PlanError) as raised:
+        generate(plans, tmp_path / "docs", diagrams=False)
+    said = str(raised.value)
+    assert "error[support-cycle]" in said
+    assert 'vp-product#ux-first "Put usability first in every release."' in said
+
+
+def test_pages_and_diagrams_of_looping_outcomes_still_finish(tmp_path: Path) -> None:
+    """A first preview writes what loaded even with errors: every walk must end on loops."""
+    plans = _looping_cascade(tmp_path)
+    result = generate(plans, tmp_path / "docs", cache_dir=tmp_path / "cache", on_errors="write")
+    assert [f.rule for f in result.check.errors] == ["support-cycle", "support-cycle"]
+    page = (tmp_path / "docs" / "roles" / "vp-product.md").read_text(encoding="utf-8")
+    assert [h[1] for h in _headings(page)] == ["ux-first", "onboarding", "support-tickets", "docs-search"]
+    assert "ux-first" in (tmp_path / "docs" / "strategy" / "g1.md").read_text(encoding="utf-8")
