@@ -360,7 +360,7 @@ class Pages:
         )
 
     def _nest_sub_results(self, role_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """A role's rows in plan order, each sub-result under the outcome it refines when that is listed."""
+        """A role's rows, each sub-result under the outcome it refines when that is listed too."""
         by_key = {row["key"]: row for row in rows}
         top: list[dict[str, Any]] = []
         placed: set[str] = set()  # a parent is placed before its sub-results: loops cannot nest
@@ -371,7 +371,9 @@ class Pages:
             parent = next((by_key[p] for p in self.ix.refines.get(outcome.key, ()) if p in placed), None)
             (parent["children"] if parent is not None else top).append(row)
             placed.add(outcome.key)
-        return top
+        for row in by_key.values():  # in key order, as before sub-results were nested
+            row["children"].sort(key=lambda r: r["key"])
+        return sorted(top, key=lambda r: r["key"])
 
     def strategy(self) -> str:
         return self.render("strategy.md.j2", here=urls.STRATEGY)
