@@ -18,8 +18,15 @@ def support_cycles(plans: PlanSet) -> Iterator[Finding]:
     """One error per outcome that supports itself, and one per tangle of outcomes supporting each other
     (a loop, or loops sharing outcomes: its shortest loop through its first outcome), each step named
     with the file and line of its link. Listing every loop of a tangle could take exponential time."""
-    outcomes = {o.key: o for r in plans.roles.values() for o in r.outcomes}
-    links = {key: [ref.target for ref in o.supports if ref.target in outcomes] for key, o in outcomes.items()}
+    outcomes = {f"{r.id}#{o.id}": o for r in plans.roles.values() for o in r.outcomes}
+    ups: dict[str, list[str]] = {}  # only outcomes that support outcomes: most support strategy items too
+    for key, outcome in outcomes.items():
+        up = [t for ref in outcome.supports if (t := ref.target) in outcomes]
+        if up:
+            ups[key] = up
+    if not _has_loop(ups):
+        return  # the usual case: one cheap walk, no components to build
+    links = {key: ups.get(key, []) for key in outcomes}
     loops = [[key] for key in sorted(links) if key in links[key]]  # each outcome supporting itself
     for component in strongly_connected(links):
         if len(component) > 1:
@@ -41,6 +48,30 @@ def support_cycles(plans: PlanSet) -> Iterator[Finding]:
             outcome=start.id,
             hint=HINT,
         )
+
+
+def _has_loop(links: Mapping[str, Sequence[str]]) -> bool:
+    """Whether any walk along `links` comes back into itself (iterative depth-first, each node once)."""
+    state: dict[str, bool] = {}  # False while on the current path, True once finished
+    for root, targets in links.items():
+        if root in state or not targets:
+            continue
+        state[root] = False
+        stack = [(root, iter(targets))]
+        while stack:
+            node, rest = stack[-1]
+            for nxt in rest:
+                seen = state.get(nxt)
+                if seen is None:
+                    state[nxt] = False
+                    stack.append((nxt, iter(links.get(nxt, ()))))
+                    break
+                if seen is False:
+                    return True
+            else:
+                state[node] = True
+                stack.pop()
+    return False
 
 
 def _ref(outcome: Outcome, target: str) -> Ref:
