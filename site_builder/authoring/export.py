@@ -15,6 +15,7 @@ import click
 from site_builder.checking.check import format_text, run_checks
 from site_builder.domain import snapshot
 from site_builder.domain.audience import View, make_view, resolve_audience
+from site_builder.domain.index import Index
 from site_builder.domain.model import Outcome
 from site_builder.errors import EXIT_OK, PlanError, PortalError
 
@@ -56,6 +57,7 @@ def rows(view: View) -> Iterator[list[str]]:
     """One row per outcome; a role without (visible) outcomes gets one row with empty outcome cells."""
     plans = view.plans
     names = columns(view)
+    ix = Index(plans)
     for role_id, role in sorted(plans.roles.items()):
         role_cells = {
             "role_id": role_id,
@@ -65,7 +67,9 @@ def rows(view: View) -> Iterator[list[str]]:
             "level": "" if role.level is None else str(role.level),
             "status": role.status,
         }
-        outcomes: list[Outcome | None] = [] if "outcomes" in view.hidden else list(role.outcomes)
+        # each key result right after the objective it refines (its `supports` names it)
+        tree = [] if "outcomes" in view.hidden else ix.outcome_tree(role_id)
+        outcomes: list[Outcome | None] = [outcome for outcome, _ in tree]
         for outcome in outcomes or [None]:
             cells = dict(role_cells)
             if outcome is not None:

@@ -197,7 +197,9 @@ def strategy_schema() -> Schema:
 
 def role_schema() -> Schema:
     support = {
-        "description": "ROLE#OUTCOME (an outcome of another plan), or a goal or milestone id.",
+        "description": "ROLE#OUTCOME: an outcome of the manager's plan, or of this plan (then this outcome "
+        "is a sub-result, a key result refining that objective); or a goal or milestone id. No outcome may "
+        "reach itself through supports.",
         "anyOf": [
             _ref("required-text"),
             _closed({"ref": _ref("required-text"), "how": _ref("optional-text")}, ("ref",)),
@@ -210,7 +212,12 @@ def role_schema() -> Schema:
             "measure": _ref("optional-text"),
             "target": _ref("optional-text"),
             "due": _ref("optional-date"),
-            "supports": {"type": ["array", "null"], "items": support},
+            "supports": {
+                "type": ["array", "null"],
+                "items": support,
+                "description": "What this outcome serves: the manager's outcomes, this plan's objective it "
+                "refines, strategy items.",
+            },
         },
         ("id", "title"),
     )

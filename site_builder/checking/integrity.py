@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import replace
 
+from site_builder.checking.cycles import support_cycles
 from site_builder.domain.model import Finding, PlanSet, Role
+from site_builder.domain.titles import outcome_name
 from site_builder.loading.fields import did_you_mean
 
 IntegrityRule = Callable[[PlanSet], Iterator[Finding]]
@@ -90,13 +93,14 @@ def unknown_references(plans: PlanSet) -> Iterator[Finding]:
                 )
                 yield _error(
                     "unknown-reference",
-                    f"outcome '{outcome.id}' supports {wrong}" + (f"; {suggestion}" if suggestion else ""),
+                    f"{outcome_name(outcome)} supports {wrong}" + (f"; {suggestion}" if suggestion else ""),
                     role,
                     ref.loc,
                     outcome=outcome.id,
                     hint=None
                     if suggestion
-                    else "write ROLE#OUTCOME for a manager's outcome, or a goal/milestone id",
+                    else "write ROLE#OUTCOME for a manager's outcome (or an outcome of this plan that it "
+                    "refines), or a goal/milestone id",
                 )
 
 
@@ -156,11 +160,12 @@ def orphan_outcomes(plans: PlanSet) -> Iterator[Finding]:
             if not outcome.supports:
                 yield _error(
                     "orphan-outcome",
-                    f"outcome '{outcome.id}' supports nothing",
+                    f"{outcome_name(outcome)} supports nothing",
                     role,
                     outcome.loc,
                     outcome=outcome.id,
-                    hint="add 'supports:' with your manager's outcome (ROLE#OUTCOME) or a goal id",
+                    hint="add 'supports:' with your manager's outcome (ROLE#OUTCOME), an outcome of this "
+                    "plan that it refines, or a goal id",
                 )
 
 
@@ -170,8 +175,21 @@ INTEGRITY_RULES: tuple[IntegrityRule, ...] = (
     reporting_cycles,
     top_role,
     orphan_outcomes,
+    support_cycles,
 )
 
 
 def check_integrity(plans: PlanSet) -> list[Finding]:
-    return [finding for rule in INTEGRITY_RULES for finding in rule(plans)]
+    return name_outcomes([finding for rule in INTEGRITY_RULES for finding in rule(plans)], plans)
+
+
+def name_outcomes(findings: list[Finding], plans: PlanSet) -> list[Finding]:
+    """Each finding about an outcome carries the outcome's title beside its id (JSON `outcome_title`)."""
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.outcome and finding.role and finding.outcome_title is None:
+            outcome = plans.outcome(f"{finding.role}#{finding.outcome}")
+            if outcome is not None:
+                finding = replace(finding, outcome_title=outcome.title)
+        out.append(finding)
+    return out

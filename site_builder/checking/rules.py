@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from site_builder.checking.integrity import name_outcomes
 from site_builder.checking.similarity import Item, near_duplicates
 from site_builder.domain.index import Index
 from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, Role
+from site_builder.domain.titles import outcome_name, short_title
 
 
 def _warn(
@@ -33,40 +36,81 @@ def _warn(
 
 
 def bypasses_manager(ix: Index) -> Iterator[Finding]:
+    """A sub-result is judged through the outcome it refines: only that outcome is reported."""
     for role in ix.roles.values():
         manager = role.reports_to
         if manager is None or manager not in ix.roles:
             continue
         mine = manager + "#"  # ref.role == manager: role ids hold no '#'
         for outcome in role.outcomes:
-            if outcome.supports and not any(ref.target.startswith(mine) for ref in outcome.supports):
-                options = ", ".join(f"'{o.key}'" for o in ix.roles[manager].outcomes[:3])
-                yield _warn(
-                    "bypasses-manager",
-                    f"outcome '{outcome.id}' supports no outcome of the manager's plan ('{manager}')",
-                    role,
-                    outcome,
-                    hint=f"link it to one of {manager}'s outcomes ({options}) or agree a new one with them"
-                    if options
-                    else f"agree with {manager} which of their outcomes this serves",
-                )
+            if not outcome.supports or any(ref.target.startswith(mine) for ref in outcome.supports):
+                continue  # the usual case, decided without the sub-result walk
+            if ix.refines.get(outcome.key) or ix.links_to_manager(outcome.key):
+                continue
+            yield _warn(
+                "bypasses-manager",
+                f"{outcome_name(outcome)} supports no outcome of the manager's plan ('{manager}')",
+                role,
+                outcome,
+                hint=_bypass_hint(ix, role, outcome),
+            )
+
+
+def _bypass_hint(ix: Index, role: Role, outcome: Outcome) -> str:
+    """Name the manager's outcomes to link to; where this plan has objectives linked to the manager,
+    the outcome may be one of their key results instead."""
+    manager = role.reports_to or ""
+    theirs = ", ".join(f"'{o.key}' ({short_title(o.title, 40)})" for o in ix.roles[manager].outcomes[:3])
+    hint = (
+        f"link it to one of {manager}'s outcomes ({theirs}) or agree a new one with them"
+        if theirs
+        else f"agree with {manager} which of their outcomes this serves"
+    )
+    linked = [o for o in role.outcomes if o is not outcome and not ix.refines.get(o.key)]
+    linked = [o for o in linked if ix.links_to_manager(o.key)][:2]
+    if linked:
+        mine = " or ".join(f"'{o.key}'" for o in linked)
+        hint += f"; if it is a key result of this plan's {mine}, support that outcome instead"
+    return hint
 
 
 def unsupported_outcome(ix: Index) -> Iterator[Finding]:
+    """An outcome counts as supported when a direct report supports it or one of its sub-results;
+    sub-results themselves are judged through the outcome they refine."""
+    below: dict[str, list[str]] = defaultdict(list)  # outcome -> its sub-results
+    for key, parents in ix.refines.items():
+        for parent in parents:
+            below[parent].append(key)
     for role in ix.roles.values():
         reports = set(ix.reports_of(role.id))
         if not reports:
             continue
         for outcome in role.outcomes:
-            below = ix.supported_by.get(outcome.key, ())
-            if not any(key.partition("#")[0] in reports for key in below):
-                yield _warn(
-                    "unsupported-outcome",
-                    f"no direct report's outcome supports '{outcome.id}' (a gap below)",
-                    role,
-                    outcome,
-                    hint="agree with a direct report who delivers it, or drop it from the plan",
-                )
+            if ix.refines.get(outcome.key) or _supported_below(ix, outcome.key, reports, below):
+                continue
+            yield _warn(
+                "unsupported-outcome",
+                f"no direct report's outcome supports {outcome_name(outcome)} (a gap below)",
+                role,
+                outcome,
+                hint="agree with a direct report who delivers it (or one of its key results), or drop it "
+                "from the plan"
+                if below.get(outcome.key)
+                else "agree with a direct report who delivers it, or drop it from the plan",
+            )
+
+
+def _supported_below(ix: Index, key: str, reports: set[str], below: Mapping[str, list[str]]) -> bool:
+    seen = {key}
+    todo = [key]
+    while todo:
+        current = todo.pop()
+        if any(k.partition("#")[0] in reports for k in ix.supported_by.get(current, ())):
+            return True
+        more = [k for k in below.get(current, ()) if k not in seen]
+        seen.update(more)
+        todo.extend(more)
+    return False
 
 
 def uncovered_strategy(ix: Index) -> Iterator[Finding]:
@@ -104,7 +148,7 @@ def activity_not_result(ix: Index) -> Iterator[Finding]:
                 listed = f"{', no '.join(missing[:-1])} and no {missing[-1]}" if missing[1:] else missing[0]
                 yield _warn(
                     "activity-not-result",
-                    f"outcome '{outcome.id}' has no {listed}: it reads as an activity, not a result",
+                    f"{outcome_name(outcome)} has no {listed}: it reads as an activity, not a result",
                     role,
                     outcome,
                     hint="say how you will know it is done: a measure, a target and a due date",
@@ -118,11 +162,26 @@ def due_after_cycle(ix: Index) -> Iterator[Finding]:
             if outcome.due and outcome.due > end:
                 yield _warn(
                     "due-after-cycle",
-                    f"outcome '{outcome.id}' is due {outcome.due.isoformat()}, after the cycle ends "
+                    f"{outcome_name(outcome)} is due {outcome.due.isoformat()}, after the cycle ends "
                     f"({end.isoformat()})",
                     role,
                     outcome,
                     hint="bring the date into the cycle, or split off what lands this cycle",
+                )
+
+
+def due_before_cycle(ix: Index) -> Iterator[Finding]:
+    start = ix.plans.portal.cycle_start
+    for role in ix.roles.values():
+        for outcome in role.outcomes:
+            if outcome.due and outcome.due < start:
+                yield _warn(
+                    "due-before-cycle",
+                    f"{outcome_name(outcome)} is due {outcome.due.isoformat()}, before the cycle starts "
+                    f"({start.isoformat()})",
+                    role,
+                    outcome,
+                    hint="a result of an earlier cycle: set this cycle's date, or drop it if it is done",
                 )
 
 
@@ -141,7 +200,7 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
             if first is not None and outcome.due > first.due:  # type: ignore[operator]
                 yield _warn(
                     "due-after-milestone",
-                    f"outcome '{outcome.id}' is due {outcome.due.isoformat()}, after milestone "
+                    f"{outcome_name(outcome)} is due {outcome.due.isoformat()}, after milestone "
                     f"'{first.id}' (due {first.due.isoformat()}) that it supports",  # type: ignore[union-attr]
                     role,
                     outcome,
@@ -157,8 +216,8 @@ def duplicate_effort(ix: Index) -> Iterator[Finding]:
         role = ix.roles[second.role]
         yield _warn(
             "duplicate-effort",
-            f"outcome '{second.id}' ({ix.departments[second.role]}) looks like '{first.key}' "
-            f'({ix.departments[first.role]}): "{second.title}" vs "{first.title}"',
+            f"{outcome_name(second)} ({ix.departments[second.role]}) looks like '{first.key}' "
+            f'({ix.departments[first.role]}): "{short_title(second.title)}" vs "{short_title(first.title)}"',
             role,
             second,
             hint=f"agree with {first.role} who owns this result; the other can support it instead",
@@ -270,6 +329,7 @@ RULES: tuple[Rule, ...] = (
     Rule("uncovered-strategy", uncovered_strategy, "goal or milestone no outcome supports"),
     Rule("activity-not-result", activity_not_result, "outcome without measure, target or due date"),
     Rule("due-after-cycle", due_after_cycle, "outcome due after the cycle ends"),
+    Rule("due-before-cycle", due_before_cycle, "outcome due before the cycle starts"),
     Rule("due-after-milestone", due_after_milestone, "outcome due after a milestone it supports"),
     Rule("duplicate-effort", duplicate_effort, "near-duplicate outcomes across departments"),
     Rule("unconfirmed-plan", unconfirmed_plan, "plan not yet confirmed"),
@@ -284,4 +344,4 @@ ERROR_RULES: tuple[str, ...] = ERROR_RULE_NAMES
 
 
 def check_warnings(ix: Index) -> list[Finding]:
-    return [finding for rule in RULES for finding in rule.check(ix)]
+    return name_outcomes([finding for rule in RULES for finding in rule.check(ix)], ix.plans)

@@ -133,6 +133,78 @@ class Index:
         """How many of `lower`'s outcomes support an outcome of `upper` (edge labels in diagrams)."""
         return sum(1 for o in self.roles[lower].outcomes if any(ref.role == upper for ref in o.supports))
 
+    # -- sub-results: outcomes that refine an outcome of their own role (key results of an objective) ----
+    @cached_property
+    def refines(self) -> Mapping[str, tuple[str, ...]]:
+        """Outcome key -> keys of the outcomes of its own role that it refines (empty for most)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for key, outcome in self.outcomes.items():
+            own = outcome.role + "#"
+            parents = tuple(
+                r.target for r in outcome.supports if r.target.startswith(own) and r.target != key
+            )
+            if parents:
+                out[key] = tuple(t for t in parents if t in self.outcomes)
+        return out
+
+    def objectives_of(self, key: str) -> tuple[str, ...]:
+        """The outcome itself, or the outcomes it refines up to those that refine nothing (cycle-safe):
+        rules about the manager's plan judge a sub-result through these."""
+        found: list[str] = []
+        seen = {key}
+        todo = [key]
+        while todo:
+            current = todo.pop()
+            parents = [p for p in self.refines.get(current, ()) if p not in seen]
+            if not self.refines.get(current):
+                found.append(current)
+            seen.update(parents)
+            todo.extend(parents)
+        return tuple(sorted(found))
+
+    def links_to_manager(self, key: str) -> bool:
+        """The outcome, or one it refines, supports an outcome of the manager (top role: always True)."""
+        role = self.roles[self.outcomes[key].role]
+        if role.reports_to is None:
+            return True
+        mine = role.reports_to + "#"
+        seen = {key}
+        todo = [key]
+        while todo:
+            outcome = self.outcomes[todo.pop()]
+            if any(ref.target.startswith(mine) for ref in outcome.supports):
+                return True
+            parents = [p for p in self.refines.get(outcome.key, ()) if p not in seen]
+            seen.update(parents)
+            todo.extend(parents)
+        return False
+
+    def outcome_tree(self, role_id: str) -> list[tuple[Outcome, int]]:
+        """A role's outcomes in plan order with each sub-result right under the outcome it refines:
+        (outcome, depth), depth 0 for an outcome that refines nothing here. Every outcome once, even in
+        a loop (a loop is an error; its outcomes are listed at depth 0)."""
+        outcomes = self.roles[role_id].outcomes
+        children: dict[str, list[Outcome]] = defaultdict(list)
+        for outcome in outcomes:
+            parents = self.refines.get(outcome.key, ())
+            if parents:
+                children[parents[0]].append(outcome)
+        out: list[tuple[Outcome, int]] = []
+        placed: set[str] = set()
+        roots = [o for o in outcomes if not self.refines.get(o.key)]
+        for root in [*roots, *outcomes]:  # outcomes left over after the roots are in a loop
+            if root.key in placed:
+                continue
+            stack = [(root, 0)]
+            while stack:
+                outcome, depth = stack.pop()
+                if outcome.key in placed:
+                    continue
+                placed.add(outcome.key)
+                out.append((outcome, depth))
+                stack.extend((c, depth + 1) for c in reversed(children[outcome.key]) if c.key not in placed)
+        return out
+
 
 _NOTHING: frozenset[str] = frozenset()
 

@@ -80,6 +80,7 @@ ERROR_RULE_NAMES: tuple[str, ...] = (
     "duplicate-id",
     "unknown-reference",
     "reporting-cycle",
+    "support-cycle",
     "top-role",
     "unsafe-path",
     "orphan-outcome",
@@ -91,6 +92,7 @@ WARNING_RULE_NAMES: tuple[str, ...] = (
     "uncovered-strategy",
     "activity-not-result",
     "due-after-cycle",
+    "due-before-cycle",
     "due-after-milestone",
     "duplicate-effort",
     "unconfirmed-plan",
@@ -315,6 +317,8 @@ class Finding:
     related: str | None = None
     """Another `ROLE#OUTCOME` the finding speaks of (duplicate-effort's other outcome), so editions
     can tell whether it may be shown without reading the message."""
+    outcome_title: str | None = None
+    """The outcome's full title beside its id, for people (JSON `outcome_title`); see `name_outcomes`."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.path, self.loc.line or 0, self.loc.column or 0, self.rule, self.message)
@@ -328,6 +332,7 @@ class Finding:
             "column": self.loc.column,
             "role": self.role,
             "outcome": self.outcome,
+            "outcome_title": self.outcome_title,
             "message": self.message,
             "hint": self.hint,
         }

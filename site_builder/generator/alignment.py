@@ -10,6 +10,7 @@ from markupsafe import Markup
 from site_builder.checking.check import apply_policy
 from site_builder.checking.rules import RULES
 from site_builder.domain.model import Goal, Milestone
+from site_builder.domain.titles import is_shortened, short_title
 from site_builder.generator import urls
 from site_builder.generator.pages import Link, Pages, front_matter, unique_ids
 
@@ -28,9 +29,7 @@ def alignment_page(pages: Pages) -> str:
         row["confirmed"] += role.status == "confirmed"
         for outcome in role.outcomes:
             row["outcomes"] += 1
-            row["linked"] += (
-                any(ref.role == role.reports_to for ref in outcome.supports) or role.reports_to is None
-            )
+            row["linked"] += ix.links_to_manager(outcome.key)  # a key result through its objective
     summary_rows = [
         {
             "department": dept,
@@ -96,11 +95,15 @@ def alignment_page(pages: Pages) -> str:
 
 
 def _finding_link(pages: Pages, role_id: str | None, outcome_id: str | None) -> str:
+    """Role › outcome title (shortened; the full title on hover), linking to the outcome."""
     if role_id is None or role_id not in pages.plans.roles:
         return "Strategy"
     link = pages.role_link(role_id)
     if outcome_id and link.page:
-        return Link(f"{link.text} › {outcome_id}", link.page, urls.outcome_anchor(outcome_id)).md()
+        outcome = pages.ix.outcomes.get(f"{role_id}#{outcome_id}")
+        name = short_title(outcome.title) if outcome else outcome_id
+        full = outcome.title if outcome and is_shortened(outcome.title) else ""
+        return Link(f"{link.text} › {name}", link.page, urls.outcome_anchor(outcome_id), full).md()
     return link.md()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Milestone, Role
+from site_builder.domain.titles import short_title
 from site_builder.generator import urls
 from site_builder.generator.dot import Renderer, escape_attr, escape_id, escape_label
 
@@ -112,7 +113,11 @@ class Diagrams:
     def _outcome_node(self, key: str, *, focus: bool = False) -> str:
         outcome = self.ix.outcomes[key]
         role = self.roles[outcome.role]
-        label = escape_label(outcome.title, max_lines=3) + "\\n" + escape_label(role.title, max_lines=1)
+        label = (
+            escape_label(short_title(outcome.title), max_lines=3)
+            + "\\n"
+            + escape_label(role.title, max_lines=1)
+        )
         attrs = [
             f'label="{label}"',
             f'URL="{_link(urls.role_page(role.id), urls.outcome_anchor(outcome.id))}"',
@@ -139,19 +144,21 @@ class Diagrams:
         if not role.outcomes:
             return None
         body: list[str] = [
-            'subgraph "cluster_self" {graph [label="", style="rounded,dashed", color="#9fa8da"];\n'
+            'subgraph "cluster_self" {graph [label="", style="rounded,dashed", color="#9fa8da"];\n',
+            *self._own_outcomes(role),
+            "}\n",
         ]
-        body += [self._outcome_node(o.key, focus=True) for o in role.outcomes]
-        body.append("}\n")
+        own = {o.key for o in role.outcomes}
         above: set[str] = set()
         below_nodes: set[str] = set()
         edges: list[str] = []
         for outcome in role.outcomes:
             for ref in outcome.supports:
                 if ref.target in self.ix.outcomes or ref.target in self.ix.strategy_items:
-                    above.add(ref.target)
+                    if ref.target not in own:  # a sub-result's objective is drawn in the cluster already
+                        above.add(ref.target)
                     edges.append(f'"{outcome.key}" -> "{ref.target}";\n')
-            supporters = self.ix.supported_by.get(outcome.key, ())
+            supporters = [k for k in self.ix.supported_by.get(outcome.key, ()) if k not in own]  # drawn above
             for key in supporters[:MAX_BELOW]:
                 if key in self.ix.outcomes:
                     below_nodes.add(key)
@@ -166,8 +173,29 @@ class Diagrams:
                 if target in self.ix.strategy_items
                 else self._outcome_node(target)
             )
-        body += [self._outcome_node(k) for k in sorted(below_nodes - {o.key for o in role.outcomes})]
+        body += [self._outcome_node(k) for k in sorted(below_nodes - own)]
         return _graph(f"Outcome cascade of {role.title}", [*body, *edges], rankdir="LR")
+
+    def _own_outcomes(self, role: Role) -> list[str]:
+        """A role's outcomes; each objective with key results (sub-results) in a box of its own that
+        holds them too, so the key results are drawn with the objective they refine."""
+        tree = self.ix.outcome_tree(role.id)
+        out: list[str] = []
+        open_levels: list[int] = []
+        for n, (outcome, level) in enumerate(tree):
+            while open_levels and open_levels[-1] >= level:
+                out.append("}\n")
+                open_levels.pop()
+            if n + 1 < len(tree) and tree[n + 1][1] > level:  # the next one is its sub-result
+                label = escape_label(short_title(outcome.title, 40), width=40, max_lines=1)
+                out.append(
+                    f'subgraph "cluster_objective_{n}" {{graph [label="{label}", style="rounded,dotted", '
+                    'color="#9fa8da", fontsize=9];\n'
+                )
+                open_levels.append(level)
+            out.append(self._outcome_node(outcome.key, focus=True))
+        out.append("}\n" * len(open_levels))
+        return out
 
     def goal(self, goal_id: str) -> str:
         """The goal, its milestones, and the supporting outcomes below them (roles when there are many)."""

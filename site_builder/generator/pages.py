@@ -16,6 +16,7 @@ from markupsafe import Markup
 from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
+from site_builder.domain.titles import is_shortened, short_title
 from site_builder.generator import urls
 from site_builder.generator.safe_md import (
     html_block,
@@ -81,6 +82,8 @@ class Link:
     """Plain text, exactly as shown: escaped by md() or html()."""
     page: str | None
     anchor: str = ""
+    tooltip: str = ""
+    """Plain text shown on hover (the full title where `text` is shortened), escaped like `text`."""
 
     @property
     def href(self) -> str:
@@ -89,11 +92,14 @@ class Link:
 
     def md(self) -> str:
         text = md_text(self.text)
-        return f'<a href="{self.href}">{text}</a>' if self.page else text
+        return f'<a href="{self.href}"{self._title()}>{text}</a>' if self.page else text
 
     def html(self) -> Markup:
         text = html_plain(self.text)
-        return Markup(f'<a href="{self.href}">{text}</a>') if self.page else text
+        return Markup(f'<a href="{self.href}"{self._title()}>{text}</a>') if self.page else text
+
+    def _title(self) -> str:
+        return f' title="{html_plain(self.tooltip)}"' if self.tooltip else ""
 
     __html__ = html
 
@@ -159,12 +165,14 @@ class Pages:
         return Link(f"{item.id} {item.title} (goal)", urls.goal_page(item.id))
 
     def outcome_link(self, key: str) -> Link:
+        """The outcome by its short title; the full title is on hover and one click away."""
         outcome = self.ix.outcomes[key]
         role = self.plans.roles[outcome.role]
         return Link(
-            f"{outcome.title} — {role.title}",
+            f"{short_title(outcome.title)} — {role.title}",
             urls.role_page(role.id),
             urls.outcome_anchor(outcome.id),
+            outcome.title if is_shortened(outcome.title) else "",
         )
 
     # -- shared facts ----------------------------------------------------------------------------
@@ -231,7 +239,7 @@ class Pages:
             "role.html.j2",
             role=role,
             h1_id=heading_id(role.title),
-            outcomes=[self._outcome_context(o) for o in role.outcomes],
+            outcomes=[self._outcome_context(o, depth) for o, depth in self.ix.outcome_tree(role.id)],
             department=self.ix.departments[role.id],
             level=level,
             manager=self.role_link(role.reports_to) if role.reports_to else None,
@@ -267,9 +275,14 @@ class Pages:
             "status": role.status,
         }
 
-    def _outcome_context(self, outcome: Outcome) -> dict[str, Any]:
+    def _outcome_context(self, outcome: Outcome, depth: int = 0) -> dict[str, Any]:
+        """One outcome of a role page; a sub-result is a heading one level below the outcome it refines,
+        and a long title heads its section (and the table of contents) by its first sentence."""
         return {
             "o": outcome,
+            "level": min(3 + depth, 6),
+            "short": short_title(outcome.title),
+            "full": outcome.title if is_shortened(outcome.title) else "",
             "anchor": urls.outcome_anchor(outcome.id),
             "supports": [
                 {"link": self.ref_link(ref.target), "how": html_inline(ref.how) if ref.how else ""}
@@ -303,12 +316,17 @@ class Pages:
             outcome = self.ix.outcomes[key]
             by_dept[self.ix.departments[outcome.role]][outcome.role].append(
                 {
+                    "key": key,
                     "link": self.outcome_link(key),
                     "direct": key in direct,
                     "target": html_inline(outcome.target),
                     "due": outcome.due,
+                    "children": [],
                 }
             )
+        for roles_rows in by_dept.values():
+            for role_id, rows in roles_rows.items():
+                roles_rows[role_id] = self._nest_sub_results(role_id, rows)
         anchors = unique_ids(sorted(by_dept), taken={"milestones", "outcomes-that-deliver-this-goal"})
         groups = [
             (
@@ -340,6 +358,22 @@ class Pages:
             )
             + body
         )
+
+    def _nest_sub_results(self, role_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A role's rows, each sub-result under the outcome it refines when that is listed too."""
+        by_key = {row["key"]: row for row in rows}
+        top: list[dict[str, Any]] = []
+        placed: set[str] = set()  # a parent is placed before its sub-results: loops cannot nest
+        for outcome, _ in self.ix.outcome_tree(role_id):
+            row = by_key.get(outcome.key)
+            if row is None:
+                continue
+            parent = next((by_key[p] for p in self.ix.refines.get(outcome.key, ()) if p in placed), None)
+            (parent["children"] if parent is not None else top).append(row)
+            placed.add(outcome.key)
+        for row in by_key.values():  # in key order, as before sub-results were nested
+            row["children"].sort(key=lambda r: r["key"])
+        return sorted(top, key=lambda r: r["key"])
 
     def strategy(self) -> str:
         return self.render("strategy.md.j2", here=urls.STRATEGY)

@@ -133,7 +133,8 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
                 ix.departments[r.id],
                 r.status,
                 r.reports_to,
-                tuple(tuple(ref.role for ref in o.supports) for o in r.outcomes),
+                tuple(tuple(ref.target for ref in o.supports) for o in r.outcomes),  # key results count
+                # as linked through the objective they name
             )
             for r in plans.roles.values()
         ),

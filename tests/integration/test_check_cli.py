@@ -29,7 +29,7 @@ plans/roles/ops/booking-lead.yaml:5:1: warning[unconfirmed-plan] plan is draft, 
   agree the plan with head-ops, then set status: confirmed and confirmed_on
 0 errors, 2 warnings in 4 plans
 """
-FINDING_KEYS = {"severity", "rule", "file", "line", "column", "role", "outcome", "message"}
+FINDING_KEYS = {"severity", "rule", "file", "line", "column", "role", "outcome", "outcome_title", "message"}
 RULE_LIST = ", ".join(sorted(WARNING_RULES))
 
 
@@ -70,10 +70,11 @@ def test_text_output_reports_errors_and_warnings_together_and_exits_1(plans: Pat
     result = vap("check", plans)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[4:] == [
-        "plans/roles/ops/booking-lead.yaml:16:9: error[unknown-reference] outcome 'desk-trained' supports "
+        "plans/roles/ops/booking-lead.yaml:16:9: error[unknown-reference] outcome "
+        '"Booking desk trained on the online system" supports '
         "unknown outcome 'head-ops#clinics-lve'; did you mean 'head-ops#clinics-live'?",
         "plans/roles/ops/head-ops.yaml:14:9: warning[unsupported-outcome] no direct report's outcome "
-        "supports 'clinics-live' (a gap below)",
+        'supports outcome "Every clinic takes online bookings" (a gap below)',
         "  agree with a direct report who delivers it, or drop it from the plan",
         "1 error, 3 warnings in 4 plans",
     ]
@@ -118,8 +119,9 @@ def test_json_output_is_an_array_of_findings_with_the_documented_keys(plans: Pat
             "column": 9,
             "role": "booking-lead",
             "outcome": "desk-trained",
-            "message": "outcome 'desk-trained' supports unknown outcome 'head-ops#clinics-lve'; "
-            "did you mean 'head-ops#clinics-live'?",
+            "outcome_title": "Booking desk trained on the online system",
+            "message": 'outcome "Booking desk trained on the online system" supports unknown outcome '
+            "'head-ops#clinics-lve'; did you mean 'head-ops#clinics-live'?",
         }
     ]
     assert [(f["rule"], f["role"], f["outcome"]) for f in findings if f["severity"] == "warning"] == [
@@ -144,6 +146,7 @@ def test_json_output_uses_null_where_a_field_does_not_apply(plans: Path) -> None
             "column": 9,
             "role": "chief",
             "outcome": None,
+            "outcome_title": None,
             "message": "goal 'G3' (Pay staff fairly) is supported by no outcome, directly or through "
             "the cascade",
             "hint": "link an outcome of the plan that owns this work to it, or drop it from the strategy",

@@ -67,10 +67,27 @@ def found(plans: Path, rule: str) -> list[dict[str, object]]:
     return [f.to_json() for f in check(plans).findings if f.rule == rule]
 
 
+# The small organisation's outcome titles: findings carry the title beside the id.
+TITLES = {
+    ("chief", "booking"): "Online booking live across the network",
+    ("chief", "retention"): "Patients return for follow-up care",
+    ("head-ops", "clinics-live"): "Every clinic takes online bookings",
+    ("booking-lead", "desk-trained"): "Booking desk trained on the online system",
+    ("head-care", "reminders"): "Every patient gets a reminder before follow-up",
+}
+
+
 def warning(
-    rule: str, where: str, role: str | None, outcome: str | None, message: str, hint: str
+    rule: str,
+    where: str,
+    role: str | None,
+    outcome: str | None,
+    message: str,
+    hint: str,
+    *,
+    title: str | None = None,
 ) -> dict[str, object]:
-    """The expected finding; `where` is `REL:LINE:COLUMN` inside plans/."""
+    """The expected finding; `where` is `REL:LINE:COLUMN` inside plans/; `title` for an added outcome."""
     rel, line, column = where.rsplit(":", 2)
     return {
         "severity": "warning",
@@ -80,6 +97,7 @@ def warning(
         "column": int(column),
         "role": role,
         "outcome": outcome,
+        "outcome_title": title or (TITLES[(role, outcome)] if role and outcome else None),
         "message": message,
         "hint": hint,
     }
@@ -119,6 +137,7 @@ def test_every_warning_rule_of_the_contract_is_registered_and_tested_here() -> N
         "uncovered-strategy",
         "activity-not-result",
         "due-after-cycle",
+        "due-before-cycle",
         "due-after-milestone",
         "duplicate-effort",
         "unconfirmed-plan",
@@ -133,7 +152,10 @@ def test_every_warning_rule_of_the_contract_is_registered_and_tested_here() -> N
 
 # --- bypasses-manager ------------------------------------------------------------------------
 
-BYPASS_HINT = "link it to one of head-ops's outcomes ('head-ops#clinics-live') or agree a new one with them"
+BYPASS_HINT = (
+    "link it to one of head-ops's outcomes ('head-ops#clinics-live' (Every clinic takes online bookings)) "
+    "or agree a new one with them"
+)
 
 
 @pytest.mark.parametrize("ref", ["chief#booking", "G1-M1"], ids=["skip-level-outcome", "strategy-only"])
@@ -145,7 +167,8 @@ def test_bypasses_manager_fires_on_an_outcome_that_skips_the_managers_plan(plans
             f"{BOOKING_LEAD}:10:9",
             "booking-lead",
             "desk-trained",
-            "outcome 'desk-trained' supports no outcome of the manager's plan ('head-ops')",
+            'outcome "Booking desk trained on the online system" supports no outcome of the manager\'s plan '
+            "('head-ops')",
             BYPASS_HINT,
         )
     ]
@@ -178,8 +201,10 @@ def test_unsupported_outcome_fires_on_a_manager_outcome_no_direct_report_support
             f"{HEAD_OPS}:22:9",
             "head-ops",
             "desks-staffed",
-            "no direct report's outcome supports 'desks-staffed' (a gap below)",
+            "no direct report's outcome supports "
+            'outcome "Every clinic has a staffed booking desk" (a gap below)',
             "agree with a direct report who delivers it, or drop it from the plan",
+            title="Every clinic has a staffed booking desk",
         )
     ]
 
@@ -199,7 +224,8 @@ def test_unsupported_outcome_is_not_satisfied_by_a_skip_level_report(plans: Path
             f"{CHIEF}:13:9",
             "chief",
             "booking",
-            "no direct report's outcome supports 'booking' (a gap below)",
+            "no direct report's outcome supports "
+            'outcome "Online booking live across the network" (a gap below)',
             "agree with a direct report who delivers it, or drop it from the plan",
         )
     ]
@@ -299,7 +325,8 @@ def test_activity_not_result_fires_and_names_what_is_missing(
             f"{HEAD_CARE}:13:9",
             "head-care",
             "reminders",
-            f"outcome 'reminders' has no {missing}: it reads as an activity, not a result",
+            f'outcome "Every patient gets a reminder before follow-up" has no {missing}'
+            f": it reads as an activity, not a result",
             ACTIVITY_HINT,
         )
     ]
@@ -322,7 +349,8 @@ def test_due_after_cycle_fires_the_day_after_cycle_end(plans: Path) -> None:
             f"{CHIEF}:21:9",
             "chief",
             "retention",
-            "outcome 'retention' is due 2027-07-01, after the cycle ends (2027-06-30)",
+            'outcome "Patients return for follow-up care" is due 2027-07-01'
+            ", after the cycle ends (2027-06-30)",
             "bring the date into the cycle, or split off what lands this cycle",
         )
     ]
@@ -335,6 +363,31 @@ def test_due_after_cycle_spares_an_outcome_due_exactly_on_cycle_end_and_one_with
     result = run_checks(plans)
     assert result.plans.roles["chief"].outcomes[1].due == result.plans.portal.cycle_end
     assert [f for f in result.findings if f.rule == "due-after-cycle"] == []
+
+
+# --- due-before-cycle ------------------------------------------------------------------------
+
+
+def test_due_before_cycle_fires_the_day_before_cycle_start(plans: Path) -> None:
+    edit(plans, CHIEF, "    due: 2027-06-30\n", "    due: 2026-12-31\n")
+    assert found(plans, "due-before-cycle") == [
+        warning(
+            "due-before-cycle",
+            f"{CHIEF}:21:9",
+            "chief",
+            "retention",
+            'outcome "Patients return for follow-up care" is due 2026-12-31, before the cycle starts '
+            "(2027-01-01)",
+            "a result of an earlier cycle: set this cycle's date, or drop it if it is done",
+        )
+    ]
+
+
+def test_due_before_cycle_spares_an_outcome_due_exactly_on_cycle_start(plans: Path) -> None:
+    edit(plans, CHIEF, "    due: 2027-06-30\n", "    due: 2027-01-01\n")
+    result = check(plans)
+    assert result.plans.roles["chief"].outcomes[1].due == result.plans.portal.cycle_start
+    assert [f for f in result.findings if f.rule == "due-before-cycle"] == []
 
 
 # --- due-after-milestone ---------------------------------------------------------------------
@@ -350,7 +403,8 @@ def test_due_after_milestone_fires_on_a_direct_link(plans: Path) -> None:
             f"{CHIEF}:13:9",
             "chief",
             "booking",
-            "outcome 'booking' is due 2027-04-01, after milestone 'G1-M1' (due 2027-03-31) that it supports",
+            'outcome "Online booking live across the network" is due 2027-04-01, after milestone '
+            "'G1-M1' (due 2027-03-31) that it supports",
             MILESTONE_HINT,
         )
     ]
@@ -366,7 +420,8 @@ def test_due_after_milestone_fires_through_the_cascade(plans: Path) -> None:
             f"{BOOKING_LEAD}:10:9",
             "booking-lead",
             "desk-trained",
-            "outcome 'desk-trained' is due 2027-04-15, after milestone 'G1-M1' (due 2027-03-31) "
+            'outcome "Booking desk trained on the online system" is due 2027-04-15'
+            ", after milestone 'G1-M1' (due 2027-03-31) "
             "that it supports",
             MILESTONE_HINT,
         )
@@ -384,7 +439,8 @@ def test_due_after_milestone_reports_once_naming_the_earliest_late_milestone(pla
     messages = [f["message"] for f in found(plans, "due-after-milestone")]
     # late for G1-M1 (2027-03-31, via the cascade), on time for G2-M1 (2027-06-30, direct)
     assert messages == [
-        "outcome 'desk-trained' is due 2027-06-30, after milestone 'G1-M1' (due 2027-03-31) that it supports"
+        'outcome "Booking desk trained on the online system" is due 2027-06-30'
+        ", after milestone 'G1-M1' (due 2027-03-31) that it supports"
     ]
 
 
@@ -416,10 +472,12 @@ def test_duplicate_effort_fires_on_near_duplicates_in_different_departments(plan
             f"{HEAD_OPS}:22:9",
             "head-ops",
             "reminder-calls",
-            "outcome 'reminder-calls' (Operations) looks like 'head-care#reminders' (Care): "
+            'outcome "Patients get a reminder before every follow-up" (Operations) looks like '
+            "'head-care#reminders' (Care): "
             '"Patients get a reminder before every follow-up" vs '
             '"Every patient gets a reminder before follow-up"',
             "agree with head-care who owns this result; the other can support it instead",
+            title="Patients get a reminder before every follow-up",
         )
     ]
 

@@ -51,6 +51,10 @@ UTF8_HINT = "save the file as UTF-8 in your editor (Latin-1 and Windows-1252 are
 COLON_HINT = "a value containing ': ' must be quoted, e.g. title: \"Goal: faster booking\""
 NESTING_HINT = "plan files need at most four levels of nesting"
 LINK_HINT = "copy the file into plans/ instead of linking to it"
+CYCLE_HINT = (
+    "an outcome supports what it serves, never what serves it: remove the link that points back "
+    "(a key result supports its objective, not the other way round)"
+)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -64,8 +68,9 @@ def err(
     role: str | None = None,
     outcome: str | None = None,
     hint: str | None = None,
+    title: str | None = None,
 ) -> dict[str, object]:
-    """The expected error; `where` is `REL:LINE:COLUMN` inside plans/."""
+    """The expected error; `where` is `REL:LINE:COLUMN` inside plans/; `title` is the outcome's title."""
     rel, line, column = where.rsplit(":", 2)
     return {
         "severity": "error",
@@ -75,6 +80,7 @@ def err(
         "column": int(column),
         "role": role,
         "outcome": outcome,
+        "outcome_title": title,
         "message": message,
         "hint": hint,
     }
@@ -285,9 +291,11 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
         err(
             f"{CHIEF}:26:16",
             "unknown-reference",
-            "outcome 'retention' supports unknown goal or milestone 'G2-M1'; did you mean 'G1-M1'?",
+            'outcome "Patients return for follow-up care" supports unknown goal or milestone \'G2-M1\'; '
+            "did you mean 'G1-M1'?",
             role="chief",
             outcome="retention",
+            title="Patients return for follow-up care",
         ),
         err(
             f"{STRATEGY}:14:9",
@@ -343,19 +351,22 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
         err(
             f"{HEAD_OPS}:20:14",
             "unknown-reference",
-            "outcome 'clinics-live' supports unknown outcome 'chief#bookings'; did you mean 'chief#booking'?",
+            'outcome "Every clinic takes online bookings" supports unknown outcome \'chief#bookings\'; '
+            "did you mean 'chief#booking'?",
             role="head-ops",
             outcome="clinics-live",
+            title="Every clinic takes online bookings",
         ),
     ],
     "unknown-reference-supports-strategy": [
         err(
             f"{CHIEF}:26:16",
             "unknown-reference",
-            "outcome 'retention' supports unknown goal or milestone 'G2-M2'; "
+            'outcome "Patients return for follow-up care" supports unknown goal or milestone \'G2-M2\'; '
             "did you mean 'G2-M1' or 'G1-M1'?",
             role="chief",
             outcome="retention",
+            title="Patients return for follow-up care",
         ),
     ],
     "unknown-reference-dialogue": [
@@ -374,6 +385,32 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
             "reporting cycle: booking-lead -> head-ops -> booking-lead",
             role="booking-lead",
             hint="one of these roles must report to someone outside the cycle",
+        ),
+    ],
+    "support-cycle-self": [
+        err(
+            f"{HEAD_OPS}:22:9",
+            "support-cycle",
+            'outcome "Every clinic takes online bookings" supports itself: head-ops#clinics-live '
+            f'"Every clinic takes online bookings" (plans/{HEAD_OPS}:22:9) -> head-ops#clinics-live',
+            role="head-ops",
+            outcome="clinics-live",
+            hint=CYCLE_HINT,
+            title="Every clinic takes online bookings",
+        ),
+    ],
+    "support-cycle-two-outcomes": [
+        err(
+            f"{CHIEF}:21:14",
+            "support-cycle",
+            'outcome "Online booking live across the network" reaches itself through supports: '
+            f'chief#booking "Online booking live across the network" (plans/{CHIEF}:21:14) -> '
+            f'head-ops#clinics-live "Every clinic takes online bookings" (plans/{HEAD_OPS}:20:14) '
+            "-> chief#booking",
+            role="chief",
+            outcome="booking",
+            hint=CYCLE_HINT,
+            title="Online booking live across the network",
         ),
     ],
     "top-role-none": [
@@ -398,10 +435,12 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
         err(
             f"{HEAD_CARE}:13:9",
             "orphan-outcome",
-            "outcome 'reminders' supports nothing",
+            'outcome "Every patient gets a reminder before follow-up" supports nothing',
             role="head-care",
             outcome="reminders",
-            hint="add 'supports:' with your manager's outcome (ROLE#OUTCOME) or a goal id",
+            hint="add 'supports:' with your manager's outcome (ROLE#OUTCOME), an outcome of this plan "
+            "that it refines, or a goal id",
+            title="Every patient gets a reminder before follow-up",
         ),
     ],
     "empty-file": [
@@ -471,8 +510,9 @@ def test_each_scenario_breaks_one_file_of_the_small_organisation(case: str) -> N
         (
             "unknown-reference-supports",
             [
-                "plans/roles/ops/head-ops.yaml:20:14: error[unknown-reference] outcome 'clinics-live' "
-                "supports unknown outcome 'chief#bookings'; did you mean 'chief#booking'?",
+                "plans/roles/ops/head-ops.yaml:20:14: error[unknown-reference] outcome "
+                '"Every clinic takes online bookings" supports unknown outcome \'chief#bookings\'; '
+                "did you mean 'chief#booking'?",
             ],
         ),
         (
