@@ -17,10 +17,14 @@ from site_builder.checking.check import (
     summary_line,
 )
 from site_builder.errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
+from site_builder.loading import parsecache
 
 
-def check(*, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> int:
+def check(
+    *, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], cache: bool = True
+) -> int:
     """Print every finding; the exit code says whether any finding fails under the policy."""
+    parsecache.configure(enabled=cache)
     result = run_checks(plans_dir)
     policy = parse_rule_list((*result.plans.portal.fail_on, *fail_on))
     findings = apply_policy(result.findings, policy, strict=strict)
@@ -51,11 +55,18 @@ def _config_file(config_file: Path) -> Path:
 
 
 def build(
-    *, plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, diagrams: bool
+    *,
+    plans_dir: Path,
+    config_file: Path,
+    site_dir: Path | None,
+    audience: str | None,
+    diagrams: bool,
+    cache: bool = True,
 ) -> int:
     """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
     from site_builder.mkdocs_adapter.plugin import build_site
 
+    parsecache.configure(enabled=cache)
     config_file = _config_file(config_file)
     result = run_checks(plans_dir)
     if result.errors:
@@ -70,11 +81,19 @@ def build(
 
 
 def serve(
-    *, plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
+    *,
+    plans_dir: Path,
+    config_file: Path,
+    host: str,
+    port: int,
+    role: str | None,
+    open_browser: bool,
+    cache: bool = True,
 ) -> int:
     """Live preview: everything visible, drafts bannered, errors shown in the page instead of crashing."""
     from site_builder.mkdocs_adapter.plugin import serve_site
 
+    parsecache.configure(enabled=cache)
     config_file = _config_file(config_file)
     _site_env(plans_dir=plans_dir, audience="preview", diagrams=True)
     url = f"http://{host}:{port}/"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +26,8 @@ from site_builder.domain.model import (
     Strategy,
 )
 from site_builder.gcpause import gc_paused
-from site_builder.loading.fields import Fields, did_you_mean
+from site_builder.loading import parsecache
+from site_builder.loading.fields import FieldLocs, Fields, did_you_mean
 from site_builder.loading.files import SourceFile, read_sources
 from site_builder.loading.nodes import Map, Node, Scalar, kind_name
 from site_builder.loading.yamlsrc import decode, parse
@@ -100,7 +100,7 @@ def _load_plans(plans_dir: Path) -> Loaded:
     strategy = _strategy(sources.strategy, findings) if sources.strategy else None
     roles: dict[str, Role] = {}
     unreadable: set[str] = set()
-    for source, (role, problems) in zip(sources.roles, _parse_roles(sources.roles), strict=True):
+    for source, (role, problems) in zip(sources.roles, _parse_roles(sources.roles, plans_dir), strict=True):
         findings.extend(problems)
         if role is None:
             unreadable.add(source.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
@@ -139,22 +139,34 @@ def forget_parsed() -> None:
     _PARSED.clear()
 
 
-def _parse_roles(sources: tuple[SourceFile, ...]) -> list[tuple[Role | None, list[Finding]]]:
+def _parse_roles(sources: tuple[SourceFile, ...], plans_dir: Path) -> list[tuple[Role | None, list[Finding]]]:
     """Parse role files in this process: measured, pickling 10,000 parsed roles back from worker
-    processes costs more than parsing them (see docs/performance.md)."""
+    processes costs more than parsing them (see docs/performance.md). Files parsed by an earlier run
+    come from the persistent cache (parsecache) when it is on."""
     out: list[tuple[Role | None, list[Finding]]] = []
     seen: set[str] = set()
+    store = parsecache.open_store(plans_dir)
     for source in sources:
         seen.add(source.rel)
         cached = _PARSED.get(source.rel)
         if cached is not None and cached[0] == source.data:
             out.append((cached[1], cached[2]))
+            if store is not None:
+                store.keep(source.rel, source.data, cached[1], cached[2])
             continue
-        role, findings = _role_with_findings(source)
+        stored = store.get(source.rel, source.data) if store is not None else None
+        if stored is not None:
+            role, findings = stored
+        else:
+            role, findings = _role_with_findings(source)
+            if store is not None:
+                store.put(source.rel, role, findings)
         _PARSED[source.rel] = (source.data, role, findings)
         out.append((role, findings))
     for gone in _PARSED.keys() - seen:
         del _PARSED[gone]  # deleted (or another repository's) files: memory stays one repository's worth
+    if store is not None:
+        store.save()
     return out
 
 
@@ -405,7 +417,7 @@ def _role(source: SourceFile, findings: list[Finding]) -> Role | None:
             hint="add 'confirmed_on: YYYY-MM-DD', the day the plan was agreed",
         )
     holder = f.text(node, "holder", where)
-    field_locs = _FieldLocs(node)
+    field_locs = FieldLocs(node.path, {name: position for name, (position, _value) in node.items.items()})
     return Role(
         id=role_id,
         title=f.text(node, "title", where) or role_id,
@@ -426,30 +438,6 @@ def _role(source: SourceFile, findings: list[Finding]) -> Role | None:
         loc=id_loc,
         field_locs=field_locs,
     )
-
-
-class _FieldLocs(Mapping[str, Loc]):
-    """Where each top-level field of a role was written, as a Loc only when asked: findings point at
-    the fields of few roles, and 16 Locs for every role cost 0.1 s at 10,000 roles."""
-
-    __slots__ = ("_keys", "_path")
-
-    def __init__(self, node: Map) -> None:
-        self._path = node.path
-        self._keys = {name: position for name, (position, _value) in node.items.items()}
-
-    def __getitem__(self, name: str) -> Loc:
-        line, column = self._keys[name]
-        return Loc(self._path, line, column)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
 
 
 def _id_hint(bad: str) -> str:
