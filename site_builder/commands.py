@@ -104,11 +104,11 @@ def serve(
     return EXIT_OK
 
 
-def synth(*, dest: Path, roles: int, seed: int) -> int:
+def synth(*, dest: Path, roles: int, seed: int, style: str = "plain") -> int:
     from site_builder.authoring.synth import generate
 
     try:
-        summary = generate(dest, roles, seed=seed)
+        summary = generate(dest, roles, seed=seed, style=style)
     except FileExistsError as exc:
         raise PortalError(str(exc)) from exc
     click.echo(

@@ -257,14 +257,23 @@ def serve(
     help="How many roles to generate.",
 )
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same files.")
-def synth(dest: Path, roles: int, seed: int) -> None:
+@click.option(
+    "--style",
+    type=click.Choice(["plain", "hand"]),
+    default="plain",
+    show_default=True,
+    help="plain: every line 'key: value'; hand: the same organisation written as people write plans "
+    "(comments, quotes, | and > blocks, [a, b] lists, keys in any order, CRLF).",
+)
+def synth(dest: Path, roles: int, seed: int, style: str) -> None:
     """Write a synthetic, valid planning repository of N roles into DEST/plans (for trying things at scale).
 
     \b
     Example:
-      vap synth /tmp/big --roles 10000 && vap check /tmp/big/plans
+      vap synth big --roles 10000 && vap check big/plans
+      vap synth big-hand --roles 10000 --style hand
     """
-    sys.exit(commands.synth(dest=dest, roles=roles, seed=seed))
+    sys.exit(commands.synth(dest=dest, roles=roles, seed=seed, style=style))
 
 
 @cli.command()
