@@ -11,6 +11,7 @@ of a seed is the same in both styles; only an outcome's `how` is sometimes left 
 from __future__ import annotations
 
 import random
+import re
 
 from site_builder.authoring.synth_text import Value, Word
 from site_builder.authoring.text import yaml_str
@@ -32,11 +33,14 @@ COMMENTS = (
 _PLAIN_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@` <")
 _FLOW_BAD = frozenset(",[]{}:\"'")
 _NULL_WORDS = frozenset(("~", "null", "Null", "NULL", ""))
+_TYPED = re.compile(r"[-+.]?\d[\d_.:,eE+-]*|(?i:y|n|yes|no|true|false|on|off|\.inf|\.nan)")
+"""Text that YAML 1.1 tools would read as a number or a boolean: vap reads it as text, but hand
+style quotes it, as careful authors do, so that any YAML tool reads the same text."""
 
 
 def plain_ok(text: str, *, flow: bool = False) -> bool:
     """Whether `text` reads back unchanged written without quotes (in a `[...]` list when `flow`)."""
-    if text in _NULL_WORDS or text[0] in _PLAIN_BAD_START or text[-1] in " :":
+    if text in _NULL_WORDS or text[0] in _PLAIN_BAD_START or text[-1] in " :" or _TYPED.fullmatch(text):
         return False
     if ": " in text or " #" in text or "\n" in text or "\t" in text or "  " in text:
         return False
@@ -81,8 +85,8 @@ class HandWriter:
 
     def _scalar(self, value: str, *, flow: bool = False) -> str:
         """Plain, single- or double-quoted, as the text allows."""
-        if isinstance(value, Word) and plain_ok(value, flow=flow):
-            return value
+        if isinstance(value, Word) and (plain_ok(value, flow=flow) or value[:1].isdigit()):
+            return value  # ids, references, dates and levels: plain, as the plain writer has them
         draw = self.style.random()
         if draw < 0.45 and plain_ok(value, flow=flow):
             return value
