@@ -25,6 +25,8 @@ from site_builder.loading.fields import FieldLocs
 
 MAGIC = b"VAP-PARSE-CACHE 1\n"
 _DIGEST = 32
+SMALL_CHANGE = 50
+"""Files re-parsed in a later run of one process below which the cache file is not rewritten."""
 _SOURCES = ("loading", "domain")
 """Packages whose code decides what a file parses to: a change to any of them empties the cache."""
 
@@ -79,21 +81,23 @@ def _code_key() -> bytes:
 class Store:
     """The entries of one cache file: repository path -> (hash of the bytes, marshalled plan)."""
 
-    __slots__ = ("_dirty", "_key", "_new", "_old", "path")
+    __slots__ = ("_dirty", "_key", "_new", "_old", "_runs", "path")
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._key = _code_key()
         self._old: dict[str, tuple[bytes, bytes]] = self._read()
         self._new: dict[str, tuple[bytes, bytes]] = {}
-        self._dirty = False
+        self._dirty = 0
+        self._runs = 0
 
     def begin(self) -> None:
         """Start a run: entries of files not seen in this run are dropped when it is saved."""
         if self._new:
             self._old = self._new
         self._new = {}
-        self._dirty = False
+        self._dirty = 0
+        self._runs += 1
 
     def _read(self) -> dict[str, tuple[bytes, bytes]]:
         try:
@@ -134,7 +138,7 @@ class Store:
             self._new.pop(rel, None)
             return
         self._new[rel] = (digest, payload)
-        self._dirty = True
+        self._dirty += 1
 
     def keep(self, rel: str, data: bytes, role: Role | None, findings: list[Finding]) -> None:
         """This process parsed the file's bytes before: keep its entry, or make one."""
@@ -145,9 +149,15 @@ class Store:
             self.put(rel, role, findings, data)
 
     def save(self) -> None:
-        """Write the entries of this run when anything changed: a temporary file, then a rename."""
+        """Write the entries of this run when anything changed: a temporary file, then a rename.
+
+        Later runs of a long-lived process (`vap serve` rebuilding on each save) write only after
+        larger changes: a few edited files cost the next process little, and writing 20 MB on every
+        save would slow the preview down. The entries of a stale file never match: they are hashed."""
         self._new = {rel: entry for rel, entry in self._new.items() if entry[1]}
         if not self._dirty and self._new.keys() == self._old.keys():
+            return
+        if self._runs > 1 and self._dirty < SMALL_CHANGE:
             return
         body = marshal.dumps(self._new)
         try:
@@ -162,7 +172,7 @@ class Store:
                 raise
         except OSError:
             return  # a read-only checkout: the cache only saves time, never a reason to fail
-        self._dirty = False
+        self._dirty = 0
 
 
 def _hash(body: bytes) -> bytes:

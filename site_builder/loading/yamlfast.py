@@ -89,7 +89,6 @@ class _Reader:
 
     def read(self) -> Node | None:  # one flat loop: it runs once per line of 10,000 files
         lines, path = self.lines, self.path
-        count = len(lines)
         stack: list[tuple[Any, int]] = []  # the collections around `current`, with their columns
         current: Any = None  # the innermost open collection: a Map when is_map, else a Seq
         at = -1  # its column (0-based)

@@ -142,7 +142,7 @@ def test_a_damaged_entry_behind_a_valid_checksum_is_a_miss(
         rel: (digest, [b"\x00garbage", b"", parsecache.marshal.dumps((1, 2, 3))][n % 3] or b"x")
         for n, (rel, (digest, _payload)) in enumerate(store._old.items())
     }
-    store._new, store._dirty = bad, True
+    store._new, store._dirty = bad, 1
     store.save()
     parsed = _count_parses(monkeypatch)
     _same(expected, _fresh_load(plans))
@@ -154,7 +154,7 @@ def _write_many(path: str, tag: int, rounds: int) -> None:
     store = parsecache.Store(Path(path))
     for n in range(rounds):
         store._new = {f"plans/roles/r{k}.yaml": (bytes(16), b"%d-%d" % (tag, n) * 2000) for k in range(50)}
-        store._dirty = True
+        store._dirty = 1
         store.save()
 
 
@@ -196,3 +196,20 @@ def test_an_unwritable_cache_folder_costs_nothing(plans: Path) -> None:
     expected = _fresh_load(plans)
     parsecache.configure(enabled=False)
     _same(expected, _fresh_load(plans))
+
+
+def test_a_long_lived_process_writes_small_changes_later(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vap serve`: the first run writes the cache; one edit in a later run is not worth 20 MB."""
+    load_plans(plans)
+    path = parsecache.cache_file(plans)
+    written = path.stat().st_mtime_ns
+    edited = plans / "roles" / "hand.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Hand", "Hand, edited"), encoding="utf-8")
+    again = load_plans(plans)  # the same process: the store is kept in memory
+    assert path.stat().st_mtime_ns == written
+    assert again.plans.roles["hand"].title == "Hand, edited"
+    parsed = _count_parses(monkeypatch)
+    assert _fresh_load(plans).plans == again.plans  # a new process re-parses only the edited file
+    assert parsed == ["plans/roles/hand.yaml"]
