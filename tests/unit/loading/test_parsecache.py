@@ -119,7 +119,7 @@ def test_a_deleted_file_leaves_the_cache(plans: Path) -> None:
         lambda data: data[: len(data) // 2],  # truncated
         lambda data: data[:-10] + bytes(b ^ 0xFF for b in data[-10:]),  # bytes flipped
         lambda data: b"not a cache file at all",  # foreign
-        lambda data: data.replace(b"VAP-PARSE-CACHE 1", b"VAP-PARSE-CACHE 9", 1),  # another format
+        lambda data: data.replace(b"VAP-PARSE-CACHE 2", b"VAP-PARSE-CACHE 9", 1),  # another format
         lambda data: b"",
     ],
     ids=["truncated", "flipped", "foreign", "other-format", "empty"],
