@@ -16,10 +16,14 @@ from site_builder.checking.check import (
     summary_line,
 )
 from site_builder.errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
+from site_builder.loading import parsecache
 
 
-def check(*, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> int:
+def check(
+    *, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], cache: bool = True
+) -> int:
     """Print every finding; the exit code says whether any finding fails under the policy."""
+    parsecache.configure(enabled=cache)
     result = run_checks(plans_dir)
     policy = parse_rule_list((*result.plans.portal.fail_on, *fail_on))
     findings = apply_policy(result.findings, policy, strict=strict)
@@ -40,11 +44,18 @@ def _config_file(config_file: Path) -> Path:
 
 
 def build(
-    *, plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, diagrams: bool
+    *,
+    plans_dir: Path,
+    config_file: Path,
+    site_dir: Path | None,
+    audience: str | None,
+    diagrams: bool,
+    cache: bool = True,
 ) -> int:
     """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
     from site_builder.mkdocs_adapter.api import SiteSettings, build_site
 
+    parsecache.configure(enabled=cache)
     config_file = _config_file(config_file)
     result = run_checks(plans_dir)
     if result.errors:
@@ -59,11 +70,19 @@ def build(
 
 
 def serve(
-    *, plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
+    *,
+    plans_dir: Path,
+    config_file: Path,
+    host: str,
+    port: int,
+    role: str | None,
+    open_browser: bool,
+    cache: bool = True,
 ) -> int:
     """Live preview: everything visible, drafts bannered, errors shown in the page instead of crashing."""
     from site_builder.mkdocs_adapter.api import SiteSettings, serve_site
 
+    parsecache.configure(enabled=cache)
     config_file = _config_file(config_file)
     url = f"http://{host}:{port}/"
     if role:
@@ -74,11 +93,11 @@ def serve(
     return EXIT_OK
 
 
-def synth(*, dest: Path, roles: int, seed: int) -> int:
+def synth(*, dest: Path, roles: int, seed: int, style: str = "plain") -> int:
     from site_builder.authoring.synth import generate
 
     try:
-        summary = generate(dest, roles, seed=seed)
+        summary = generate(dest, roles, seed=seed, style=style)
     except FileExistsError as exc:
         raise PortalError(str(exc)) from exc
     click.echo(

@@ -16,6 +16,12 @@ PLANS_DIR = click.argument(
     "plans_dir", type=click.Path(file_okay=False, path_type=Path), default="plans", required=False
 )
 
+NO_CACHE = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Parse every plan file again instead of reusing .cache/vap/ beside the plans (nothing is written).",
+)
+
 
 class _Group(click.Group):
     """Unexpected exceptions become one line that says it is a bug; `vap --debug ...` shows the traceback."""
@@ -62,7 +68,10 @@ def cli(debug: bool) -> None:
     metavar="RULE[,RULE...]",
     help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.",
 )
-def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...]) -> None:
+@NO_CACHE
+def check(
+    plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], no_cache: bool
+) -> None:
     """Check a planning repository and report every error and warning.
 
     Exit code 0: no errors (warnings alone do not fail); 1: errors, or warnings
@@ -72,8 +81,17 @@ def check(plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str,
     Example:
       vap check plans
       vap check plans --format json --fail-on unconfirmed-plan
+      vap check plans --no-cache
     """
-    sys.exit(commands.check(plans_dir=plans_dir, output_format=output_format, strict=strict, fail_on=fail_on))
+    sys.exit(
+        commands.check(
+            plans_dir=plans_dir,
+            output_format=output_format,
+            strict=strict,
+            fail_on=fail_on,
+            cache=not no_cache,
+        )
+    )
 
 
 CONFIG_FILE = click.option(
@@ -104,8 +122,14 @@ CONFIG_FILE = click.option(
     help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).",
 )
 @click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
+@NO_CACHE
 def build(
-    plans_dir: Path, config_file: Path, site_dir: Path | None, audience: str | None, no_diagrams: bool
+    plans_dir: Path,
+    config_file: Path,
+    site_dir: Path | None,
+    audience: str | None,
+    no_diagrams: bool,
+    no_cache: bool,
 ) -> None:
     """Check the plans, then build the portal site (refuses to build when there are errors).
 
@@ -121,6 +145,7 @@ def build(
             site_dir=site_dir,
             audience=audience,
             diagrams=not no_diagrams,
+            cache=not no_cache,
         )
     )
 
@@ -192,8 +217,15 @@ def publish(
 @click.option("--port", "-p", default=8000, show_default=True, type=int, help="Port to serve on.")
 @click.option("--role", default=None, metavar="ROLE", help="Print (and open) the URL of this role's page.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@NO_CACHE
 def serve(
-    plans_dir: Path, config_file: Path, host: str, port: int, role: str | None, open_browser: bool
+    plans_dir: Path,
+    config_file: Path,
+    host: str,
+    port: int,
+    role: str | None,
+    open_browser: bool,
+    no_cache: bool,
 ) -> None:
     """Preview the portal with live reload while you edit plans, docs or the theme.
 
@@ -209,6 +241,7 @@ def serve(
             port=port,
             role=role,
             open_browser=open_browser,
+            cache=not no_cache,
         )
     )
 
@@ -224,14 +257,23 @@ def serve(
     help="How many roles to generate.",
 )
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same files.")
-def synth(dest: Path, roles: int, seed: int) -> None:
+@click.option(
+    "--style",
+    type=click.Choice(["plain", "hand"]),
+    default="plain",
+    show_default=True,
+    help="plain: every line 'key: value'; hand: the same organisation written as people write plans "
+    "(comments, quotes, | and > blocks, [a, b] lists, keys in any order, CRLF).",
+)
+def synth(dest: Path, roles: int, seed: int, style: str) -> None:
     """Write a synthetic, valid planning repository of N roles into DEST/plans (for trying things at scale).
 
     \b
     Example:
-      vap synth /tmp/big --roles 10000 && vap check /tmp/big/plans
+      vap synth big --roles 10000 && vap check big/plans
+      vap synth big-hand --roles 10000 --style hand
     """
-    sys.exit(commands.synth(dest=dest, roles=roles, seed=seed))
+    sys.exit(commands.synth(dest=dest, roles=roles, seed=seed, style=style))
 
 
 @cli.command()

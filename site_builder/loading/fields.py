@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 
 from site_builder.domain.model import Finding, Loc
 from site_builder.loading.nodes import NULLS, Map, Node, Scalar, Seq, kind_name
@@ -179,3 +179,27 @@ class Fields:
             else:
                 self.error(f"each item of '{name}' in {where} must be text, not {kind_name(item)}", item.loc)
         return tuple(out)
+
+
+class FieldLocs(Mapping[str, Loc]):
+    """Where each top-level field of a role was written, as a Loc only when asked: findings point at
+    the fields of few roles, and 16 Locs for every role cost 0.1 s at 10,000 roles."""
+
+    __slots__ = ("_keys", "_path")
+
+    def __init__(self, path: str, keys: dict[str, tuple[int, int]]) -> None:
+        self._path = path
+        self._keys = keys
+
+    def __getitem__(self, name: str) -> Loc:
+        line, column = self._keys[name]
+        return Loc(self._path, line, column)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))

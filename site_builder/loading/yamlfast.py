@@ -26,9 +26,10 @@ _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"( *)(?: #.*)?')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'( *)(?: #.*)?")
 _FLOW_ITEM = re.compile(
-    r' *(?:"((?:[^"\\]|\\.)*)"|\'((?:[^\']|\'\')*)\'|([^\s,\[\]{}#:&*!|>%@`?"\'-][^,\[\]{}#:]*?)) *([,\]])'
+    r' *(?:"((?:[^"\\]|\\.)*)"|\'((?:[^\']|\'\')*)\'|([^\s,\[\]{}#:&*!|>%@`?"\'-][^,\[\]{}:]*?)) *([,\]])'
 )
-"""One item of a one-line flow list `[a, "b", 'c']` and the `,` or `]` after it."""
+"""One item of a one-line flow list `[a, "b", 'c']` and the `,` or `]` after it. A plain item may hold
+`#` (`[r12#o1]`: YAML starts a comment only at a `#` after a space; such items are declined below)."""
 _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {
     "0": "\0",
@@ -49,7 +50,8 @@ _ESCAPES = {
     "L": "\u2028",
     "P": "\u2029",
 }
-_BLOCK_HEADERS = frozenset(("|", "|-", ">", ">-"))
+_BLOCK_HEADER = re.compile(r"([|>])(?:([1-9])([+-]?)|([+-]?)([1-9]?))(?: +#.*| *)")
+"""`|` or `>`, an indentation indicator and a chomping indicator in either order, a comment."""
 _DASH_END = frozenset(("", " "))
 _SKIP = frozenset(("", "#"))
 _PLAIN_END = frozenset(": ")
@@ -64,6 +66,10 @@ class _Unsupported(Exception):
 
 def parse_common(text: str, path: str) -> Node | None:
     """The file's nodes, or None when the file is not of the common shape (then use libyaml)."""
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None  # a lone CR: a line break to libyaml, not to editors
+        text = text.replace("\r\n", "\n")  # lines and columns stay those libyaml reports
     if not _SAFE_TEXT.fullmatch(text):
         return None
     try:
@@ -83,7 +89,6 @@ class _Reader:
 
     def read(self) -> Node | None:  # one flat loop: it runs once per line of 10,000 files
         lines, path = self.lines, self.path
-        count = len(lines)
         stack: list[tuple[Any, int]] = []  # the collections around `current`, with their columns
         current: Any = None  # the innermost open collection: a Map when is_map, else a Seq
         at = -1  # its column (0-based)
@@ -92,7 +97,7 @@ class _Reader:
         pending_at: Position = (0, 0)  # and where it was written
         root: Map | Seq | None = None
         name: str | None  # of the key on this line
-        skip = 1 if count and lines[0].rstrip(" ") == "---" else 0  # lines before this were read
+        skip = _document_start(lines)  # lines before this were read
         for index, line in enumerate(lines, 1):
             if index <= skip:
                 continue
@@ -228,6 +233,8 @@ class _Reader:
                 double, single, plain, end = match.groups()
                 start = match.start() + len(match[0]) - len(match[0].lstrip(" "))
                 if plain is not None:
+                    if " #" in plain:
+                        raise _Unsupported  # a comment inside the brackets
                     items.append(Scalar(plain, True, self.path, line, column + start + 1))
                 elif single is not None:
                     items.append(
@@ -245,29 +252,32 @@ class _Reader:
         return seq
 
     def _block(self, header: str, line: int, column: int, owner_indent: int) -> tuple[Scalar, int]:
-        """`|`, `|-`, `>` or `>-` text on the lines below a key of the mapping at `owner_indent`."""
-        style = header.rstrip(" ")
-        if style not in _BLOCK_HEADERS:
+        """`|` or `>` text (with indicators) on the lines below a key of the mapping at `owner_indent`."""
+        match = _BLOCK_HEADER.fullmatch(header)
+        if match is None:
             raise _Unsupported
+        literal = match[1] == "|"
+        chomp = match[3] or match[4]
+        given = match[2] or match[5]
         lines = self.lines
         count = len(lines)
         index = line  # the line after the header (0-based)
         body: list[str | None] = []  # None: an empty line
-        indent = -1
+        indent = owner_indent + int(given) if given else -1
         last = -1  # index of the last line with text
         while index < count:
             text = lines[index]
             stripped = text.lstrip(" ")
             if not stripped:
-                if text:
-                    raise _Unsupported  # spaces only: libyaml may keep some of them as text
+                if text and (indent < 0 or len(text) > indent):
+                    raise _Unsupported  # spaces beyond the indentation are text to libyaml
                 body.append(None)
                 index += 1
                 continue
             here = len(text) - len(stripped)
+            if last < 0 and (here <= owner_indent or here < indent):
+                raise _Unsupported  # an empty block scalar
             if indent < 0:
-                if here <= owner_indent:
-                    raise _Unsupported  # an empty block scalar
                 indent = here
             elif here < indent:
                 break
@@ -276,11 +286,24 @@ class _Reader:
             index += 1
         if last < 0:
             raise _Unsupported
+        trailing = len(body) - (last + 1 - line)  # empty lines after the text
         del body[last + 1 - line :]
-        content = "\n".join(t or "" for t in body) if style[0] == "|" else _fold(body)
-        if len(style) == 1 and last + 1 < count:  # clip: the text keeps its final line break
+        content = "\n".join(t or "" for t in body) if literal else _fold(body)
+        if chomp != "-" and last + 1 < count:  # clip and keep: the text keeps its final line break
             content += "\n"
+            if chomp == "+":  # keep: and the empty lines after it (not the end of the file)
+                content += "\n" * (trailing - (index == count))
         return Scalar(content, False, self.path, line, column + 1), last + 1
+
+
+def _document_start(lines: list[str]) -> int:
+    """How many lines up to and including a `---` that only comments and blank lines precede."""
+    for number, line in enumerate(lines, 1):
+        if line.rstrip(" ") == "---":  # at the start of the line: indented, it is no document start
+            return number
+        if line.lstrip(" ")[:1] not in _SKIP:
+            return 0
+    return 0
 
 
 def _empty(path: str, name: str, at: Position) -> Scalar:

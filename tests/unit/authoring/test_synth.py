@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from site_builder.authoring.synth import DEPARTMENTS, SynthSummary, generate, main, yaml_str
+from site_builder.authoring.synth import DEPARTMENTS, SynthSummary, generate, main
+from site_builder.authoring.text import yaml_str
 from site_builder.checking.check import run_checks
 from site_builder.loading.loader import ROLE_FIELDS as LOADER_ROLE_FIELDS
 
@@ -283,3 +284,26 @@ def test_no_word_is_shared_between_departments() -> None:
             for word in re.findall(r"[a-z]+", name.lower()):
                 owners.setdefault(word[:5], set()).add(department)
     assert {word: sorted(d) for word, d in owners.items() if len(d) > 1} == {}
+
+
+def test_the_hand_style_is_reproducible_valid_and_varied(tmp_path: Path) -> None:
+    """`--style hand`: byte-identical for a seed, valid, the same findings as the plain style."""
+    first = generate(tmp_path / "a", 300, seed=3, style="hand")
+    assert first == generate(tmp_path / "b", 300, seed=3, style="hand")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    assert first == generate(tmp_path / "plain", 300, seed=3)  # the same organisation
+    assert len(validate(tmp_path / "a" / "plans")) == 300
+    texts = [data.decode("utf-8-sig") for data in tree(tmp_path / "a" / "plans").values()]
+    for shape in ("\r\n", ": |", ": >", "- ", ": [", "#", "'", '"', "\n\n", "\n# "):
+        assert sum(shape in text for text in texts) >= 5, shape
+    assert any(data.startswith(b"\xef\xbb\xbf") for data in tree(tmp_path / "a" / "plans").values())
+    assert sum(not t.lstrip("\ufeff#").startswith("id:") for t in texts) > 50  # keys in another order
+    hand = [(f.rule, f.loc.path, f.role) for f in project_findings(tmp_path / "a" / "plans")]
+    plain = [(f.rule, f.loc.path, f.role) for f in project_findings(tmp_path / "plain" / "plans")]
+    assert [h[0] for h in hand] == [p[0] for p in plain] and len(hand) > 0
+
+
+def test_main_and_the_command_line_accept_a_style(tmp_path: Path) -> None:
+    assert main([str(tmp_path / "a"), "--roles", "20", "--style", "hand"]) == 0
+    with pytest.raises(ValueError, match="style must be one of plain, hand"):
+        generate(tmp_path / "b", 20, style="fancy")

@@ -10,11 +10,14 @@ it must leave to libyaml, and on a few thousand seeded random edits of them.
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import pytest
 
 from site_builder.authoring.synth import generate
+from site_builder.loading import yamlfast
+from site_builder.loading.loader import forget_parsed, load_plans
 from site_builder.loading.yamlfast import parse_common
 from site_builder.loading.yamlsrc import _TAB_INDENT, _YAML11_BREAKS, Map, Node, Scalar, Seq, _Builder, parse
 
@@ -127,6 +130,20 @@ TAKEN = {
     "plain text with symbols": 'd: C#\ne: x:y\nf: ~\ng: x"y\n',
     "no-break spaces": "a: x\u00a0\nb: \u00a0y\n",
     "extra spaces after dashes": "a:\n  -   x\n  -   k: 1\n      j: 2\n",
+    "CRLF": "a: 1\r\nb: 2\r\n",
+    "CRLF around block text": "a: |\r\n  x\r\n\r\n  y\r\nb: >-\r\n  p\r\n  q\r\n",
+    "keep chomping": "a: |+\n  x\n\nb: 1\n",
+    "keep chomping at the end": "a: |+\n  x\n\n\n",
+    "keep chomping without a final break": "a: >+\n  x\n  y",
+    "keep chomping before a comment": "a: |+\n  x\n\n# c\nb: 1\n",
+    "indentation indicator": "a: |2\n   x\n",
+    "indentation indicator and chomping": "a: |2-\n    x\n  y\nb: >-2\n  p\n  q\nc: |+4\n     z\n\n",
+    "indentation indicator in a list item": "o:\n  - id: x\n    note: >2-\n      one\n      two\n",
+    "comment after a block header": "a: | # c\n  x\n",
+    "comment after a chomping header": "a: >-   # c\n  x\n  y\n",
+    "spaces-only line in block text within the indentation": "a: |\n  x\n \n  y\nb: >\n  p\n  \n  q\n",
+    "references with # in a flow list": "supports: [r12#o1, 'r3#o2', \"G1\", G1-M2]\nb: [a#b]  # c\n",
+    "document start after comments": "# yaml-language-server: $schema=role.schema.json\n\n---\na: 1\n",
 }
 
 LEFT_TO_LIBYAML = {
@@ -134,18 +151,21 @@ LEFT_TO_LIBYAML = {
     "alias": "a: 1\nb: *x\n",
     "tag": "a: !!python/object x\n",
     "tab": "a:\n\t- x\n",
-    "CRLF": "a: 1\r\nb: 2\r\n",
     "next line": "a: x\x85y\n",
     "control character": "a: x\x07y\n",
     "byte order mark inside": "a: 1\n\ufeffb: 2\n",
     "plain text on two lines": "a: one\n  two\n",
     "quoted text on two lines": 'a: "one\n  two"\n',
     "list item on two lines": "a:\n  - one\n    two\n",
-    "keep chomping": "a: |+\n  x\n\nb: 1\n",
-    "indentation indicator": "a: |2\n   x\n",
-    "comment after a block header": "a: | # c\n  x\n",
     "empty block text": "a: |\nb: 1\n",
     "spaces-only line in block text": "a: |\n  x\n   \n  y\n",
+    "lone CR": "a: 1\rb: 2\n",
+    "CR inside CRLF text": "a: 1\r\nb: x\ry\r\n",
+    "comment inside a flow list": "a: [x #c, y]\n",
+    "two indentation indicators": "a: |22\n  x\n",
+    "block text less indented than its indicator": "a: |4\n  x\n",
+    "spaces-only line before block text": "a: |\n   \n  x\n",
+    "document start after a key": "a: 1\n---\n",
     "more indented line in folded text": "a: >\n  x\n    y\n",
     "flow mapping": "a: {b: 1}\n",
     "flow list over two lines": "a: [x,\n  y]\n",
@@ -233,3 +253,100 @@ def test_random_edits_never_make_the_readers_disagree() -> None:
     rng = random.Random(2027)
     taken = sum(agree(edit(rng.choice(seeds), rng)) for _ in range(4000))
     assert taken > 800  # the edits exercise the line reader, not only the way back to libyaml
+
+
+# --- the corpus of hand-written shapes -------------------------------------------------------
+
+SHAPES = ROOT / "tests" / "fixtures" / "shapes"
+DECLINED = {"block-in-list-item.yaml", "flow-mapping.yaml", "multiline-text.yaml"}
+"""Corpus files the line reader leaves to libyaml (flow mappings, text over lines without a header)."""
+
+
+SHAPES_LOADED = {
+    "flow-lists",
+    "literal-blocks",
+    "folded-blocks",
+    "crlf",
+    "bom",
+    "bom-crlf",
+    "unicode",
+    "mixed",
+}
+"""Roles of corpus files that must load (each an id of its own)."""
+
+
+def corpus() -> dict[str, str]:
+    """Each corpus file as yamlsrc.decode gives it to the readers (a BOM dropped, CRLF kept)."""
+    return {p.name: p.read_bytes().decode("utf-8-sig") for p in sorted(SHAPES.glob("*.yaml"))}
+
+
+def test_the_corpus_holds_every_shape_people_write() -> None:
+    texts = corpus()
+    raw = {p.name: p.read_bytes() for p in SHAPES.glob("*.yaml")}
+    joined = "\n".join(texts.values())
+    assert any(data.startswith(b"\xef\xbb\xbf") for data in raw.values())  # a BOM
+    assert any(b"\r\n" in data for data in raw.values())  # CRLF
+    for shape in ("#o1]", "'", '"', ": |\n", ": |-", ": |2", ": |+", ": >\n", ": >-", ": >2-", ": >+"):
+        assert shape in joined.replace("\r\n", "\n"), shape
+    assert "  # " in joined and "\n# " in joined and "\n\n" in joined  # comments at line ends and alone
+    assert "😀" in joined and "Qualität" in joined
+    assert texts["key-order.yaml"].startswith("outcomes:")
+
+
+@pytest.mark.parametrize("name", sorted(corpus()))
+def test_each_corpus_file_is_taken_or_declined(name: str) -> None:
+    text = corpus()[name]
+    assert libyaml(text)[1] is False  # libyaml reads every corpus file without a finding
+    assert agree(text) is (name not in DECLINED)
+
+
+def test_the_corpus_loads_the_same_with_either_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every finding, position and value of the typed plans, not only the nodes."""
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small" / "plans", plans)
+    for path in SHAPES.glob("*.yaml"):
+        shutil.copy(path, plans / "roles" / path.name)
+    fast = load_plans(plans)
+    forget_parsed()
+    monkeypatch.setattr(yamlfast, "parse_common", lambda text, path: None)
+    slow = load_plans(plans)
+    forget_parsed()
+    assert fast.plans.roles.keys() >= SHAPES_LOADED
+    assert fast.plans == slow.plans
+    assert fast.findings == slow.findings
+    for role_id, role in fast.plans.roles.items():
+        assert dict(role.field_locs) == dict(slow.plans.roles[role_id].field_locs)
+
+
+def test_random_edits_of_the_corpus_never_make_the_readers_disagree() -> None:
+    seeds = list(corpus().values())
+    rng = random.Random(2028)
+    taken = sum(agree(edit(rng.choice(seeds), rng)) for _ in range(3000))
+    assert taken > 600
+
+
+def test_a_hand_written_organisation_is_read_without_libyaml(tmp_path: Path) -> None:
+    """`vap synth --style hand`: every file taken, and the same organisation as the plain style."""
+    generate(tmp_path / "hand", roles=120, seed=4, style="hand")
+    generate(tmp_path / "plain", roles=120, seed=4)
+    files = sorted((tmp_path / "hand" / "plans").rglob("*.yaml"))
+    texts = [p.read_bytes().decode("utf-8-sig") for p in files]
+    assert all(agree(text) for text in texts)
+    assert any("\r\n" in t for t in texts) and any(": [" in t and "#" in t for t in texts)
+    hand = load_plans(tmp_path / "hand" / "plans")
+    plain = load_plans(tmp_path / "plain" / "plans")
+    forget_parsed()
+    assert hand.findings == () == plain.findings
+    for role_id, role in plain.plans.roles.items():
+        other = hand.plans.roles[role_id]
+        assert (other.title, other.holder, other.value_add, other.focus) == (
+            role.title,
+            role.holder,
+            role.value_add,
+            role.focus,
+        )
+        assert [(o.id, o.title, o.due, [r.target for r in o.supports]) for o in other.outcomes] == [
+            (o.id, o.title, o.due, [r.target for r in o.supports]) for o in role.outcomes
+        ]

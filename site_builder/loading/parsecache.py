@@ -1,0 +1,305 @@
+"""The persistent parse cache: typed role plans kept in `.cache/vap/` beside the planning repository.
+
+`vap check` before every commit re-reads 10,000 files of which one changed. Each file's typed plan
+and loading findings are stored as plain tuples (marshal: restoring them is ~3x faster than
+pickling the dataclasses and ~5x faster than parsing; see docs/performance.md), keyed by a hash of
+the file's bytes, its path, the package version and the loading code itself. A cache file that is
+truncated, foreign or from another version fails its checks and is ignored and rebuilt, never
+trusted; writers write a temporary file and rename it, so concurrent runs never leave a torn file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from site_builder import __version__
+from site_builder.domain.model import Dialogue, Finding, Loc, Outcome, Ref, Role
+from site_builder.loading.fields import FieldLocs
+
+MAGIC = b"VAP-PARSE-CACHE 2\n"
+_CHECK = 8
+"""Bytes of the body's check value: length and CRC-32, which catch a torn or damaged file (the
+entries themselves are keyed by BLAKE2 hashes of the plan files, which must never collide)."""
+SMALL_CHANGE = 50
+"""Files re-parsed in a later run of one process below which the cache file is not rewritten."""
+_SOURCES = ("loading", "domain")
+"""Packages whose code decides what a file parses to: a change to any of them empties the cache."""
+
+_enabled = False
+"""Off for library callers and tests; the command line turns it on unless `--no-cache` is given."""
+_STORES: dict[str, Store] = {}
+"""Open stores by cache file: `vap serve` reads the cache file once and then keeps it in memory."""
+
+
+def configure(*, enabled: bool) -> None:
+    """Use (or bypass) the persistent cache for the rest of this process."""
+    global _enabled
+    _enabled = enabled
+
+
+def cache_file(plans_dir: Path) -> Path:
+    """`.cache/vap/parsed-<name>.bin` in the folder that holds the planning repository."""
+    plans = plans_dir.resolve()
+    return plans.parent / ".cache" / "vap" / f"parsed-{plans.name}.bin"
+
+
+def open_store(plans_dir: Path) -> Store | None:
+    """The cache of this planning repository, or None when the cache is off (`--no-cache`)."""
+    if not _enabled:
+        return None
+    path = str(cache_file(plans_dir))
+    store = _STORES.get(path)
+    if store is None:
+        store = _STORES[path] = Store(Path(path))
+    store.begin()
+    return store
+
+
+def forget_stores() -> None:
+    """Drop the stores kept in memory (the next run reads the cache file again)."""
+    _STORES.clear()
+
+
+def _code_key() -> bytes:
+    """Package version, Python's marshal format and a hash of the loading and domain code."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__} {sys.implementation.cache_tag} {marshal.version}".encode())
+    root = Path(__file__).resolve().parents[1]
+    for package in _SOURCES:
+        for source in sorted((root / package).glob("*.py")):
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest().encode() + b"\n"
+
+
+class Store:
+    """The entries of one cache file: repository path -> (hash of the bytes, marshalled plan)."""
+
+    __slots__ = ("_dirty", "_key", "_new", "_old", "_runs", "path")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._key = _code_key()
+        self._old: dict[str, tuple[bytes, bytes]] = self._read()
+        self._new: dict[str, tuple[bytes, bytes]] = {}
+        self._dirty = 0
+        self._runs = 0
+
+    def begin(self) -> None:
+        """Start a run: entries of files not seen in this run are dropped when it is saved."""
+        if self._new:
+            self._old = self._new
+        self._new = {}
+        self._dirty = 0
+        self._runs += 1
+
+    def _read(self) -> dict[str, tuple[bytes, bytes]]:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}
+        head = MAGIC + self._key
+        body = data[len(head) + _CHECK :]
+        if not data.startswith(head) or data[len(head) : len(head) + _CHECK] != _check(body):
+            return {}  # another version's, another Python's, truncated or damaged: rebuilt on save
+        try:
+            entries = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def get(self, rel: str, data: bytes) -> tuple[Role | None, list[Finding]] | None:
+        """The typed plan of these bytes at this path, or None when it is not (validly) cached."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        entry = self._old.get(rel)
+        if entry is None or entry.__class__ is not tuple or len(entry) != 2 or entry[0] != digest:
+            self._new[rel] = (digest, b"")  # filled by put()
+            return None
+        try:
+            result = _decode(marshal.loads(entry[1]), rel)
+        except Exception:  # a damaged entry of any shape is a miss, never a crash
+            self._new[rel] = (digest, b"")
+            return None
+        self._new[rel] = entry
+        return result
+
+    def put(self, rel: str, role: Role | None, findings: list[Finding], data: bytes | None = None) -> None:
+        """Remember what the bytes last passed to get() (or `data`) for `rel` parse to."""
+        digest = self._new[rel][0] if data is None else hashlib.blake2b(data, digest_size=16).digest()
+        try:
+            payload = marshal.dumps(_encode(role, findings, rel))
+        except (_Uncacheable, ValueError):  # ValueError: a value marshal cannot write
+            self._new.pop(rel, None)
+            return
+        self._new[rel] = (digest, payload)
+        self._dirty += 1
+
+    def keep(self, rel: str, data: bytes, role: Role | None, findings: list[Finding]) -> None:
+        """This process parsed the file's bytes before: keep its entry, or make one."""
+        entry = self._old.get(rel)
+        if entry is not None:
+            self._new[rel] = entry
+        else:
+            self.put(rel, role, findings, data)
+
+    def save(self) -> None:
+        """Write the entries of this run when anything changed: a temporary file, then a rename.
+
+        Later runs of a long-lived process (`vap serve` rebuilding on each save) write only after
+        larger changes: a few edited files cost the next process little, and writing 20 MB on every
+        save would slow the preview down. The entries of a stale file never match: they are hashed."""
+        self._new = {rel: entry for rel, entry in self._new.items() if entry[1]}
+        if not self._dirty and self._new.keys() == self._old.keys():
+            return
+        if self._runs > 1 and self._dirty < SMALL_CHANGE:
+            return
+        body = marshal.dumps(self._new)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(MAGIC + self._key + _check(body) + body)
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            return  # a read-only checkout: the cache only saves time, never a reason to fail
+        self._dirty = 0
+
+
+def _check(body: bytes) -> bytes:
+    """Length and CRC-32 of the body: 20 MB in ~10 ms, where a cryptographic hash takes ~50 ms."""
+    return len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little")
+
+
+class _Uncacheable(Exception):
+    """A value that does not come from this file alone (a finding about another file): parse again."""
+
+
+def _position(loc: Loc, rel: str) -> tuple[int | None, int | None]:
+    if loc.path != rel:
+        raise _Uncacheable
+    return loc.line, loc.column
+
+
+def _date(value: dt.date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _encode(role: Role | None, findings: list[Finding], rel: str) -> tuple[Any, ...]:
+    """A role and its findings as tuples of str, int and None (marshal writes those directly)."""
+    problems = tuple(
+        (f.severity, f.rule, f.message, *_position(f.loc, rel), f.role, f.outcome, f.hint, f.related)
+        for f in findings
+    )
+    if role is None:
+        return (None, problems)
+    if any(o.role != role.id for o in role.outcomes):
+        raise _Uncacheable  # outcomes are restored with their role's id
+    outcomes = tuple(
+        (
+            o.id,
+            o.title,
+            o.measure,
+            o.target,
+            _date(o.due),
+            tuple((r.target, r.how, *_position(r.loc, rel)) for r in o.supports),
+            *_position(o.loc, rel),
+        )
+        for o in role.outcomes
+    )
+    dialogue = tuple((_date(d.date), d.with_, d.note, *_position(d.loc, rel)) for d in role.dialogue)
+    locs = {name: _position(role.field_locs[name], rel) for name in role.field_locs}
+    resources = dict(role.resources) if isinstance(role.resources, dict) else role.resources
+    fields = (
+        role.id,
+        role.title,
+        role.holder,
+        role.reports_to,
+        role.department,
+        role.level,
+        role.status,
+        _date(role.confirmed_on),
+        role.value_add,
+        role.accountabilities,
+        role.focus,
+        outcomes,
+        role.authorities,
+        resources,
+        role.trade_offs,
+        dialogue,
+        *_position(role.loc, rel),
+        locs,
+    )
+    return (fields, problems)
+
+
+def _decode(data: tuple[Any, ...], rel: str) -> tuple[Role | None, list[Finding]]:
+    """The objects `_encode` flattened, built again (raises on any shape `_encode` never writes)."""
+    fields, problems = data
+    day = dt.date.fromordinal
+    findings = [
+        Finding(severity, rule, message, Loc(rel, line, column), role, outcome, hint, related)
+        for severity, rule, message, line, column, role, outcome, hint, related in problems
+    ]
+    if fields is None:
+        return None, findings
+    (role_id, title, holder, reports_to, department, level, status, confirmed_on, value_add) = fields[:9]
+    (accountabilities, focus, outcomes, authorities, resources, trade_offs, dialogue) = fields[9:16]
+    line, column, locs = fields[16:]
+    role = Role(
+        id=role_id,
+        title=title,
+        holder=holder,
+        reports_to=reports_to,
+        department=department,
+        level=level,
+        status=status,
+        confirmed_on=None if confirmed_on is None else day(confirmed_on),
+        value_add=value_add,
+        accountabilities=accountabilities,
+        focus=focus,
+        outcomes=tuple(
+            Outcome(
+                o_id,
+                role_id,
+                o_title,
+                measure,
+                target,
+                None if due is None else day(due),
+                tuple(Ref(goal, how, Loc(rel, r_line, r_column)) for goal, how, r_line, r_column in refs),
+                Loc(rel, o_line, o_column),
+            )
+            for o_id, o_title, measure, target, due, refs, o_line, o_column in outcomes
+        ),
+        authorities=authorities,
+        resources=resources,
+        trade_offs=trade_offs,
+        dialogue=tuple(
+            Dialogue(None if date is None else day(date), with_, note, Loc(rel, d_line, d_column))
+            for date, with_, note, d_line, d_column in dialogue
+        ),
+        loc=Loc(rel, line, column),
+        field_locs=FieldLocs(rel, locs),
+    )
+    _check_types(role)
+    return role, findings
+
+
+def _check_types(role: Role) -> None:
+    """Refuse restored values of a type the loader never produces (a foreign or damaged entry)."""
+    texts = (role.accountabilities, role.focus, role.authorities, role.trade_offs)
+    if not (isinstance(role.id, str) and isinstance(role.title, str) and isinstance(role.value_add, str)):
+        raise TypeError("role text fields")
+    if not all(isinstance(t, tuple) and all(isinstance(s, str) for s in t) for t in texts):
+        raise TypeError("role lists")
