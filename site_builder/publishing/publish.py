@@ -84,7 +84,8 @@ def publish(
     out_dir = out_dir.resolve()
     target, notes = target_of(out_dir, result.plans.portal, chosen.name, cycle, nested=nested)
     view = make_view(result.plans, chosen, result.findings)
-    created = [d for d in (out_dir, target.root) if not d.exists() and (d == out_dir or target.nested)]
+    wanted = [out_dir, target.root] if target.nested and target.root != out_dir else [out_dir]
+    created = [d for d in wanted if not d.exists()]
     for folder in created:
         folder.mkdir(parents=True)
     try:
