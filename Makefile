@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLANS ?= plans
 
-.PHONY: portal serve check test test-fast lint bench bench-check clean help
+.PHONY: portal serve check test test-fast test-publish-trials lint bench bench-check clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,6 +46,9 @@ test: $(STAMP) e2e-deps lint  ## set up everything and run every test
 
 test-fast: $(STAMP)  ## unit tests only
 	$(BIN)/python -m pytest -q tests/unit
+
+test-publish-trials: $(STAMP)  ## 200 publishes killed at random, a reader during 50 publishes (docs/publish-trials.md)
+	PUBLISH_TRIALS=200 PUBLISH_READER_RUNS=50 $(BIN)/python -m pytest -q -s -p no:randomly tests/integration/test_publish_trials.py
 
 bench-check: $(STAMP)  ## time vap check on synthetic organisations
 	$(BIN)/python bench/bench_check.py

@@ -158,7 +158,7 @@ def build(
     "--staging",
     default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Build here, outside the publish folder and on its file system (default: .DIR.vap-staging beside DIR).",
+    help="Build here: outside the publish folder, on its file system (default: .DIR.vap-staging beside DIR).",
 )
 @click.option(
     "--nested",
