@@ -563,3 +563,48 @@ def test_snapshot_reads_back_what_it_wrote() -> None:
     assert back.plans.roles["chief"].resources == {"headcount": "3", "budget": "0.5M CANARY-RES-7f3a"}
     again = make_view(back.plans, back.audience, ())
     assert to_json(again, clock=lambda: H2_AT) == data
+
+
+def test_a_folder_in_the_earlier_layout_keeps_it_and_says_how_to_move(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.publish("cycle1", at=H1_AT, nested=True)
+    first = portal.publish("cycle1", at=H1_AT, audience="leadership", nested=True)
+    assert first.path == portal.out / "leadership" / "FY2027-H1"
+    rule = first.notes[0]
+    assert rule.startswith(f"'leadership' is published inside {portal.out.resolve()}, which serves 'all-staff'")
+    assert "nginx:  location ^~ <path of the publish folder>/leadership/ {" in rule
+    assert f'Apache: <Directory "{portal.out.resolve() / "leadership"}"> Require group leadership' in rule
+    # without --nested: the same layout, one note on how to move, and the access rule again
+    second = portal.publish("cycle2", at=H2_AT)
+    assert second.path == portal.out.resolve() / "FY2027-H2"
+    assert [n for n in second.notes if "earlier layout" in n] == [
+        f"{portal.out.resolve()} is in the earlier layout ('all-staff' at the top, other audiences inside it) "
+        "and keeps working that way; to give each audience its own folder see 'Moving from the earlier layout' "
+        "in docs/manual/publishing.md"
+    ]
+    third = portal.publish("cycle2", at=H2_AT, audience="leadership")
+    assert third.path == portal.out.resolve() / "leadership" / "FY2027-H2"
+    assert any(n.startswith("'leadership' is published inside") for n in third.notes)
+    assert_version_selector(portal.out, ["FY2027-H2", "FY2027-H1"])
+    assert not (portal.out / "all-staff").exists()
+
+
+def test_nested_is_refused_in_a_folder_with_one_folder_per_audience(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.publish("cycle1", at=H1_AT)
+    before = tree(portal.out)
+    with pytest.raises(PortalError, match=r"holds one folder per audience; --nested would put 'leadership'"):
+        portal.publish("cycle1", audience="leadership", nested=True)
+    assert tree(portal.out) == before
+
+
+def test_the_staging_folder_can_be_chosen_and_must_not_be_served(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    with pytest.raises(PortalError, match="inside one another"):
+        portal.publish("cycle1", staging=portal.out / "staging")
+    assert not portal.out.exists()
+    chosen = tmp_path / "work" / "staging"
+    result = portal.publish("cycle1", staging=chosen)
+    assert result.path == portal.root.resolve() / "FY2027-H1"
+    assert list(chosen.iterdir()) == []  # a chosen staging folder stays, empty
+    assert not staging_of(portal).exists()
