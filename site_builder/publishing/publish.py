@@ -20,7 +20,7 @@ from pathlib import Path
 from site_builder.checking.check import CheckResult, apply_policy, format_text, parse_rule_list, run_checks
 from site_builder.domain import snapshot
 from site_builder.domain.audience import View, make_view, resolve_audience
-from site_builder.domain.model import Finding
+from site_builder.domain.model import Audience, Finding
 from site_builder.errors import PlanError, PortalError
 from site_builder.publishing import staging as stg
 from site_builder.publishing.atomic import link_tree, locked, remove, sync_dir, write_synced
@@ -73,14 +73,7 @@ def publish(
     config_file = config_file.resolve()
     if not config_file.is_file():
         raise PortalError(f"no MkDocs configuration at '{config_file}' (pass --config-file)")
-    result = run_checks(plans_dir)
-    findings = gate(result, fail_on)
-    chosen = resolve_audience(result.plans, audience)
-    if chosen is None:
-        raise PortalError(
-            "'preview' shows every plan and field and is only for 'vap serve'; publish one of the "
-            f"audiences of portal.yaml ({', '.join(sorted(result.plans.portal.audiences))})"
-        )
+    result, findings, chosen = _checked(plans_dir, fail_on, audience)
     out_dir = out_dir.resolve()
     target, notes = target_of(out_dir, result.plans.portal, chosen.name, cycle, nested=nested)
     view = make_view(result.plans, chosen, result.findings)
@@ -121,6 +114,21 @@ def publish(
     return PublishResult(
         target.cycle, target.audience, target.folder, published, previous, replaced, findings, tuple(notes)
     )
+
+
+def _checked(
+    plans_dir: Path, fail_on: Sequence[str], audience: str | None
+) -> tuple[CheckResult, tuple[Finding, ...], Audience]:
+    """The plans checked and gated, and the audience to publish (never 'preview')."""
+    result = run_checks(plans_dir)
+    findings = gate(result, fail_on)
+    chosen = resolve_audience(result.plans, audience)
+    if chosen is None:
+        raise PortalError(
+            "'preview' shows every plan and field and is only for 'vap serve'; publish one of the "
+            f"audiences of portal.yaml ({', '.join(sorted(result.plans.portal.audiences))})"
+        )
+    return result, findings, chosen
 
 
 @contextlib.contextmanager
