@@ -106,6 +106,17 @@ def same_file_system(a: Path, b: Path) -> bool:
 
 def alive(pid: int) -> bool:
     """Whether a process still runs (a stale file of a dead run may be removed)."""
+    if sys.platform == "win32":  # os.kill(pid, 0) would end the process there
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.get_last_error() == 5  # access denied: it runs, as another user
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
