@@ -144,7 +144,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 class Reader(threading.Thread):
     """Fetches every listed cycle's pages of every audience in a loop, noting any error or mixed page."""
 
-    def __init__(self, base: str, builds: dict[str, set[str]]) -> None:
+    def __init__(self, base: str, builds: dict[tuple[str, str], set[str]]) -> None:
         super().__init__(daemon=True)
         self.base, self.builds = base, builds
         self.stop = threading.Event()
@@ -175,25 +175,28 @@ class Reader(threading.Thread):
             cycle = entry["version"]
             for page in PAGES:
                 path = f"{audience}/{cycle}/{page}"
-                self.check_page(audience, path, self.get(path))
+                self.check_page((audience, cycle), path, self.get(path))
             snapshot = self.get(f"{audience}/{cycle}/plans.json")
             if snapshot and json.loads(snapshot)["audience"]["name"] != audience:
                 self.errors.append(f"{audience}/{cycle}/plans.json: another audience's plans")
 
-    def check_page(self, audience: str, path: str, body: bytes) -> None:
+    def check_page(self, edition: tuple[str, str], path: str, body: bytes) -> None:
+        """A whole page, made by one of the builds that published this cycle for this audience."""
         text = body.decode("utf-8", errors="replace")
         ids = set(BUILD.findall(text))
         if not text.rstrip().endswith("</html>"):
             self.errors.append(f"{path}: incomplete page")
-        elif len(ids) != 1 or not ids <= self.builds[audience]:
-            self.errors.append(f"{path}: build ids {sorted(ids)} (known: {sorted(self.builds[audience])})")
+        elif len(ids) != 1 or not ids <= self.builds.get(edition, set()):
+            self.errors.append(
+                f"{path}: build ids {sorted(ids)} (known: {sorted(self.builds.get(edition, []))})"
+            )
 
 
 def test_readers_see_whole_publications_while_publishing(tmp_path: Path) -> None:
     """Pages of every cycle and audience over HTTP during publishes: no error, no page of two builds."""
     config, plans = _project(tmp_path / "portal")
     out = tmp_path / "portal" / "published"
-    builds: dict[str, set[str]] = {a: set() for a in AUDIENCES}
+    builds: dict[tuple[str, str], set[str]] = {}
     runs = [(a, "FY2027-H1", "0") for a in AUDIENCES]
     for i in range(1, READER_RUNS + 1):  # new cycles and replaced ones, both audiences in turn
         runs.append((AUDIENCES[i % 2], f"FY2027-H{2 + i // 4}", str(i)))
@@ -203,7 +206,7 @@ def test_readers_see_whole_publications_while_publishing(tmp_path: Path) -> None
     reader = Reader(f"http://127.0.0.1:{server.server_address[1]}/", builds)
     try:
         for n, (audience, cycle, build) in enumerate(runs):
-            builds[audience].add(f"{audience}-{build}")
+            builds.setdefault((audience, cycle), set()).add(f"{audience}-{build}")
             args = ["--audience", audience, "--cycle", cycle, "--force"]
             done = subprocess.run(
                 _command(config, plans, out, *args), env=_env(f"{audience}-{build}"), capture_output=True
