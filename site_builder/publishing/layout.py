@@ -84,7 +84,7 @@ def access_rule(target: Target, public: str) -> str:
         f'  nginx:  location ^~ <path of the publish folder>{url} {{ auth_basic "{target.audience}"; '
         f"auth_basic_user_file /etc/nginx/{target.audience}.htpasswd; }}\n"
         f'  Apache: <Directory "{folder}"> Require group {target.audience} </Directory>\n'
-        f"  (IIS and Caddy: see 'Serving each audience' in {MANUAL})"
+        f"  (IIS and Caddy: see 'The earlier layout, and --nested' in {MANUAL})"
     )
 
 

@@ -101,7 +101,7 @@ def publish(
             if site_url is None:
                 notes.append(
                     "site_url is not set in mkdocs.yml: switching cycles opens the other cycle's home page "
-                    "instead of the same page (set it to the URL of the audience's folder)"
+                    f"instead of the same page (set it to the address where {target.url_base} is served)"
                 )
             new_versions = updated_versions(versions, target.cycle)
             env = _env(plans_dir, target.audience, diagrams, _snapshot_of(target, previous))
