@@ -86,7 +86,8 @@ def publish(
         with locked(out_dir), _tidy(stage, remove_empty=staging is None):
             notes += stg.sweep(stage)
             if target.nested:
-                stg.sweep_legacy(target.root)
+                for folder in sorted({out_dir, target.root}):
+                    stg.sweep_legacy(folder)
             versions = read_versions(target.root)
             known = [v.version for v in versions]
             replaced = target.cycle in known or target.folder.exists()
