@@ -9,7 +9,7 @@ PLANS ?= plans
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 step = @printf '\n==> %s\n' $(1)
 
-.PHONY: portal serve check test test-fast lint bench bench-check dist clean help system-deps e2e-deps
+.PHONY: portal serve check test test-fast test-publish-trials lint bench bench-check dist clean help system-deps e2e-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -66,6 +66,9 @@ test: $(DEV) e2e-deps lint  ## set up everything and run every test
 
 test-fast: $(DEV)  ## unit tests only
 	$(BIN)/python -m pytest -q tests/unit
+
+test-publish-trials: $(DEV)  ## 200 publishes killed at random, a reader during 50 publishes (docs/publish-trials.md)
+	PUBLISH_TRIALS=200 PUBLISH_READER_RUNS=50 $(BIN)/python -m pytest -q -s -p no:randomly tests/integration/test_publish_trials.py
 
 bench-check: $(DEV)  ## time vap check on synthetic organisations
 	$(BIN)/python bench/bench_check.py

@@ -117,6 +117,8 @@ def publish(
     force: bool,
     fail_on: tuple[str, ...],
     diagrams: bool,
+    staging: Path | None = None,
+    nested: bool = False,
 ) -> int:
     """Gate, build and publish one cycle into the versioned folder; earlier cycles are never touched."""
     from site_builder.publishing.publish import publish as publish_cycle
@@ -130,6 +132,8 @@ def publish(
         force=force,
         fail_on=fail_on,
         diagrams=diagrams,
+        staging=staging,
+        nested=nested,
     )
     warnings = sum(f.severity == "warning" for f in result.findings)
     for note in result.notes:

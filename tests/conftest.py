@@ -19,6 +19,14 @@ needs_dot = pytest.mark.skipif(
 """Skip a test that needs Graphviz where `dot` is missing, except in CI, where a missing tool must fail."""
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """`vap` run on the fixtures keeps its parse cache beside them (.cache/, gitignored): tidy it away."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller tidies once at the end
+        return
+    for cache in FIXTURES.rglob(".cache"):
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-goldens",

@@ -169,7 +169,7 @@ def build(
     "-a",
     default=None,
     metavar="NAME",
-    help="Audience edition (default: default_audience of portal.yaml; other audiences go to DIR/NAME/).",
+    help="Audience edition (default: default_audience of portal.yaml); each audience goes to DIR/NAME/.",
 )
 @click.option("--force", is_flag=True, help="Replace a cycle that is already published.")
 @click.option(
@@ -179,6 +179,17 @@ def build(
     help="Warning rules that refuse publishing (added to fail_on in portal.yaml); 'all' for every rule.",
 )
 @click.option("--no-diagrams", is_flag=True, help="Publish without Graphviz diagrams (no 'dot' needed).")
+@click.option(
+    "--staging",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build here: outside the publish folder, on its file system (default: .DIR.vap-staging beside DIR).",
+)
+@click.option(
+    "--nested",
+    is_flag=True,
+    help="Earlier layout: the default audience at the top of DIR, others inside it (prints the access rule).",
+)
 def publish(
     plans_dir: Path,
     config_file: Path,
@@ -188,6 +199,8 @@ def publish(
     force: bool,
     fail_on: tuple[str, ...],
     no_diagrams: bool,
+    staging: Path | None,
+    nested: bool,
 ) -> None:
     """Publish the plans as a cycle of the versioned intranet site (earlier cycles stay as they were).
 
@@ -206,6 +219,8 @@ def publish(
             force=force,
             fail_on=fail_on,
             diagrams=not no_diagrams,
+            staging=staging,
+            nested=nested,
         )
     )
 

@@ -26,8 +26,8 @@ def _publish(folder: Path, cycle: str, site_url: str, at: dt.datetime) -> None:
 def test_version_selector_switches_between_published_cycles(
     tmp_path: Path, serve: Any, page: Any, assert_local_only: Any
 ) -> None:
-    out = tmp_path / "published"
-    out.mkdir()
+    out = tmp_path / "published" / "all-staff"  # each audience's folder is served on its own
+    out.mkdir(parents=True)
     server = serve(out)
     _publish(tmp_path, "cycle1", server.base, dt.datetime(2027, 1, 15, tzinfo=dt.UTC))
     _publish(tmp_path, "cycle2", server.base, dt.datetime(2027, 7, 10, tzinfo=dt.UTC))

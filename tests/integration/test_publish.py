@@ -25,6 +25,8 @@ from site_builder.domain.snapshot import from_json, to_json
 from site_builder.errors import BuildError, PlanError, PortalError
 from site_builder.generator.changes import change_pages
 from site_builder.mkdocs_adapter import api as mkdocs_api
+from site_builder.publishing import staging as staging_module
+from site_builder.publishing.atomic import ExchangeUnsupported
 from site_builder.publishing.publish import publish
 from tests.conftest import FIXTURES, ROOT, write_portal_config
 
@@ -46,6 +48,8 @@ class Portal:
         self.config = write_portal_config(folder, extra=extra)
         self.plans = folder / "plans"
         self.out = folder / "published"
+        self.root = self.out / "all-staff"
+        """The default audience's folder: each audience has its own folder in the publish folder."""
 
     def use(self, fixture: str) -> Path:
         shutil.rmtree(self.plans, ignore_errors=True)
@@ -103,10 +107,10 @@ def two_cycles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Portal, dict[s
     portal = Portal(tmp_path_factory.mktemp("two") / "portal")
     first = portal.publish("cycle1", at=H1_AT)
     assert first.versions == ("FY2027-H1",) and first.previous is None
-    before = tree(portal.out / "FY2027-H1")
+    before = tree(portal.root / "FY2027-H1")
     second = portal.publish("cycle2", at=H2_AT)
     assert second.versions == ("FY2027-H2", "FY2027-H1") and second.previous == "FY2027-H1"
-    return portal, before, tree(portal.out / "FY2027-H1")
+    return portal, before, tree(portal.root / "FY2027-H1")
 
 
 def test_earlier_cycle_is_left_byte_identical(
@@ -119,13 +123,15 @@ def test_earlier_cycle_is_left_byte_identical(
 
 def test_versions_json_and_redirect_point_at_the_newest_cycle(two_cycles: tuple[Portal, dict, dict]) -> None:
     portal = two_cycles[0]
-    assert sorted(p.name for p in portal.out.iterdir()) == [
+    assert sorted(p.name for p in portal.out.iterdir()) == ["all-staff"]
+    assert not any(p.name.endswith(".vap-staging") for p in portal.folder.iterdir())
+    assert sorted(p.name for p in portal.root.iterdir()) == [
         "FY2027-H1",
         "FY2027-H2",
         "index.html",
         "versions.json",
     ]
-    assert json.loads((portal.out / "versions.json").read_text()) == [
+    assert json.loads((portal.root / "versions.json").read_text()) == [
         {
             "version": "FY2027-H2",
             "title": "FY2027-H2",
@@ -134,21 +140,21 @@ def test_versions_json_and_redirect_point_at_the_newest_cycle(two_cycles: tuple[
         },
         {"version": "FY2027-H1", "title": "FY2027-H1", "aliases": [], "properties": {"hidden": False}},
     ]
-    index = (portal.out / "index.html").read_text()
+    index = (portal.root / "index.html").read_text()
     assert '<meta http-equiv="refresh" content="0; url=FY2027-H2/">' in index
     assert '<a href="FY2027-H2/">FY2027-H2</a>' in index
     assert "<script" not in index
-    assert_version_selector(portal.out, ["FY2027-H2", "FY2027-H1"])
+    assert_version_selector(portal.root, ["FY2027-H2", "FY2027-H1"])
 
 
 def test_site_url_follows_the_cycle_folder(two_cycles: tuple[Portal, dict, dict]) -> None:
-    sitemap = (two_cycles[0].out / "FY2027-H2" / "sitemap.xml").read_text()
+    sitemap = (two_cycles[0].root / "FY2027-H2" / "sitemap.xml").read_text()
     assert "<loc>https://intranet.example/plans/FY2027-H2/roles/chief/</loc>" in sitemap
     assert not list(two_cycles[0].folder.glob(".vap-publish-*.yml")), "the temporary config is removed"
 
 
 def test_what_changed_page_is_built_and_in_the_nav(two_cycles: tuple[Portal, dict, dict]) -> None:
-    out = two_cycles[0].out
+    out = two_cycles[0].root
     assert not (out / "FY2027-H1" / "changes").exists()
     page = (out / "FY2027-H2" / "changes" / "index.html").read_text()
     assert "What changed since FY2027-H1" in page
@@ -216,7 +222,7 @@ def test_what_changed_lists_exactly_the_differences(
     two_cycles: tuple[Portal, dict, dict], tmp_path: Path
 ) -> None:
     plans = shutil.copytree(CYCLES / "cycle2" / "plans", tmp_path / "plans")
-    lines, notes = _changes(two_cycles[0].out / "FY2027-H1" / "plans.json", plans, "all-staff")
+    lines, notes = _changes(two_cycles[0].root / "FY2027-H1" / "plans.json", plans, "all-staff")
     assert lines == ALL_STAFF_PAGE.splitlines()
     assert sorted(notes) == ["booking-lead", "chief", "data-lead", "head-care", "head-ops"]
     assert notes["booking-lead"].splitlines() == [
@@ -267,10 +273,10 @@ def test_republishing_a_cycle_is_refused_unless_forced(tmp_path: Path) -> None:
     result = portal.publish("cycle2", at=later, force=True)
     assert result.replaced and result.previous == "FY2027-H1"
     after = tree(portal.out)
-    assert {k: v for k, v in after.items() if not k.startswith("FY2027-H2")} == {
-        k: v for k, v in before.items() if not k.startswith("FY2027-H2")
+    assert {k: v for k, v in after.items() if not k.startswith("all-staff/FY2027-H2")} == {
+        k: v for k, v in before.items() if not k.startswith("all-staff/FY2027-H2")
     }
-    snapshot = json.loads((portal.out / "FY2027-H2" / "plans.json").read_text())
+    snapshot = json.loads((portal.root / "FY2027-H2" / "plans.json").read_text())
     assert snapshot["published_at"] == "2027-07-11T09:30:00Z"
     assert [p.name for p in portal.out.iterdir() if p.name.startswith(".")] == []
     # replacing the older cycle keeps its place in the list and compares it with the cycle before it
@@ -312,9 +318,10 @@ def test_a_failed_first_publish_leaves_no_folder(tmp_path: Path, monkeypatch: py
 def test_a_failure_while_switching_versions_puts_the_old_cycle_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Earlier layout: the cycle is swapped, then versions.json replaced; a failure there undoes the swap."""
     portal = Portal(tmp_path / "portal")
-    portal.publish("cycle1", at=H1_AT)
-    portal.publish("cycle2", at=H1_AT)
+    portal.publish("cycle1", at=H1_AT, nested=True)
+    portal.publish("cycle2", at=H1_AT, nested=True)
     before = tree(portal.out)
     real_replace = os.replace
 
@@ -325,8 +332,32 @@ def test_a_failure_while_switching_versions_puts_the_old_cycle_back(
 
     monkeypatch.setattr(os, "replace", full_disk)
     with pytest.raises(OSError, match="No space left"):
+        portal.publish("cycle2", force=True, nested=True)
+    assert tree(portal.out) == before
+    assert not staging_of(portal).exists()
+
+
+def test_a_failure_of_the_swap_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.publish("cycle1", at=H1_AT)
+    portal.publish("cycle2", at=H1_AT)
+    before = tree(portal.out)
+
+    def failing(a: Path, b: Path) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(staging_module, "exchange", failing)
+    with pytest.raises(OSError, match="Input/output error"):
         portal.publish("cycle2", force=True)
     assert tree(portal.out) == before
+    assert not staging_of(portal).exists()
+
+
+def staging_of(portal: Portal) -> Path:
+    """The default staging folder: beside the publish folder, never inside it."""
+    return portal.out.parent / ".published.vap-staging"
 
 
 KILLED = """
@@ -335,7 +366,7 @@ from pathlib import Path
 import site_builder.mkdocs_adapter.api as api
 real = api.build_site
 def slow(config_file, settings, **options):
-    real(config_file, settings, **options) # a complete site in the temporary folder...
+    real(config_file, settings, **options) # a complete site in the staging folder...
     Path(sys.argv[4]).write_text("built")
     time.sleep(120)                        # ...and the process is killed before it is moved into place
 api.build_site = slow
@@ -367,29 +398,59 @@ def test_a_killed_publish_changes_nothing_and_the_next_one_cleans_up(tmp_path: P
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    leftovers = sorted(p.name for p in portal.out.iterdir() if p.name.startswith(".tmp-"))
-    assert leftovers == [f".tmp-{proc.pid}-new-FY2027-H2"]
-    assert tree(portal.out, skip_tmp=True) == before
+    assert tree(portal.out) == before  # nothing half-built inside the publish folder
+    assert sorted(p.name for p in staging_of(portal).iterdir()) == [f"{proc.pid}-new-all-staff"]
     assert (portal.folder / f".vap-publish-{proc.pid}.yml").exists()
 
     result = portal.publish("cycle2")
     assert result.versions == ("FY2027-H2", "FY2027-H1")
-    assert not [p for p in portal.out.iterdir() if p.name.startswith(".")]
+    assert result.notes[0] == (
+        f"removed staging left in {staging_of(portal).resolve()} by an interrupted publish (process {proc.pid})"
+    )
+    assert not staging_of(portal).exists()
+    assert not [p for p in portal.out.rglob(".*")]
     assert not list(portal.folder.glob(".vap-publish-*.yml"))
-    assert {k: v for k, v in tree(portal.out).items() if k.startswith("FY2027-H1")} == {
-        k: v for k, v in before.items() if k.startswith("FY2027-H1")
+    assert {k: v for k, v in tree(portal.out).items() if k.startswith("all-staff/FY2027-H1")} == {
+        k: v for k, v in before.items() if k.startswith("all-staff/FY2027-H1")
     }
 
 
 def test_a_replaced_cycle_left_aside_by_a_killed_run_is_restored(tmp_path: Path) -> None:
+    """A folder of the earlier layout, left by an earlier version killed between its two renames."""
     portal = Portal(tmp_path / "portal")
-    portal.publish("cycle1", at=H1_AT)
-    portal.publish("cycle2", at=H1_AT)
+    portal.publish("cycle1", at=H1_AT, nested=True)
+    portal.publish("cycle2", at=H1_AT, nested=True)
     before = tree(portal.out / "FY2027-H2")
     os.rename(portal.out / "FY2027-H2", portal.out / ".tmp-999999-old-FY2027-H2")  # killed between renames
     with pytest.raises(PortalError, match="already published"):
         portal.publish("cycle2")
     assert tree(portal.out / "FY2027-H2") == before
+
+
+def test_without_atomic_exchange_the_two_renames_are_said_and_repaired(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documented fallback: two renames, a note every time, and a killed run's folder put back."""
+    portal = Portal(tmp_path / "portal")
+    portal.publish("cycle1", at=H1_AT)
+
+    def unsupported(a: Path, b: Path) -> None:
+        raise ExchangeUnsupported(22, "no exchange here")
+
+    monkeypatch.setattr(staging_module, "exchange", unsupported)
+    result = portal.publish("cycle2", at=H2_AT)
+    assert result.notes[-1].startswith("this file system cannot exchange two folders in one step")
+    assert result.versions == ("FY2027-H2", "FY2027-H1")
+    before = tree(portal.root)
+    stage = staging_of(portal)
+    stage.mkdir()
+    aside = stage / "999999-aside-all-staff"
+    os.rename(portal.root, aside)  # a run killed between the two renames
+    (stage / "999999-aside-all-staff.dest").write_text(str(portal.root.resolve()))
+    with pytest.raises(PortalError, match="already published"):
+        portal.publish("cycle2")
+    assert tree(portal.root) == before
+    assert not stage.exists()
 
 
 def test_publishing_is_gated_by_errors_and_fail_on(tmp_path: Path) -> None:
@@ -416,18 +477,18 @@ def test_unsafe_cycle_names_and_preview_are_refused(tmp_path: Path) -> None:
         portal.publish("cycle1", cycle="../escape")
     with pytest.raises(PortalError, match="only for 'vap serve'"):
         portal.publish("cycle1", audience="preview")
-    with pytest.raises(PortalError, match="name of an audience"):
-        portal.publish("cycle1", cycle="leadership")
+    with pytest.raises(PortalError, match="name of an audience"):  # only the earlier layout shares DIR
+        portal.publish("cycle1", cycle="leadership", nested=True)
     assert not portal.out.exists()
 
 
 def test_a_foreign_index_html_is_never_overwritten(tmp_path: Path) -> None:
     portal = Portal(tmp_path / "portal")
-    portal.out.mkdir()
-    (portal.out / "index.html").write_text("<p>the old intranet page</p>")
+    portal.root.mkdir(parents=True)
+    (portal.root / "index.html").write_text("<p>the old intranet page</p>")
     with pytest.raises(PortalError, match="was not written by vap publish"):
         portal.publish("cycle1")
-    assert sorted(p.name for p in portal.out.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in portal.root.iterdir()) == ["index.html"]
 
 
 def _all_text(folder: Path) -> dict[str, str]:
@@ -450,7 +511,9 @@ def test_nothing_hidden_leaks_into_the_all_staff_edition(tmp_path: Path) -> None
         portal.publish(cycle, at=at, diagrams=diagrams)
         portal.publish(cycle, at=at, audience="leadership", diagrams=diagrams)
     files = _all_text(portal.out)
-    staff = {k: v for k, v in files.items() if not k.startswith("leadership/")}
+    assert sorted(p.name for p in portal.out.iterdir()) == ["all-staff", "leadership"]  # side by side
+    staff = {k.removeprefix("all-staff/"): v for k, v in files.items() if k.startswith("all-staff/")}
+    assert len(staff) + len([k for k in files if k.startswith("leadership/")]) == len(files)
     if diagrams:
         assert "<svg" in staff["FY2027-H2/roles/head-ops/index.html"]
     kinds = {Path(k).suffix for k in staff}
@@ -468,7 +531,7 @@ def test_nothing_hidden_leaks_into_the_all_staff_edition(tmp_path: Path) -> None
 
 
 def test_plans_json_holds_the_audience_view(two_cycles: tuple[Portal, dict, dict]) -> None:
-    data = json.loads((two_cycles[0].out / "FY2027-H2" / "plans.json").read_text())
+    data = json.loads((two_cycles[0].root / "FY2027-H2" / "plans.json").read_text())
     assert data["format_version"] == 1 and data["cycle"] == "FY2027-H2"
     assert data["published_at"] == "2027-07-10T09:30:00Z"
     assert data["organization"] == "Example Clinics"
@@ -500,3 +563,48 @@ def test_snapshot_reads_back_what_it_wrote() -> None:
     assert back.plans.roles["chief"].resources == {"headcount": "3", "budget": "0.5M CANARY-RES-7f3a"}
     again = make_view(back.plans, back.audience, ())
     assert to_json(again, clock=lambda: H2_AT) == data
+
+
+def test_a_folder_in_the_earlier_layout_keeps_it_and_says_how_to_move(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.publish("cycle1", at=H1_AT, nested=True)
+    first = portal.publish("cycle1", at=H1_AT, audience="leadership", nested=True)
+    assert first.path == portal.out / "leadership" / "FY2027-H1"
+    rule = first.notes[0]
+    assert rule.startswith(f"'leadership' is published inside {portal.out.resolve()}, which serves 'all-staff'")
+    assert "nginx:  location ^~ <path of the publish folder>/leadership/ {" in rule
+    assert f'Apache: <Directory "{portal.out.resolve() / "leadership"}"> Require group leadership' in rule
+    # without --nested: the same layout, one note on how to move, and the access rule again
+    second = portal.publish("cycle2", at=H2_AT)
+    assert second.path == portal.out.resolve() / "FY2027-H2"
+    assert [n for n in second.notes if "earlier layout" in n] == [
+        f"{portal.out.resolve()} is in the earlier layout ('all-staff' at the top, other audiences inside it) "
+        "and keeps working that way; to give each audience its own folder see 'Moving from the earlier layout' "
+        "in docs/manual/publishing.md"
+    ]
+    third = portal.publish("cycle2", at=H2_AT, audience="leadership")
+    assert third.path == portal.out.resolve() / "leadership" / "FY2027-H2"
+    assert any(n.startswith("'leadership' is published inside") for n in third.notes)
+    assert_version_selector(portal.out, ["FY2027-H2", "FY2027-H1"])
+    assert not (portal.out / "all-staff").exists()
+
+
+def test_nested_is_refused_in_a_folder_with_one_folder_per_audience(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    portal.publish("cycle1", at=H1_AT)
+    before = tree(portal.out)
+    with pytest.raises(PortalError, match=r"holds one folder per audience; --nested would put 'leadership'"):
+        portal.publish("cycle1", audience="leadership", nested=True)
+    assert tree(portal.out) == before
+
+
+def test_the_staging_folder_can_be_chosen_and_must_not_be_served(tmp_path: Path) -> None:
+    portal = Portal(tmp_path / "portal")
+    with pytest.raises(PortalError, match="inside one another"):
+        portal.publish("cycle1", staging=portal.out / "staging")
+    assert not portal.out.exists()
+    chosen = tmp_path / "work" / "staging"
+    result = portal.publish("cycle1", staging=chosen)
+    assert result.path == portal.root.resolve() / "FY2027-H1"
+    assert list(chosen.iterdir()) == []  # a chosen staging folder stays, empty
+    assert not staging_of(portal).exists()
