@@ -13,6 +13,7 @@ import jinja2
 from markdown.extensions.toc import slugify as _slugify
 from markupsafe import Markup
 
+from site_builder.checking.rules import RULES
 from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
@@ -30,6 +31,7 @@ from site_builder.generator.safe_md import (
 )
 
 STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
+_RULE_SUMMARY = {rule.name: rule.summary for rule in RULES}
 
 
 def _env() -> jinja2.Environment:
@@ -241,7 +243,8 @@ class Pages:
             manager_member=self._team_member(role.reports_to)
             if role.reports_to in self.plans.roles
             else None,
-            findings=self.findings_by_role.get(role.id, ()),
+            findings=self._findings(role.id),
+            part=self._part(role.id),
             placeholder=role.id in self.view.placeholders,
             sentence=self.plain_sentence(role),
             diagram=Markup(self.diagrams.get(f"role/{role.id}", "")),
@@ -257,6 +260,57 @@ class Pages:
             )
             + body
         )
+
+    @cached_property
+    def team_parts(self) -> Mapping[str, Any]:
+        from site_builder.generator.team import team_parts  # it builds on this module's users' data
+
+        return team_parts(self.view, self.ix)
+
+    def _part(self, role_id: str) -> dict[str, Any] | None:
+        """The manager's part of the organisation: plans below with status and dates, drift by rule."""
+        from site_builder.generator.team import CAP
+
+        part = self.team_parts.get(role_id)
+        if part is None:
+            return None
+        rows = []
+        for member, depth, more, own in part.rows:
+            role = self.plans.roles[member]
+            talks = [d.date for d in role.dialogue if d.date is not None]
+            rows.append(
+                {
+                    "link": self.role_link(member, holder=True),
+                    "depth": depth,
+                    "more": more,
+                    "status": STATUS_LABEL[role.status],
+                    "status_key": role.status,
+                    "confirmed_on": role.confirmed_on,
+                    "talked": max(talks) if talks else None,
+                    "findings": own,
+                }
+            )
+        drift = [
+            {
+                "rule": rule,
+                "count": n,
+                "roles": [self.role_link(r, holder=True) for r in names],
+                "summary": _RULE_SUMMARY.get(rule, rule.replace("-", " ")),
+                "more": len(names) >= CAP,
+                "anchor": f"{urls.LINK_SCHEME}{urls.ALIGNMENT}#rule-{rule}",
+            }
+            for rule, n, names in part.drift
+        ]
+        return {"rows": rows, "drift": drift, "withheld": part.withheld, "size": part.size}
+
+    def _findings(self, role_id: str) -> list[dict[str, Any]]:
+        """A plan's own findings as sentences, the rule name and (for publishers) where to fix."""
+        from site_builder.generator.finding_text import sentence  # it builds on this module
+
+        return [
+            {"text": sentence(self, f), "rule": f.rule, "hint": f.hint, "loc": str(f.loc), "severity": f.severity}
+            for f in self.findings_by_role.get(role_id, ())
+        ]
 
     def _team_member(self, role_id: str | None) -> dict[str, Any]:
         role = self.plans.roles[role_id or ""]
@@ -280,7 +334,35 @@ class Pages:
                 for k in self.ix.supported_by.get(outcome.key, ())
                 if k in self.ix.outcomes
             ],
+            "serves": self.serves(outcome.key),
+            "through": self.through(outcome.key),
         }
+
+    def serves(self, key: str) -> list[Markup]:
+        """The goals (linked) and milestones (named) an outcome serves through the whole cascade, and
+        the plans not shown on the way, said in words without their content."""
+        served = self.ix.served.get(key, frozenset())
+        lines: list[Markup] = []
+        for goal in self.plans.strategy.goals:
+            milestones = [m for m in goal.milestones if m.id in served]
+            if goal.id not in served and not milestones:
+                continue
+            named = _and([f"{html_plain(m.id)} {html_inline(m.title)}" for m in milestones])
+            text = Link(self.goal_title(goal.id), urls.goal_page(goal.id)).html()
+            plural = "s" if len(milestones) > 1 else ""
+            lines.append(Markup(f"{text}: milestone{plural} {named}" if milestones else text))
+        return lines
+
+    def through(self, key: str) -> Markup:
+        """The plans not shown that an outcome's line of sight passes through, in words."""
+        parts: list[str] = []
+        for role_id in self.ix.via(key):
+            if role_id:
+                who = self.role_link(role_id, holder=True).html()
+                parts.append(f"through an outcome of the {who}, whose plan is not yet confirmed")
+            else:
+                parts.append("through plans not yet confirmed, which this edition leaves out")
+        return Markup(_and(parts))
 
     def _line_of_sight(self, role: Role) -> list[Markup]:
         """From this role up each manager to the goals it serves, one line each (HTML)."""
@@ -294,52 +376,10 @@ class Pages:
         return lines
 
     def goal(self, goal: Goal) -> str:
-        """A goal page (HTML): milestones, diagram, and every outcome that delivers it, by department."""
-        items = [goal.id, *(m.id for m in goal.milestones)]
-        keys = sorted({k for i in items for k in self.ix.supporters_of_item.get(i, ())})
-        direct = {k for i in items for k in self.ix.supported_by.get(i, ())}
-        by_dept: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-        for key in keys:
-            outcome = self.ix.outcomes[key]
-            by_dept[self.ix.departments[outcome.role]][outcome.role].append(
-                {
-                    "link": self.outcome_link(key),
-                    "direct": key in direct,
-                    "target": html_inline(outcome.target),
-                    "due": outcome.due,
-                }
-            )
-        anchors = unique_ids(sorted(by_dept), taken={"milestones", "outcomes-that-deliver-this-goal"})
-        groups = [
-            (
-                dept,
-                anchors[dept],
-                [
-                    (self.role_link(r, holder=True), rows)
-                    for r, rows in sorted(
-                        roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0])
-                    )
-                ],
-            )
-            for dept, roles in sorted(by_dept.items())
-        ]
-        body = self.render(
-            "goal.html.j2",
-            goal=goal,
-            h1_id=heading_id(f"{goal.id}: {goal.title}"),
-            groups=groups,
-            count=len(keys),
-            roles=len({k.split("#")[0] for k in keys}),
-            departments=len(by_dept),
-            diagram=Markup(self.diagrams.get(f"goal/{goal.id}", "")),
-        )
-        return (
-            front_matter(
-                title=meta_text(f"{goal.id} {goal.title}"),
-                description=meta_text(f"Strategy goal {goal.id}: {goal.title}"),
-            )
-            + body
-        )
+        """A goal page (HTML): milestones, diagram, and every outcome that delivers it."""
+        from site_builder.generator.goal_page import goal_page  # it builds on this module
+
+        return goal_page(self, goal)
 
     def strategy(self) -> str:
         return self.render("strategy.md.j2", here=urls.STRATEGY)

@@ -102,7 +102,7 @@ def publish(
             f"audiences of portal.yaml ({', '.join(sorted(result.plans.portal.audiences))})"
         )
     target = _target(out_dir.resolve(), result.plans.portal, chosen.name, cycle)
-    view = make_view(result.plans, chosen, result.findings)
+    view = make_view(result.plans, chosen, result.findings, index=result.index)
     created = [d for d in (target.out_dir, target.root) if not d.exists()]
     target.root.mkdir(parents=True, exist_ok=True)
     try:
