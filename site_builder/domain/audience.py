@@ -131,8 +131,8 @@ def make_view(
         if reason is None:
             kept.append(finding)
         else:
-            role = finding.role if finding.role in roles else None
-            withheld.append(Withheld(reason, finding.rule, role))
+            shown_role = finding.role if finding.role in roles else None
+            withheld.append(Withheld(reason, finding.rule, shown_role))
     return View(
         view_plans,
         audience.name,

@@ -144,7 +144,13 @@ def _by_rule(pages: Pages, findings: list[Finding]) -> list[dict[str, Any]]:
         for f in by_rule[name]:
             dept = pages.ix.departments.get(f.role or "", "Strategy")
             groups[dept].append(
-                {"text": sentence(pages, f), "rule": f.rule, "role": f.role or "", "hint": f.hint, "loc": str(f.loc)}
+                {
+                    "text": sentence(pages, f),
+                    "rule": f.rule,
+                    "role": f.role or "",
+                    "hint": f.hint,
+                    "loc": str(f.loc),
+                }
             )
         summary = summaries.get(name, name.replace("-", " "))
         out.append(

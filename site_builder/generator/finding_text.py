@@ -81,7 +81,11 @@ def _activity(s: _Say) -> str:
     o = s.outcome
     if o is None:
         return _fallback(s)
-    missing = [name for name, value in (("measure", o.measure), ("target", o.target), ("due date", o.due)) if not value]
+    missing = [
+        name
+        for name, value in (("measure", o.measure), ("target", o.target), ("due date", o.due))
+        if not value
+    ]
     lacks = " or ".join(missing) or "measure"
     return f"{s.who(s.f.role)}: the outcome {s.oc()} has no {lacks}: it reads as an activity, not a result."
 
@@ -90,9 +94,10 @@ def _due_cycle(s: _Say) -> str:
     o, portal = s.outcome, s.pages.plans.portal
     if o is None or o.due is None:
         return _fallback(s)
+    start = f"{s.who(s.f.role)}: the outcome {s.oc()} is due {o.due}"
     if o.due > portal.cycle_end:
-        return f"{s.who(s.f.role)}: the outcome {s.oc()} is due {o.due}, after the cycle ends ({portal.cycle_end})."
-    return f"{s.who(s.f.role)}: the outcome {s.oc()} is due {o.due}, before the cycle starts ({portal.cycle_start})."
+        return f"{start}, after the cycle ends ({portal.cycle_end})."
+    return f"{start}, before the cycle starts ({portal.cycle_start})."
 
 
 def _due_milestone(s: _Say) -> str:
@@ -151,7 +156,9 @@ def _level_gap(s: _Say) -> str:
 def _diffused(s: _Say) -> str:
     count = len(s.role.focus) if s.role is not None else 0
     many = f"{count} focus items" if count else "more than 7 focus items"
-    return f"{s.who(s.f.role)}: the plan lists {many}; so many spread the work only this role can do too thin."
+    return (
+        f"{s.who(s.f.role)}: the plan lists {many}; so many spread the work only this role can do too thin."
+    )
 
 
 def _incomplete(s: _Say) -> str:

@@ -28,7 +28,9 @@ def goal_page(pages: Pages, goal: Goal) -> str:
         for m in goal.milestones
     ]
     groups.append(
-        _group(pages, "The goal as a whole", ix.supporters_of_item.get(goal.id, ()), ix.unseen(goal.id), direct)
+        _group(
+            pages, "The goal as a whole", ix.supporters_of_item.get(goal.id, ()), ix.unseen(goal.id), direct
+        )
     )
     roles = {k.split("#")[0] for k in keys} | {r for r in unseen if r}
     departments = {ix.departments[r] for r in roles} | ({LEFT_OUT} if "" in unseen else set())
@@ -92,7 +94,11 @@ def _group(
         "title": title,
         "count": len(keys) + sum(unseen.values()),
         "departments": [
-            (dept, sum(r["unconfirmed"] or 1 for _, r in entries), [r for _, r in sorted(entries, key=_first)])
+            (
+                dept,
+                sum(r["unconfirmed"] or 1 for _, r in entries),
+                [r for _, r in sorted(entries, key=_first)],
+            )
             for dept, entries in depts
         ],
     }
@@ -100,4 +106,3 @@ def _group(
 
 def _first(entry: tuple[tuple[int, int], dict[str, Any]]) -> tuple[int, int]:
     return entry[0]
-

@@ -13,17 +13,15 @@ import jinja2
 from markdown.extensions.toc import slugify as _slugify
 from markupsafe import Markup
 
-from site_builder.checking.rules import RULES
 from site_builder.domain.audience import View
 from site_builder.domain.index import Index
-from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
+from site_builder.domain.model import Finding, Goal, Milestone, Role
 from site_builder.generator import urls
 from site_builder.generator.safe_md import (
     html_block,
     html_inline,
     html_plain,
     html_text,
-    markdown_html,
     md_block,
     md_inline,
     md_text,
@@ -31,7 +29,6 @@ from site_builder.generator.safe_md import (
 )
 
 STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
-_RULE_SUMMARY = {rule.name: rule.summary for rule in RULES}
 
 
 def _env() -> jinja2.Environment:
@@ -224,156 +221,16 @@ class Pages:
     def role(self, role: Role) -> str:
         """A role page: front matter for MkDocs, then HTML the generator renders itself (no Markdown
         pass in MkDocs: it was half the build time; see docs/performance.md)."""
-        tags = [meta_text(self.ix.departments[role.id])]
-        if (level := self.level_name(role)) is not None:
-            tags.append(meta_text(level))
-        tags += [meta_text(self.goal_title(g)) for g in self.ix.goals_served(role.id)]
-        note = self.change_notes.get(role.id)
-        body = self.render(
-            "role.html.j2",
-            role=role,
-            h1_id=heading_id(role.title),
-            outcomes=[self._outcome_context(o) for o in role.outcomes],
-            department=self.ix.departments[role.id],
-            level=level,
-            manager=self.role_link(role.reports_to) if role.reports_to else None,
-            line_of_sight=self._line_of_sight(role),
-            reports=[self._team_member(r) for r in self.ix.reports_of(role.id)],
-            peers=[self._team_member(r) for r in self.ix.peers(role.id)],
-            manager_member=self._team_member(role.reports_to)
-            if role.reports_to in self.plans.roles
-            else None,
-            findings=self._findings(role.id),
-            part=self._part(role.id),
-            placeholder=role.id in self.view.placeholders,
-            sentence=self.plain_sentence(role),
-            diagram=Markup(self.diagrams.get(f"role/{role.id}", "")),
-            card=f"{urls.LINK_SCHEME}{urls.role_card(role.id)}",
-            change_note=markdown_html(note) if note else "",
-            outcome_diagram=Markup(self.diagrams.get(f"outcomes/{role.id}", "")),
-        )
-        return (
-            front_matter(
-                title=meta_text(role.title),
-                description=meta_text("Value-added plan of the " + role.title),
-                tags=tags,
-            )
-            + body
-        )
+        from site_builder.generator.role_page import role_page  # it builds on this module
+
+        return role_page(self, role)
 
     @cached_property
     def team_parts(self) -> Mapping[str, Any]:
-        from site_builder.generator.team import team_parts  # it builds on this module's users' data
+        """Each manager's part of the organisation, computed once for all role pages."""
+        from site_builder.generator.team import team_parts
 
         return team_parts(self.view, self.ix)
-
-    def _part(self, role_id: str) -> dict[str, Any] | None:
-        """The manager's part of the organisation: plans below with status and dates, drift by rule."""
-        from site_builder.generator.team import CAP
-
-        part = self.team_parts.get(role_id)
-        if part is None:
-            return None
-        rows = []
-        for member, depth, more, own in part.rows:
-            role = self.plans.roles[member]
-            talks = [d.date for d in role.dialogue if d.date is not None]
-            rows.append(
-                {
-                    "link": self.role_link(member, holder=True),
-                    "depth": depth,
-                    "more": more,
-                    "status": STATUS_LABEL[role.status],
-                    "status_key": role.status,
-                    "confirmed_on": role.confirmed_on,
-                    "talked": max(talks) if talks else None,
-                    "findings": own,
-                }
-            )
-        drift = [
-            {
-                "rule": rule,
-                "count": n,
-                "roles": [self.role_link(r, holder=True) for r in names],
-                "summary": _RULE_SUMMARY.get(rule, rule.replace("-", " ")),
-                "more": len(names) >= CAP,
-                "anchor": f"{urls.LINK_SCHEME}{urls.ALIGNMENT}#rule-{rule}",
-            }
-            for rule, n, names in part.drift
-        ]
-        return {"rows": rows, "drift": drift, "withheld": part.withheld, "size": part.size}
-
-    def _findings(self, role_id: str) -> list[dict[str, Any]]:
-        """A plan's own findings as sentences, the rule name and (for publishers) where to fix."""
-        from site_builder.generator.finding_text import sentence  # it builds on this module
-
-        return [
-            {"text": sentence(self, f), "rule": f.rule, "hint": f.hint, "loc": str(f.loc), "severity": f.severity}
-            for f in self.findings_by_role.get(role_id, ())
-        ]
-
-    def _team_member(self, role_id: str | None) -> dict[str, Any]:
-        role = self.plans.roles[role_id or ""]
-        return {
-            "link": self.role_link(role.id, holder=True),
-            "value": html_inline(_first_sentence(role.value_add)) if role.value_add else "",
-            "vacant": role.vacant and not self.view.is_hidden("holder"),
-            "status": role.status,
-        }
-
-    def _outcome_context(self, outcome: Outcome) -> dict[str, Any]:
-        return {
-            "o": outcome,
-            "anchor": urls.outcome_anchor(outcome.id),
-            "supports": [
-                {"link": self.ref_link(ref.target), "how": html_inline(ref.how) if ref.how else ""}
-                for ref in outcome.supports
-            ],
-            "supported_by": [
-                self.outcome_link(k)
-                for k in self.ix.supported_by.get(outcome.key, ())
-                if k in self.ix.outcomes
-            ],
-            "serves": self.serves(outcome.key),
-            "through": self.through(outcome.key),
-        }
-
-    def serves(self, key: str) -> list[Markup]:
-        """The goals (linked) and milestones (named) an outcome serves through the whole cascade, and
-        the plans not shown on the way, said in words without their content."""
-        served = self.ix.served.get(key, frozenset())
-        lines: list[Markup] = []
-        for goal in self.plans.strategy.goals:
-            milestones = [m for m in goal.milestones if m.id in served]
-            if goal.id not in served and not milestones:
-                continue
-            named = _and([f"{html_plain(m.id)} {html_inline(m.title)}" for m in milestones])
-            text = Link(self.goal_title(goal.id), urls.goal_page(goal.id)).html()
-            plural = "s" if len(milestones) > 1 else ""
-            lines.append(Markup(f"{text}: milestone{plural} {named}" if milestones else text))
-        return lines
-
-    def through(self, key: str) -> Markup:
-        """The plans not shown that an outcome's line of sight passes through, in words."""
-        parts: list[str] = []
-        for role_id in self.ix.via(key):
-            if role_id:
-                who = self.role_link(role_id, holder=True).html()
-                parts.append(f"through an outcome of the {who}, whose plan is not yet confirmed")
-            else:
-                parts.append("through plans not yet confirmed, which this edition leaves out")
-        return Markup(_and(parts))
-
-    def _line_of_sight(self, role: Role) -> list[Markup]:
-        """From this role up each manager to the goals it serves, one line each (HTML)."""
-        lines = [Markup(f"<strong>{html_plain(role.title)}</strong> (this role)")]
-        for manager in self.ix.chain(role.id):
-            lines.append(self.role_link(manager, holder=True).html())
-        goals = self.ix.goals_served(role.id)
-        if goals:
-            listed = ", ".join(Link(self.goal_title(g), urls.goal_page(g)).html() for g in goals)
-            lines.append(Markup(f"Strategy: {listed}"))
-        return lines
 
     def goal(self, goal: Goal) -> str:
         """A goal page (HTML): milestones, diagram, and every outcome that delivers it."""

@@ -97,7 +97,12 @@ def _part(ix: Index, part: Any) -> Any:
     if part is None:
         return None
     rows = tuple(
-        (row, _brief(ix, row[0]), ix.roles[row[0]].confirmed_on, tuple(d.date for d in ix.roles[row[0]].dialogue))
+        (
+            row,
+            _brief(ix, row[0]),
+            ix.roles[row[0]].confirmed_on,
+            tuple(d.date for d in ix.roles[row[0]].dialogue),
+        )
         for row in part.rows
     )
     names = tuple(_named(ix, r) for _, _, roles in part.drift for r in roles)

@@ -36,8 +36,8 @@ def team_parts(view: View, ix: Index) -> dict[str, Part]:
     """The part of the organisation below every role with reports (one bottom-up pass)."""
     own: dict[str, Counter[str]] = {}
     for f in view.findings:
-        if f.role in ix.roles:
-            own.setdefault(f.role, Counter())[f.rule] += 1  # type: ignore[index]
+        if f.role is not None and f.role in ix.roles:
+            own.setdefault(f.role, Counter())[f.rule] += 1
     withheld_own = Counter(w.role for w in view.withheld if w.role)
     order = sorted(ix.cascade_order, key=ix.cascade_order.__getitem__)
     size: dict[str, int] = {}
