@@ -1002,3 +1002,17 @@ def test_the_committed_scenarios_stay_small_and_hold_no_links() -> None:
     """Large, binary and symlink inputs are generated into tmp_path, never committed."""
     assert [p for p in BAD.rglob("*") if p.is_symlink()] == []
     assert sum(p.stat().st_size for p in BAD.rglob("*") if p.is_file()) < 200_000
+
+
+def test_show_sources_is_an_audience_setting_off_by_default(plans: Path) -> None:
+    edit(plans, "portal.yaml", "    drafts: include\n", "    drafts: include\n    show_sources: true\n")
+    audiences = run_checks(plans).plans.portal.audiences
+    assert (audiences["leadership"].show_sources, audiences["all-staff"].show_sources) == (True, False)
+    edit(plans, "portal.yaml", "show_sources: true", "show_sources: sometimes")
+    (found,) = errors(plans)
+    assert (found["rule"], found["file"], found["message"]) == (
+        "schema",
+        "plans/portal.yaml",
+        "'show_sources' in audience 'leadership' must be one of true, false; got 'sometimes'",
+    )
+    assert isinstance(found["line"], int) and found["line"] > 1
