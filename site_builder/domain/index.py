@@ -146,6 +146,11 @@ class Index:
         sight = self.plans.sight
         return sight.unseen_goals.get(goal_id, {}) if sight is not None else {}
 
+    def unseen_goal_only(self, goal_id: str) -> Mapping[str, int]:
+        """Like `unseen`, for outcomes that serve a goal but none of its milestones."""
+        sight = self.plans.sight
+        return sight.unseen_goal_only.get(goal_id, {}) if sight is not None else {}
+
     @cached_property
     def cascade_order(self) -> Mapping[str, int]:
         """Each role's place in a depth-first walk of the reporting tree: top role first, every

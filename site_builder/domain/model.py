@@ -210,6 +210,8 @@ class Sight:
     unseen_goals: Mapping[str, Mapping[str, int]]
     """Goal id -> role id ('' for plans left out) -> how many of its unshown outcomes serve the goal
     or any of its milestones (each outcome once)."""
+    unseen_goal_only: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Goal id -> role id -> how many of its unshown outcomes serve the goal but none of its milestones."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ def whole_sight(full: Index, shown: Mapping[str, Role]) -> Sight:
     served = {key: full.served.get(key, nothing) for key in sorted(visible)}
     unseen: dict[str, Counter[str]] = defaultdict(Counter)
     goals: dict[str, Counter[str]] = defaultdict(Counter)
+    only: dict[str, Counter[str]] = defaultdict(Counter)
     for key, items in full.served.items():
         if key in visible or not items:
             continue
@@ -31,11 +32,13 @@ def whole_sight(full: Index, shown: Mapping[str, Role]) -> Sight:
             unseen[item][who] += 1
         for goal in {full.goal_of(i) for i in items}:
             goals[goal][who] += 1
+            if goal in items and not any(full.goal_of(i) == goal for i in items if i != goal):
+                only[goal][who] += 1
     memo: dict[str, tuple[str, ...]] = {}
     for key in served:
         _via(key, full, visible, shown, memo)
     via = {k: v for k, v in memo.items() if v}
-    return Sight(served, via, _sorted(unseen), _sorted(goals))
+    return Sight(served, via, _sorted(unseen), _sorted(goals), _sorted(only))
 
 
 def _sorted(counts: Mapping[str, Counter[str]]) -> dict[str, dict[str, int]]:

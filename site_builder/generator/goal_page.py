@@ -27,11 +27,12 @@ def goal_page(pages: Pages, goal: Goal) -> str:
         _group(pages, f"{m.id} {m.title}", ix.supporters_of_item.get(m.id, ()), ix.unseen(m.id), direct)
         for m in goal.milestones
     ]
-    groups.append(
-        _group(
-            pages, "The goal as a whole", ix.supporters_of_item.get(goal.id, ()), ix.unseen(goal.id), direct
-        )
-    )
+    milestone_ids = {m.id for m in goal.milestones}
+    only = [
+        k for k in ix.supporters_of_item.get(goal.id, ()) if not ix.served.get(k, frozenset()) & milestone_ids
+    ]
+    title = "The goal itself, through none of its milestones" if goal.milestones else "The goal"
+    groups.append(_group(pages, title, only, ix.unseen_goal_only(goal.id), direct))
     roles = {k.split("#")[0] for k in keys} | {r for r in unseen if r}
     departments = {ix.departments[r] for r in roles} | ({LEFT_OUT} if "" in unseen else set())
     body = pages.render(

@@ -151,6 +151,7 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
             tuple(len(ix.supporters_of_item.get(m, ())) for m in items),
             tuple((ix.unseen(i), tuple(_named(ix, r) for r in ix.unseen(i))) for i in items),
             ix.unseen_of_goal(goal.id),
+            ix.unseen_goal_only(goal.id),
             tuple(ix.cascade_order.get(k.split("#")[0]) for k in keys),
             tuple(ix.departments.get(r) for i in items for r in ix.unseen(i)),
         )

@@ -25,7 +25,7 @@ class Part:
     rows: tuple[tuple[str, int, int, int], ...]
     """(role id, depth from 1, roles below it not listed, its own findings), in cascade order."""
     drift: tuple[tuple[str, int, tuple[str, ...]], ...]
-    """(rule, findings below the manager, the first CAP roles with one, in cascade order)."""
+    """(rule, findings below the manager, the first CAP roles with one in cascade order), most first."""
     withheld: int
     """Findings below the manager that this edition may not show."""
     size: int
@@ -60,7 +60,10 @@ def team_parts(view: View, ix: Index) -> dict[str, Part]:
     for role_id in order:
         if not ix.reports_of(role_id):
             continue
-        drift = tuple((rule, n, tuple(names)) for rule, (n, names) in sorted(below[role_id].items()))
+        drift = tuple(
+            (rule, n, tuple(names))
+            for rule, (n, names) in sorted(below[role_id].items(), key=lambda kv: (-kv[1][0], kv[0]))
+        )
         out[role_id] = Part(_rows(ix, role_id, size, own), drift, withheld[role_id], size[role_id])
     return out
 
