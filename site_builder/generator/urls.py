@@ -30,7 +30,7 @@ def is_html_page(path: str) -> bool:
     organisation: every page whose size grows with the organisation): MkDocs adds the theme around
     them without a Markdown pass. The others are small and Markdown."""
     return (
-        path.startswith(("roles/", "alignment/"))
+        path.startswith(("roles/", "alignment-"))
         or (path.startswith("strategy/") and path != STRATEGY)
         or path in HTML_PAGES
     )
@@ -45,8 +45,10 @@ def goal_page(goal_id: str) -> str:
 
 
 def alignment_page(slug: str) -> str:
-    """The alignment page narrowed to one department."""
-    return f"alignment/{slug}.md"
+    """The alignment page narrowed to one department. Beside alignment.md, not below it: the theme
+    shares one navigation among pages outside the navigation at one depth, and links from below a
+    navigation page to it would be written short ('../'), wrong for the pages sharing them."""
+    return f"alignment-{slug}.md"
 
 
 def department_page(slug: str) -> str:
