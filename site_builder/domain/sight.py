@@ -23,6 +23,8 @@ def whole_sight(full: Index, shown: Mapping[str, Role]) -> Sight:
     unseen: dict[str, Counter[str]] = defaultdict(Counter)
     goals: dict[str, Counter[str]] = defaultdict(Counter)
     only: dict[str, Counter[str]] = defaultdict(Counter)
+    goal_ids = {goal.id for goal in full.plans.strategy.goals}
+    by_goal: dict[int, tuple[frozenset[str], frozenset[str]]] = {}  # served sets are shared objects
     for key, items in full.served.items():
         if key in visible or not items:
             continue
@@ -30,13 +32,19 @@ def whole_sight(full: Index, shown: Mapping[str, Role]) -> Sight:
         who = role_id if role_id in shown else ""
         for item in items:
             unseen[item][who] += 1
-        for goal in {full.goal_of(i) for i in items}:
+        if id(items) not in by_goal:
+            via_milestone = frozenset(full.goal_of(i) for i in items if i not in goal_ids)
+            by_goal[id(items)] = (frozenset(full.goal_of(i) for i in items), via_milestone)
+        served_goals, via_milestone = by_goal[id(items)]
+        for goal in served_goals:
             goals[goal][who] += 1
-            if goal in items and not any(full.goal_of(i) == goal for i in items if i != goal):
+            if goal not in via_milestone:
                 only[goal][who] += 1
     memo: dict[str, tuple[str, ...]] = {}
-    for key in served:
-        _via(key, full, visible, shown, memo)
+    order = full.cascade_order  # managers first: what an outcome supports is usually done already
+    for role_id in sorted(shown, key=lambda r: order.get(r, 0)):
+        for outcome in shown[role_id].outcomes:
+            _via(outcome.key, full, visible, shown, memo)
     via = {k: v for k, v in memo.items() if v}
     return Sight(served, via, _sorted(unseen), _sorted(goals), _sorted(only))
 
@@ -52,19 +60,22 @@ def _via(
     shown: Mapping[str, Role],
     memo: dict[str, tuple[str, ...]],
 ) -> tuple[str, ...]:
-    """The first unshown roles on each way from `start` up to the strategy (iterative post-order)."""
+    """The first unshown roles on each way from `start` up to the strategy (iterative post-order;
+    with managers done first, nearly every call finds what its outcome supports done already)."""
     visiting: set[str] = set()
-    stack: list[tuple[str, bool]] = [(start, False)]
+    stack: list[tuple[str, list[str] | None]] = [(start, None)]
     while stack:
-        key, done = stack.pop()
+        key, targets = stack.pop()
         if key in memo:
             continue
-        targets = [ref.target for ref in full.outcomes[key].supports]
-        if not done:
-            visiting.add(key)
-            stack.append((key, True))
-            stack.extend((t, False) for t in targets if t in visible and t not in memo and t not in visiting)
-            continue
+        if targets is None:
+            targets = [ref.target for ref in full.outcomes[key].supports]
+            todo = [t for t in targets if t in visible and t not in memo and t not in visiting]
+            if todo:
+                visiting.add(key)
+                stack.append((key, targets))
+                stack.extend((t, None) for t in todo)
+                continue
         found: set[str] = set()
         for target in targets:
             if target in visible:
