@@ -106,6 +106,10 @@ def portal_schema() -> Schema:
                 "description": "Show each role's alignment findings on its page.",
                 "type": "boolean",
             },
+            "show_sources": {
+                "description": "Show file paths, lines and the publishing-readiness box (default false).",
+                "type": "boolean",
+            },
         }
     )
     body = _closed(

@@ -250,6 +250,9 @@ class Audience:
     drafts: DraftsMode
     role_findings: bool = True
     """Show each role's alignment findings on its page (`findings: false` in portal.yaml turns it off)."""
+    show_sources: bool = False
+    """Show publishers' details: file paths and lines of findings, rule hints, the publishing-readiness
+    box (`show_sources: true` in portal.yaml; the preview always shows them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +271,26 @@ class Portal:
 
 
 @dataclass(frozen=True, slots=True)
+class Sight:
+    """What an edition keeps of the whole cascade's line of sight when plans are shown as placeholders
+    or left out: which goals each shown outcome serves, and through which unshown plans, never what
+    those plans say."""
+
+    served: Mapping[str, frozenset[str]]
+    """Shown outcome key -> strategy ids it serves through the whole chain of plans."""
+    via: Mapping[str, tuple[str, ...]]
+    """Shown outcome key -> ids of the first roles on its way to the strategy whose plan is not shown
+    ('' for plans left out of the edition), sorted."""
+    unseen: Mapping[str, Mapping[str, int]]
+    """Strategy id -> role id ('' for plans left out) -> how many of its unshown outcomes serve it."""
+    unseen_goals: Mapping[str, Mapping[str, int]]
+    """Goal id -> role id ('' for plans left out) -> how many of its unshown outcomes serve the goal
+    or any of its milestones (each outcome once)."""
+    unseen_goal_only: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Goal id -> role id -> how many of its unshown outcomes serve the goal but none of its milestones."""
+
+
+@dataclass(frozen=True, slots=True)
 class PlanSet:
     """Everything loaded from one planning repository."""
 
@@ -277,6 +300,9 @@ class PlanSet:
     """By role id, in sorted id order."""
     unreadable: frozenset[str] = frozenset()
     """Ids (file names) of role files that could not be read; references to them are not reported again."""
+    sight: Sight | None = None
+    """Line of sight computed on the whole cascade before an audience removed plans (None: these are
+    the whole plans, the index computes it itself)."""
 
     def outcome(self, key: str) -> Outcome | None:
         role_id, _, outcome_id = key.partition("#")

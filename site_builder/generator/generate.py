@@ -14,7 +14,7 @@ from site_builder.domain.index import Index
 from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
-from site_builder.generator.alignment import alignment_page, organisation_page
+from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
 from site_builder.generator.pages import Pages
 from site_builder.generator.signatures import diagram_pages, page_signatures
 from site_builder.generator.writer import WriteStats, write_tree
@@ -80,7 +80,9 @@ def generate(
         )
     if result.errors and on_errors == "keep" and (out_dir / urls.HOME).is_file():
         return _last_good(result, out_dir, timings)
-    view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
+    view = make_view(
+        result.plans, resolve_audience(result.plans, audience), result.findings, index=result.index
+    )
     index = Index(view.plans)
     change_files, notes = _changes(previous, view, index)
     settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
@@ -205,6 +207,8 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
         urls.ALIGNMENT: lambda: alignment_page(pages),
         urls.ORGANISATION: lambda: organisation_page(pages),
     }
+    for dept, slug in department_slugs(pages.ix.departments.values()).items():
+        whole[urls.alignment_page(slug)] = lambda dept=dept: alignment_page(pages, dept)  # type: ignore[misc]
     out: dict[str, str] = {}
     for path, make in whole.items():
         if path in todo:

@@ -22,7 +22,7 @@ def role_page(role_id: str) -> str:
     return f"roles/{role_id}.md"
 
 
-HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION))
+HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION, ALIGNMENT))
 
 
 def is_html_page(path: str) -> bool:
@@ -30,7 +30,9 @@ def is_html_page(path: str) -> bool:
     organisation: every page whose size grows with the organisation): MkDocs adds the theme around
     them without a Markdown pass. The others are small and Markdown."""
     return (
-        path.startswith("roles/") or (path.startswith("strategy/") and path != STRATEGY) or path in HTML_PAGES
+        path.startswith(("roles/", "alignment-"))
+        or (path.startswith("strategy/") and path != STRATEGY)
+        or path in HTML_PAGES
     )
 
 
@@ -40,6 +42,13 @@ def role_card(role_id: str) -> str:
 
 def goal_page(goal_id: str) -> str:
     return f"strategy/{goal_id.lower()}.md"
+
+
+def alignment_page(slug: str) -> str:
+    """The alignment page narrowed to one department. Beside alignment.md, not below it: the theme
+    shares one navigation among pages outside the navigation at one depth, and links from below a
+    navigation page to it would be written short ('../'), wrong for the pages sharing them."""
+    return f"alignment-{slug}.md"
 
 
 def outcome_anchor(outcome_id: str) -> str:

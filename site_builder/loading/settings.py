@@ -110,7 +110,7 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
         if body is None:
             out[name] = Audience(name, (), "include")
             continue
-        f.keys(body, ("hide", "drafts", "findings"), (), where)
+        f.keys(body, ("hide", "drafts", "findings", "show_sources"), (), where)
         hide = f.text_list(body, "hide", where)
         for field_name in hide:
             if field_name not in HIDEABLE_FIELDS:
@@ -121,8 +121,9 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
                 )
         drafts = f.choice(body, "drafts", DRAFTS_MODES, where) or "placeholder"
         findings = f.choice(body, "findings", ("true", "false"), where) != "false"
+        sources = f.choice(body, "show_sources", ("true", "false"), where) == "true"
         hidden = tuple(h for h in hide if h in HIDEABLE_FIELDS)
-        out[name] = Audience(name, hidden, drafts, findings)  # type: ignore[arg-type]
+        out[name] = Audience(name, hidden, drafts, findings, sources)  # type: ignore[arg-type]
     return out
 
 
