@@ -151,7 +151,11 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:
     departments = ix.departments
-    items = [Item(key, departments[o.role], o.title) for key, o in ix.outcomes.items() if o.title]
+    items = [
+        Item(key, departments[o.role], o.title, o.measure or "", o.target or "")
+        for key, o in ix.outcomes.items()
+        if o.title
+    ]
     for match in near_duplicates(items):
         first, second = ix.outcomes[match.a], ix.outcomes[match.b]
         role = ix.roles[second.role]
