@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from site_builder.checking.drift_rules import CheckOptions
 from site_builder.checking.integrity import check_integrity
 from site_builder.checking.rules import ERROR_RULES, WARNING_RULES, check_warnings
 from site_builder.domain.index import Index
@@ -37,7 +38,7 @@ class CheckResult:
         return tuple(f for f in self.findings if f.role == role_id)
 
 
-_LAST: tuple[Loaded, CheckResult] | None = None
+_LAST: tuple[tuple[Loaded, CheckOptions], CheckResult] | None = None
 """The last check of this process: `vap build` checks before MkDocs runs and the plugin checks again;
 when the same plans load again, the cross-file rules are not run a second time (1 s at 10,000 roles)."""
 
@@ -51,24 +52,24 @@ def _forget() -> None:
     forget_parsed()
 
 
-def run_checks(plans_dir: Path) -> CheckResult:
+def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckResult:
     """Every finding of every file in one run (one bad file never hides the others)."""
     with gc_paused():
-        return _run_checks(plans_dir)
+        return _run_checks(plans_dir, options or CheckOptions())
 
 
-def _run_checks(plans_dir: Path) -> CheckResult:
+def _run_checks(plans_dir: Path, options: CheckOptions) -> CheckResult:
     global _LAST
     loaded = load_plans(plans_dir)
-    if _LAST is not None and _LAST[0] == loaded:  # unchanged plans come back as the very same objects
+    if _LAST is not None and _LAST[0] == (loaded, options):  # unchanged plans come back as the same objects
         return _LAST[1]
     findings = list(loaded.findings)
     findings += check_integrity(loaded.plans)
     index = Index(loaded.plans)
-    findings += check_warnings(index)  # rules tolerate broken references: one bad file hides nothing
+    findings += check_warnings(index, options)  # rules tolerate broken references: one bad file hides nothing
     findings.sort(key=Finding.sort_key)
     result = CheckResult(loaded.plans, index, tuple(findings), loaded.files)
-    _LAST = (loaded, result)
+    _LAST = ((loaded, options), result)
     return result
 
 
@@ -124,6 +125,7 @@ def format_json(findings: Sequence[Finding]) -> str:
 __all__ = [
     "ERROR_RULES",
     "WARNING_RULES",
+    "CheckOptions",
     "CheckResult",
     "apply_policy",
     "format_json",

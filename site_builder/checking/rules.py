@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from site_builder.checking import drift_rules as drift
 from site_builder.checking.similarity import Item, near_duplicates
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
@@ -264,8 +265,10 @@ def incomplete_plan(ix: Index) -> Iterator[Finding]:
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    check: Callable[[Index], Iterator[Finding]]
+    check: Callable[..., Iterator[Finding]]
+    """check(index), or check(index, options) when `options` is set."""
     summary: str
+    options: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -282,6 +285,14 @@ RULES: tuple[Rule, ...] = (
     Rule("level-gap", level_gap, "manager more than one level above a report"),
     Rule("diffused-focus", diffused_focus, "more than 7 focus items"),
     Rule("incomplete-plan", incomplete_plan, "draft plan missing parts"),
+    Rule("due-after-parent", drift.due_after_parent, "outcome due after the manager's outcome it supports"),
+    Rule("conflicting-outcomes", drift.conflicting_outcomes, "outcomes pulling one measure opposite ways"),
+    Rule("pass-through-outcome", drift.pass_through_outcome, "outcome restating the manager's, same target"),
+    Rule("manager-does-reports-work", drift.manager_does_reports_work, "manager focus item a report's"),
+    Rule("fragile-coverage", drift.fragile_coverage, "goal or milestone served only by unconfirmed plans"),
+    Rule("no-recent-dialogue", drift.no_recent_dialogue, "no recent conversation recorded", options=True),
+    Rule("missing-trade-offs", drift.missing_trade_offs, "resources but no trade-offs"),
+    Rule("suspect-link", drift.suspect_link, "supports a manager's outcome changed since publishing", True),
 )
 WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
 ERROR_RULES: tuple[str, ...] = (
@@ -301,5 +312,13 @@ ERROR_RULES: tuple[str, ...] = (
 )
 
 
-def check_warnings(ix: Index) -> list[Finding]:
-    return [finding for rule in RULES for finding in rule.check(ix)]
+def check_warnings(ix: Index, options: drift.CheckOptions | None = None) -> list[Finding]:
+    """Every finding of every rule that is on: all but the off-by-default ones unless enabled."""
+    options = options or drift.CheckOptions()
+    enabled = options.enable | set(ix.plans.portal.enable)
+    out: list[Finding] = []
+    for rule in RULES:
+        if rule.name in drift.OFF_BY_DEFAULT and rule.name not in enabled:
+            continue
+        out += rule.check(ix, options) if rule.options else rule.check(ix)
+    return out

@@ -189,6 +189,10 @@ class Portal:
     loc: Loc
     overview_depth: int = 3
     """How many levels of the organisation the home-page overview diagram shows."""
+    enable: tuple[str, ...] = ()
+    """Off-by-default warning rules this organisation turns on (no-recent-dialogue, missing-trade-offs)."""
+    dialogue_days: int = 90
+    """Window of no-recent-dialogue: days before the as-of date."""
 
 
 @dataclass(frozen=True, slots=True)
