@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from site_builder.checking.similarity import similarity
-from site_builder.checking.textnorm import outcome_signature
+from site_builder.checking.textnorm import outcome_signature, signature
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, Outcome, PlanSet, Role
 
@@ -19,8 +19,6 @@ OFF_BY_DEFAULT: frozenset[str] = frozenset(("no-recent-dialogue", "missing-trade
 """Rules that run only when portal.yaml's `enable` (or `vap check --enable`) names them."""
 RESTATED = 0.9
 """Similarity at which a report's outcome restates the manager's (pass-through-outcome)."""
-SAME_FOCUS = 0.8
-"""Similarity at which a manager's focus item is a report's (manager-does-reports-work)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +104,15 @@ def _restates(outcome: Outcome, parent: Outcome) -> bool:
 
 
 def manager_does_reports_work(ix: Index) -> Iterator[Finding]:
+    """A manager's focus item that says what a direct report's says, once normalised."""
     for role in ix.roles.values():
         if not role.focus:
             continue
         for report_id in ix.reports_of(role.id):
-            report = ix.roles[report_id]
+            theirs = {signature(f).content: f for f in ix.roles[report_id].focus}
             for item in role.focus:
-                same = next((f for f in report.focus if similarity(item, f) >= SAME_FOCUS), None)
-                if same is not None:
+                same = theirs.get(signature(item).content)
+                if same is not None and signature(item).content:
                     yield _warn(
                         "manager-does-reports-work",
                         f'focus item "{item}" duplicates "{same}" in the plan of direct report '
