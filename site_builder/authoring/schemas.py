@@ -140,7 +140,7 @@ def portal_schema() -> Schema:
                 "type": ["integer", "null"],
             },
             "enable": {
-                "description": "Off-by-default warning rules to run (no-recent-dialogue, missing-trade-offs, ...).",
+                "description": "Off-by-default warning rules to run (no-recent-dialogue, ...).",
                 "type": ["array", "null"],
                 "items": {"enum": sorted(WARNING_RULES)},
             },

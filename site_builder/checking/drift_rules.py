@@ -15,8 +15,18 @@ from site_builder.domain.model import Finding, Outcome, PlanSet, Role
 
 DIALOGUE_DAYS = 90
 """Default window of `no-recent-dialogue`, in days before the as-of date."""
-OFF_BY_DEFAULT: frozenset[str] = frozenset(("no-recent-dialogue", "missing-trade-offs", "fragile-coverage"))
-"""Rules that run only when portal.yaml's `enable` (or `vap check --enable`) names them."""
+OFF_BY_DEFAULT: frozenset[str] = frozenset(
+    (
+        "no-recent-dialogue",
+        "missing-trade-offs",
+        "fragile-coverage",
+        "pass-through-outcome",
+        "manager-does-reports-work",
+    )
+)
+"""Rules that run only when portal.yaml's `enable` (or `vap check --enable`) names them: they would
+flood an organisation that does not record dialogue, or whose plans copy the level above (as
+`vap synth` organisations do)."""
 RESTATED = 0.9
 """Similarity at which a report's outcome restates the manager's (pass-through-outcome)."""
 

@@ -67,7 +67,7 @@ def cli(debug: bool) -> None:
     "--enable",
     multiple=True,
     metavar="RULE[,RULE...]",
-    help="Turn on off-by-default rules (no-recent-dialogue, missing-trade-offs) for this run.",
+    help="Turn on off-by-default rules (no-recent-dialogue, missing-trade-offs, ...) for this run.",
 )
 @click.option(
     "--as-of",
