@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
 import click
 
 from site_builder.checking.check import (
+    CheckOptions,
     apply_policy,
     format_json,
     format_text,
@@ -15,16 +17,37 @@ from site_builder.checking.check import (
     run_checks,
     summary_line,
 )
+from site_builder.domain import snapshot
 from site_builder.errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
 from site_builder.loading import parsecache
 
 
+def check_options(*, enable: tuple[str, ...], as_of: dt.date | None, previous: Path | None) -> CheckOptions:
+    """The options of `vap check`: enabled rules, the as-of date and the previous cycle's snapshot."""
+    snap = None
+    if previous is not None:
+        snap = snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous)
+    published = dt.date.fromisoformat(snap.published_at[:10]) if snap and snap.published_at[:10] else None
+    return CheckOptions(
+        as_of=as_of,
+        previous=snap.plans if snap else None,
+        published_on=published,
+        enable=frozenset(parse_rule_list(enable)) - {"all"},
+    )
+
+
 def check(
-    *, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], cache: bool = True
+    *,
+    plans_dir: Path,
+    output_format: str,
+    strict: bool,
+    fail_on: tuple[str, ...],
+    options: CheckOptions | None = None,
+    cache: bool = True,
 ) -> int:
     """Print every finding; the exit code says whether any finding fails under the policy."""
     parsecache.configure(enabled=cache)
-    result = run_checks(plans_dir)
+    result = run_checks(plans_dir, options)
     policy = parse_rule_list((*result.plans.portal.fail_on, *fail_on))
     findings = apply_policy(result.findings, policy, strict=strict)
     if output_format == "json":

@@ -143,6 +143,15 @@ def portal_schema() -> Schema:
                 "description": "How many levels the home-page overview diagram shows.",
                 "type": ["integer", "null"],
             },
+            "enable": {
+                "description": "Off-by-default warning rules to run (no-recent-dialogue, ...).",
+                "type": ["array", "null"],
+                "items": {"enum": sorted(WARNING_RULES)},
+            },
+            "dialogue_days": {
+                "description": "Window of no-recent-dialogue, in days before the as-of date (default 90).",
+                "type": ["integer", "null"],
+            },
         },
         ("organization", "cycle", "cycle_start", "cycle_end"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,33 @@ def cli(debug: bool) -> None:
     help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.",
 )
 @NO_CACHE
+@click.option(
+    "--enable",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    help="Turn on off-by-default rules (no-recent-dialogue, missing-trade-offs, ...) for this run.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge dates (no-recent-dialogue) as of this day, YYYY-MM-DD; default today.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="A published cycle's folder or its plans.json: turns on suspect-link.",
+)
 def check(
-    plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], no_cache: bool
+    plans_dir: Path,
+    output_format: str,
+    strict: bool,
+    fail_on: tuple[str, ...],
+    enable: tuple[str, ...],
+    as_of: dt.datetime | None,
+    previous: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check a planning repository and report every error and warning.
 
@@ -81,14 +107,18 @@ def check(
     Example:
       vap check plans
       vap check plans --format json --fail-on unconfirmed-plan
+      vap check plans --enable no-recent-dialogue --as-of 2026-10-01
+      vap check plans --previous site-archive/2026
       vap check plans --no-cache
     """
+    options = commands.check_options(enable=enable, as_of=as_of.date() if as_of else None, previous=previous)
     sys.exit(
         commands.check(
             plans_dir=plans_dir,
             output_format=output_format,
             strict=strict,
             fail_on=fail_on,
+            options=options,
             cache=not no_cache,
         )
     )

@@ -40,6 +40,8 @@ PORTAL_FIELDS: tuple[str, ...] = (
     "default_audience",
     "fail_on",
     "overview_depth",
+    "enable",
+    "dialogue_days",
 )
 STRATEGY_FIELDS: tuple[str, ...] = ("title", "owner", "summary", "goals")
 GOAL_FIELDS: tuple[str, ...] = ("id", "title", "description", "milestones")
@@ -101,6 +103,14 @@ WARNING_RULE_NAMES: tuple[str, ...] = (
     "level-gap",
     "diffused-focus",
     "incomplete-plan",
+    "due-after-parent",
+    "conflicting-outcomes",
+    "pass-through-outcome",
+    "manager-does-reports-work",
+    "fragile-coverage",
+    "no-recent-dialogue",
+    "missing-trade-offs",
+    "suspect-link",
 )
 
 
@@ -268,6 +278,10 @@ class Portal:
     loc: Loc
     overview_depth: int = 3
     """How many levels of the organisation the home-page overview diagram shows."""
+    enable: tuple[str, ...] = ()
+    """Off-by-default warning rules this organisation turns on (no-recent-dialogue, missing-trade-offs)."""
+    dialogue_days: int = 90
+    """Window of no-recent-dialogue: days before the as-of date."""
 
 
 @dataclass(frozen=True, slots=True)

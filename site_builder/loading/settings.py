@@ -76,18 +76,25 @@ def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         fail_on=_fail_on(node, f),
         loc=node.loc,
         overview_depth=depth if depth and depth > 0 else 3,
+        enable=_rule_names(node, f, "enable"),
+        dialogue_days=days if (days := f.integer(node, "dialogue_days", where)) and days > 0 else 90,
     )
 
 
 def _fail_on(node: Map, f: Fields) -> tuple[str, ...]:
     """Warning rules that block publishing; an unknown name is a finding with its line, not a crash."""
-    names = f.text_list(node, "fail_on", "portal.yaml")
-    items = f.seq(node, "fail_on", "portal.yaml")
-    known = {*WARNING_RULE_NAMES, "all"}
+    return _rule_names(node, f, "fail_on")
+
+
+def _rule_names(node: Map, f: Fields, key: str) -> tuple[str, ...]:
+    """A list of warning rule names (fail_on, enable); an unknown name is a finding with its line."""
+    names = f.text_list(node, key, "portal.yaml")
+    items = f.seq(node, key, "portal.yaml")
+    known = {*WARNING_RULE_NAMES, "all"} if key == "fail_on" else set(WARNING_RULE_NAMES)
     for name, item in zip(names, items.items if items else [], strict=False):
         if name not in known:
             f.error(
-                f"fail_on names unknown rule '{name}'",
+                f"{key} names unknown rule '{name}'",
                 item.loc,
                 hint=did_you_mean(name, known) or "warning rules: " + ", ".join(sorted(WARNING_RULE_NAMES)),
             )

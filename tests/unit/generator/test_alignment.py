@@ -98,17 +98,17 @@ def test_example_alignment_page_shows_what_check_reports_and_the_audience_allows
     page = alignment_page(_pages(EXAMPLE, audience))
     shown, withheld = _on_page(page)
     assert (shown, withheld) == _expected(EXAMPLE, audience)
-    assert sum(shown.values()) + sum(withheld.values()) == 15  # what `vap check` reports, all of it
+    assert sum(shown.values()) + sum(withheld.values()) == 18  # what `vap check` reports, all of it
     assert "every plan is aligned" not in page
 
 
 def test_example_all_staff_withholds_only_a_placeholders_content_and_says_why() -> None:
     page = alignment_page(_pages(EXAMPLE, "all-staff"))
     shown, withheld = _on_page(page)
-    assert withheld == Counter({"duplicate-effort": 1})
+    assert withheld == Counter({"duplicate-effort": 1, "pass-through-outcome": 1})
     assert shown[("unconfirmed-plan", "mgr-patient-experience")] == 1  # being unconfirmed is no secret
     assert shown[("incomplete-plan", "mgr-cyber-security")] == 1
-    assert "1 more finding not shown in this edition" in page
+    assert "2 more findings not shown in this edition" in page
     assert "what a plan not yet confirmed says" in page
     # words for people: no file paths, no readiness box in the all-staff edition
     assert ".yaml" not in page and "Ready to publish" not in page
