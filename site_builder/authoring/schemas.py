@@ -139,6 +139,11 @@ def portal_schema() -> Schema:
                 "description": "How many levels the home-page overview diagram shows.",
                 "type": ["integer", "null"],
             },
+            "intranet_hosts": {
+                "description": "Hosts that links in plan text may lead to; other hosts' links become text.",
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+            },
         },
         ("organization", "cycle", "cycle_start", "cycle_end"),
     )

@@ -189,6 +189,8 @@ class Portal:
     loc: Loc
     overview_depth: int = 3
     """How many levels of the organisation the home-page overview diagram shows."""
+    intranet_hosts: tuple[str, ...] = ()
+    """Hosts that links in plan text may lead to (besides relative links); other hosts' links become text."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,10 @@ PORTAL_FIELDS = (
     "default_audience",
     "fail_on",
     "overview_depth",
+    "intranet_hosts",
 )
+HOST = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+"""An intranet host plan text may link to: a plain DNS name, or `*.name` for every host below it."""
 STRATEGY_FIELDS = ("title", "owner", "summary", "goals")
 GOAL_FIELDS = ("id", "title", "description", "milestones")
 MILESTONE_FIELDS = ("id", "title", "due", "measure", "target")
@@ -233,6 +236,13 @@ def _portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         audiences = {"everyone": Audience("everyone", (), "include")}
         default = "everyone"
     depth = f.integer(node, "overview_depth", where)
+    hosts = f.text_list(node, "intranet_hosts", where)
+    for host in hosts:
+        if not HOST.fullmatch(host):
+            f.error(
+                f"intranet host '{host}' is not a host name (lower-case letters, digits, - and ., or *.name)",
+                node.items["intranet_hosts"][1].loc,
+            )
     return Portal(
         organization=f.text(node, "organization", where) or "",
         cycle=f.text(node, "cycle", where) or "",
@@ -244,6 +254,7 @@ def _portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         fail_on=_fail_on(node, f),
         loc=node.loc,
         overview_depth=depth if depth and depth > 0 else 3,
+        intranet_hosts=tuple(h for h in hosts if HOST.fullmatch(h)),
     )
 
 
