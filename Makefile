@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PLANS ?= plans
 
-.PHONY: portal serve check test test-fast lint bench bench-check clean help
+.PHONY: portal serve check test test-fast test-hostile lint bench bench-check clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,6 +43,9 @@ lint: $(STAMP)  ## ruff and mypy
 
 test: $(STAMP) e2e-deps lint  ## set up everything and run every test
 	$(BIN)/python -m pytest -n 2 -q
+
+test-hostile: $(STAMP) e2e-deps  ## every hostile payload in every field, every page in Chromium (long)
+	VAP_HOSTILE=full $(BIN)/python -m pytest -q -s tests/e2e/test_hostile.py
 
 test-fast: $(STAMP)  ## unit tests only
 	$(BIN)/python -m pytest -q tests/unit

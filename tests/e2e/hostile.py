@@ -121,7 +121,13 @@ def write_org(folder: Path, batch: list[Payload], *, rotate: int = 0) -> Path:
                 "title": p.text,
                 "description": p.text,
                 "milestones": [
-                    {"id": f"G{i}-M1", "title": p.text, "due": "2027-05-31", "measure": p.text, "target": p.text}
+                    {
+                        "id": f"G{i}-M1",
+                        "title": p.text,
+                        "due": "2027-05-31",
+                        "measure": p.text,
+                        "target": p.text,
+                    }
                 ],
             }
         )
@@ -170,22 +176,29 @@ PROBE = r"""(material) => {
     if (window.top.__pwned || window.parent.__pwned) bad.push('parent global set');
     for (const el of document.querySelectorAll('*')) {
         for (const a of el.attributes) {
-            if (/^on/i.test(a.name)) bad.push(`live handler <${el.localName} ${a.name}="${a.value.slice(0, 60)}">`);
+            if (/^on/i.test(a.name))
+                bad.push(`live handler <${el.localName} ${a.name}="${a.value.slice(0, 60)}">`);
             const v = a.value.replace(/[\x00-\x20\x7f]+/g, '').toLowerCase();
             if (/(^|:)(href|src|action|formaction|data|srcdoc|xlink:href)$/i.test(a.name)
                     && /^(javascript|vbscript|data:text)/.test(v)
                     && !(el.closest('[data-md-component=search]') && a.value === 'javascript:void(0)'))
                 bad.push(`script URL <${el.localName} ${a.name}="${a.value.slice(0, 60)}">`);
         }
-        if (['iframe', 'frame', 'embed', 'object', 'base', 'form', 'input', 'textarea', 'select', 'meta', 'style',
-             'image', 'use', 'foreignobject', 'animate', 'set', 'math'].includes(el.localName)) {
-            const allowed = (el.closest('.md-header, .md-search, .md-footer, head') && !el.closest('.md-typeset'))
+        if (['iframe', 'frame', 'embed', 'object', 'base', 'form', 'input', 'textarea', 'select', 'meta',
+             'style', 'image', 'use', 'foreignobject', 'animate', 'set', 'math'].includes(el.localName)) {
+            const allowed = (el.closest('.md-header, .md-search, .md-footer, head')
+                             && !el.closest('.md-typeset'))
                 || (el.localName === 'input' && el.matches('.md-toggle, .md-option, .md-nav__toggle'));
             if (!allowed) bad.push(`element <${el.localName}> in content: ${el.outerHTML.slice(0, 100)}`);
         }
+        const title = el.getAttribute('title');
+        if (title && /[<&]|pwn|evil/i.test(title))  // Material's tooltip renders a title as HTML on hover
+            bad.push(`plan text in a title attribute <${el.localName} title="${title.slice(0, 60)}">`);
         if (el.localName === 'script' && !el.src && el.type !== 'application/json')
             bad.push('inline script: ' + el.textContent.slice(0, 80));
     }
+    for (const tip of document.querySelectorAll('.md-tooltip__inner, .md-tooltip2__inner'))
+        if (tip.querySelector('*:not(br)')) bad.push('markup in a tooltip: ' + tip.innerHTML.slice(0, 80));
     return bad;
 }"""
 

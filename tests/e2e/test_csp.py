@@ -1,4 +1,4 @@
-"""The Content-Security-Policy of the example portal: in every page, and Material's own features work under it.
+"""The example portal's Content-Security-Policy: in every page, and Material's own features work under it.
 
 The policy (theme/main.html; role cards carry a stricter one of their own) forbids inline script
 and every request to another origin. Material's inline scripts are served as files
@@ -31,7 +31,10 @@ def test_every_page_carries_the_policy_and_no_inline_script(example_site: Path) 
             problems.append(f"{html.relative_to(example_site)}: no CSP meta in the head")
             continue
         rules = dict(part.strip().split(" ", 1) for part in policy.group(1).split(";"))
-        if "'unsafe-inline'" in rules.get("script-src", "") or rules.get("default-src") not in ("'self'", "'none'"):
+        if "'unsafe-inline'" in rules.get("script-src", "") or rules.get("default-src") not in (
+            "'self'",
+            "'none'",
+        ):
             problems.append(f"{html.relative_to(example_site)}: weak policy {policy.group(1)}")
         if INLINE_SCRIPT.search(text):
             problems.append(f"{html.relative_to(example_site)}: inline script {INLINE_SCRIPT.search(text)}")

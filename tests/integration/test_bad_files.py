@@ -83,12 +83,19 @@ def _portal_dir(plans: Path) -> None:
 CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "fifo": (_fifo, "plans/roles/fifo.yaml:1:1: error[schema] fifo.yaml is a named pipe (FIFO), not a file"),
     "socket": (_socket, "plans/roles/sock.yaml:1:1: error[schema] sock.yaml is a socket, not a file"),
-    "device": (_device, "plans/roles/zero.yaml:1:1: error[schema] zero.yaml is a character device, not a file"),
+    "device": (
+        _device,
+        "plans/roles/zero.yaml:1:1: error[schema] zero.yaml is a character device, not a file",
+    ),
     "portal-fifo": (_portal_fifo, "plans/portal.yaml:1:1: error[schema] portal.yaml is a named pipe (FIFO)"),
-    "undecodable-name": (_bad_name, "plans/roles/caf\ufffd.yaml: error[encoding] file name is not valid UTF-8"),
+    "undecodable-name": (
+        _bad_name,
+        "plans/roles/caf\ufffd.yaml: error[encoding] file name is not valid UTF-8",
+    ),
     "case-clash": (
         _case_clash,
-        "plans/roles/chief.yaml: error[duplicate-id] chief.yaml and Chief.yml differ only in case or extension",
+        "plans/roles/chief.yaml: error[duplicate-id] chief.yaml and Chief.yml differ only in case "
+        "or extension",
     ),
     "link-duplicate": (
         _link_duplicate,
@@ -99,7 +106,10 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "no-roles": (_no_roles, "plans/roles: error[schema] required folder roles/ is missing"),
     "roles-is-a-file": (_roles_file, "plans/roles: error[schema] roles is a file, but must be a folder"),
     "roles-empty": (_roles_empty, "plans/roles: error[schema] roles/ holds no role file (*.yaml)"),
-    "portal-is-a-folder": (_portal_dir, "plans/portal.yaml:1:1: error[schema] portal.yaml is a folder, not a file"),
+    "portal-is-a-folder": (
+        _portal_dir,
+        "plans/portal.yaml:1:1: error[schema] portal.yaml is a folder, not a file",
+    ),
 }
 
 
