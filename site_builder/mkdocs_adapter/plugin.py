@@ -107,6 +107,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         theme = config.theme
         theme["font"] = False  # intranet-safe: no Google Fonts request, whatever mkdocs.yml says
         config.extra.setdefault("generator", False)  # no "Made with Material" link to an outside host
+        config.extra["vap_preview"] = self.serving  # theme/main.html: live reload's inline script
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
         if "assets/vap.css" not in config.extra_css:

@@ -161,10 +161,11 @@ def _search_and_open(visit: Visit, url: str, material: list[str]) -> tuple[int, 
             page.wait_for_selector(".md-search-result__item a", timeout=3_000)
         except Exception:
             continue  # the audience's index has no such word
+        first = page.eval_on_selector(".md-search-result__item a", "a => a.href")
+        problems += [f"search results {word!r}: {b}" for b in page.evaluate(hostile.PROBE, material)]
         page.evaluate(hostile.EXERCISE)
         problems += [f"search {word!r}: {b}" for b in page.evaluate(hostile.PROBE, material)]
-        page.click(".md-search-result__item a >> nth=0")
-        page.wait_for_load_state("load")
+        page.goto(first, wait_until="load")  # by its link: the hovering above may have closed the list
         opened += 1
         page.evaluate(hostile.EXERCISE)
         problems += [f"first result of {word!r}: {b}" for b in page.evaluate(hostile.PROBE, material)]
