@@ -108,6 +108,9 @@ class VapPlugin(BasePlugin[VapConfig]):
         theme["font"] = False  # intranet-safe: no Google Fonts request, whatever mkdocs.yml says
         config.extra.setdefault("generator", False)  # no "Made with Material" link to an outside host
         config.extra["vap_preview"] = self.serving  # theme/main.html: live reload's inline script
+        if "content.tooltips" in theme.get("features", []):  # see docs/manual/security.md
+            theme["features"] = [f for f in theme["features"] if f != "content.tooltips"]
+            log.info("vap: content.tooltips is switched off: it renders titles copied from plan text as HTML")
         if str(THEME_DIR) not in theme.dirs:
             theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
         if "assets/vap.css" not in config.extra_css:

@@ -192,11 +192,15 @@ PROBE = r"""(material) => {
             if (!allowed) bad.push(`element <${el.localName}> in content: ${el.outerHTML.slice(0, 100)}`);
         }
         const title = el.getAttribute('title');
-        if (title && /[<&]|pwn|evil/i.test(title))  // Material's tooltip renders a title as HTML on hover
+        const ellipsis = el.querySelector('.md-ellipsis') || el;  // Material copies truncated text here
+        if (title && /[<&]|pwn|evil/i.test(title) && title !== ellipsis.innerText)
             bad.push(`plan text in a title attribute <${el.localName} title="${title.slice(0, 60)}">`);
         if (el.localName === 'script' && !el.src && el.type !== 'application/json')
             bad.push('inline script: ' + el.textContent.slice(0, 80));
     }
+    const config = JSON.parse(document.getElementById('__config')?.textContent || '{}');
+    if ((config.features || []).includes('content.tooltips'))
+        bad.push('content.tooltips is on: it renders titles (copied from plan text) as HTML');
     for (const tip of document.querySelectorAll('.md-tooltip__inner, .md-tooltip2__inner'))
         if (tip.querySelector('*:not(br)')) bad.push('markup in a tooltip: ' + tip.innerHTML.slice(0, 80));
     return bad;

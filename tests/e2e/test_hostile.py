@@ -124,7 +124,7 @@ class Visit:
     def real_hovers(self) -> int:
         """Hover, for real, what Material's tooltips react to: anything with a title, and diagram links."""
         handles = self.page.query_selector_all(
-            ":is(.md-content [title], .md-content svg a, .md-content abbr):visible"
+            ":is(.md-content [title], .md-content svg a, .md-ellipsis):visible"
         )[:8]
         for handle in handles:
             try:
