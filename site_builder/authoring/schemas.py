@@ -152,6 +152,11 @@ def portal_schema() -> Schema:
                 "description": "Window of no-recent-dialogue, in days before the as-of date (default 90).",
                 "type": ["integer", "null"],
             },
+            "intranet_hosts": {
+                "description": "Hosts that links in plan text may lead to; other hosts' links become text.",
+                "type": ["array", "null"],
+                "items": {"type": "string"},
+            },
         },
         ("organization", "cycle", "cycle_start", "cycle_end"),
     )

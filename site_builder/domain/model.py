@@ -42,6 +42,7 @@ PORTAL_FIELDS: tuple[str, ...] = (
     "overview_depth",
     "enable",
     "dialogue_days",
+    "intranet_hosts",
 )
 STRATEGY_FIELDS: tuple[str, ...] = ("title", "owner", "summary", "goals")
 GOAL_FIELDS: tuple[str, ...] = ("id", "title", "description", "milestones")
@@ -282,6 +283,8 @@ class Portal:
     """Off-by-default warning rules this organisation turns on (no-recent-dialogue, missing-trade-offs)."""
     dialogue_days: int = 90
     """Window of no-recent-dialogue: days before the as-of date."""
+    intranet_hosts: tuple[str, ...] = ()
+    """Hosts that links in plan text may lead to (besides relative links); other hosts' links become text."""
 
 
 @dataclass(frozen=True, slots=True)

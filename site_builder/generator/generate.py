@@ -16,6 +16,7 @@ from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
 from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
 from site_builder.generator.pages import Pages
+from site_builder.generator.safe_md import set_intranet_hosts
 from site_builder.generator.signatures import diagram_pages, page_signatures
 from site_builder.generator.writer import WriteStats, write_tree
 
@@ -80,6 +81,7 @@ def generate(
         )
     if result.errors and on_errors == "keep" and (out_dir / urls.HOME).is_file():
         return _last_good(result, out_dir, timings)
+    set_intranet_hosts(result.plans.portal.intranet_hosts)  # the link policy of safe_md, for every page
     view = make_view(
         result.plans, resolve_audience(result.plans, audience), result.findings, index=result.index
     )

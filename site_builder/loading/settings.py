@@ -29,6 +29,9 @@ from site_builder.loading.role_plan import ROLE_ID
 
 STRATEGY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 
+HOST = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+"""An intranet host plan text may link to: a plain DNS name, or `*.name` for every host below it."""
+
 
 def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
     node = document(source, findings, "a mapping of portal settings")
@@ -65,6 +68,13 @@ def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         audiences = {"everyone": Audience("everyone", (), "include")}
         default = "everyone"
     depth = f.integer(node, "overview_depth", where)
+    hosts = f.text_list(node, "intranet_hosts", where)
+    for host in hosts:
+        if not HOST.fullmatch(host):
+            f.error(
+                f"intranet host '{host}' is not a host name (lower-case letters, digits, - and ., or *.name)",
+                node.items["intranet_hosts"][1].loc,
+            )
     return Portal(
         organization=f.text(node, "organization", where) or "",
         cycle=f.text(node, "cycle", where) or "",
@@ -78,6 +88,7 @@ def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         overview_depth=depth if depth and depth > 0 else 3,
         enable=_rule_names(node, f, "enable"),
         dialogue_days=days if (days := f.integer(node, "dialogue_days", where)) and days > 0 else 90,
+        intranet_hosts=tuple(h for h in hosts if HOST.fullmatch(h)),
     )
 
 

@@ -85,7 +85,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         return (self._root(config) / self.config.previous).resolve() if self.config.previous else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        theme.configure(config, changes=self.config.previous is not None)
+        theme.configure(config, changes=self.config.previous is not None, preview=self.serving)
         audience = self.config.audience
         if self.serving and audience is None:
             audience = "preview"
