@@ -24,6 +24,23 @@ NO_CACHE = click.option(
 )
 
 
+def _talk(command: Any) -> Any:
+    """--quiet and --verbose for the commands that do long work."""
+    command = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        help="Print each phase with the time it took, also when the output is not a terminal.",
+    )(command)
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="Print only errors and notes (no progress, no summary). On a terminal, phases are shown "
+        "with counts by default; in CI or when the output is not a terminal, they are not.",
+    )(command)
+
+
 class _Group(click.Group):
     """Unexpected exceptions become one line that says it is a bug; `vap --debug ...` shows the traceback."""
 
@@ -153,6 +170,7 @@ CONFIG_FILE = click.option(
 )
 @click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
 @NO_CACHE
+@_talk
 def build(
     plans_dir: Path,
     config_file: Path,
@@ -160,6 +178,8 @@ def build(
     audience: str | None,
     no_diagrams: bool,
     no_cache: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check the plans, then build the portal site (refuses to build when there are errors).
 
@@ -176,6 +196,8 @@ def build(
             audience=audience,
             diagrams=not no_diagrams,
             cache=not no_cache,
+            quiet=quiet,
+            verbose=verbose,
         )
     )
 
@@ -220,6 +242,7 @@ def build(
     is_flag=True,
     help="Earlier layout: the default audience at the top of DIR, others inside it (prints the access rule).",
 )
+@_talk
 def publish(
     plans_dir: Path,
     config_file: Path,
@@ -231,6 +254,8 @@ def publish(
     no_diagrams: bool,
     staging: Path | None,
     nested: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Publish the plans as a cycle of the versioned intranet site (earlier cycles stay as they were).
 
@@ -251,6 +276,8 @@ def publish(
             diagrams=not no_diagrams,
             staging=staging,
             nested=nested,
+            quiet=quiet,
+            verbose=verbose,
         )
     )
 

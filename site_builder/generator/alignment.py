@@ -31,7 +31,9 @@ def department_slugs(departments: Iterable[str]) -> dict[str, str]:
         n = 1
         while candidate in used:
             n += 1
-            candidate = f"{base}-{n}"
+            suffix = f"-{n}"
+            room = urls.SLUG_BYTES - len(suffix)
+            candidate = base.encode("utf-8")[:room].decode("utf-8", "ignore") + suffix
         used.add(candidate)
         out[dept] = candidate
     return out

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder import progress
 from site_builder.checking.check import CheckResult, format_text, run_checks
 from site_builder.domain.audience import View, make_view, resolve_audience
 from site_builder.domain.index import Index
@@ -73,6 +74,8 @@ def generate(
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    if checked is None:
+        progress.start("Checking the plans")
     result = checked if checked is not None else run_checks(plans_dir)
     timings["check"] = time.perf_counter() - started
     if result.errors and on_errors == "raise":
@@ -157,7 +160,7 @@ def _draw(work: _Work, cache_dir: Path) -> tuple[dict[str, str], int, int]:
     from site_builder.generator.diagrams import render_diagrams  # needs Graphviz: imported only when drawing
 
     mark = time.perf_counter()
-
+    progress.start(f"Drawing the diagrams of {len(work.todo):,} pages (Graphviz; cached ones are reused)")
     svgs, rendered, cached = render_diagrams(work.view, work.index, cache_dir, wanted=work.todo.__contains__)
     if work.reuse is not None:
         unchanged = work.signatures.keys() - work.todo
@@ -172,6 +175,7 @@ def _pages(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The diagram placeholders and the text of every page and card (changed ones rendered again)."""
     mark = time.perf_counter()
+    progress.start(f"Rendering {len(work.todo):,} generated pages")
     reuse = work.reuse
     placeholders = diagram_placeholders(
         svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
@@ -187,6 +191,7 @@ def _pages(
 def _write(out_dir: Path, texts: dict[str, str], work: _Work, change_files: dict[str, str]) -> WriteStats:
     """The generated tree on disk; with `reuse`, only the changed pages are compared and rewritten."""
     mark = time.perf_counter()
+    progress.start(f"Writing {len(texts):,} generated files (only changed ones are rewritten)")
     reuse = work.reuse
     written = write_tree(
         out_dir,

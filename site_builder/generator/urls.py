@@ -66,6 +66,19 @@ def rel(from_page: str, to_page: str) -> str:
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
+SLUG_BYTES = 60
+"""A slug becomes part of a file name: file systems allow 255 bytes, and a department name is plan
+text of any length, so a slug keeps whole words up to this many bytes (UTF-8)."""
+
+
 def slug(text: str) -> str:
     out = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(p for p in out.split("-") if p) or "unassigned"
+    words = [p for p in out.split("-") if p]
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word]).encode("utf-8")) > SLUG_BYTES:
+            if not kept:  # one long word: cut it at a character boundary
+                kept.append(word.encode("utf-8")[:SLUG_BYTES].decode("utf-8", "ignore"))
+            break
+        kept.append(word)
+    return "-".join(kept) or "unassigned"

@@ -17,7 +17,7 @@ from site_builder.checking.check import run_checks
 from site_builder.cli.main import cli
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
-from site_builder.generator.alignment import alignment_page, department_pages
+from site_builder.generator.alignment import alignment_page, department_pages, department_slugs
 from site_builder.generator.pages import Pages
 from tests.conftest import ROOT
 
@@ -201,3 +201,14 @@ def test_every_manager_sees_their_part_of_the_organisation() -> None:
     assert "<th>Last conversation</th>" not in staff  # all-staff hides dialogue
     lead = pages.role(pages.plans.roles["mobile-developer"])  # no reports: no part
     assert 'id="part-of-the-organisation"' not in lead
+
+
+def test_department_pages_have_file_names_of_bounded_length_and_stay_unique() -> None:
+    """A department name is plan text of any length: its page's file name must stay short (a
+    20,000-character name once made the build fail with 'File name too long')."""
+    long_a, long_b = "a" * 20_000, "Operations " + "é" * 300
+    slugs = department_slugs([long_a, long_a + "b", long_b, "Sales & Marketing"])
+    assert all(len(s.encode("utf-8")) <= 60 for s in slugs.values())
+    assert len(set(slugs.values())) == 4  # still one page each
+    assert slugs["Sales & Marketing"] == "sales-marketing"
+    assert slugs[long_b] == "operations"  # whole words only
