@@ -73,15 +73,7 @@ def generate(
     checked: the plans as the caller already checked them (vap build, publish: read once per build).
     """
     timings: dict[str, float] = {}
-    started = time.perf_counter()
-    if checked is None:
-        progress.start("Checking the plans")
-    result = checked if checked is not None else run_checks(plans_dir)
-    timings["check"] = time.perf_counter() - started
-    if result.errors and on_errors == "raise":
-        raise PlanError(
-            "the plans have errors; nothing was built:\n" + format_text(result.errors, result.files)
-        )
+    result = _checked(plans_dir, checked, on_errors, timings)
     if result.errors and on_errors == "keep" and (out_dir / urls.HOME).is_file():
         return _last_good(result, out_dir, timings)
     set_intranet_hosts(result.plans.portal.intranet_hosts)  # the link policy of safe_md, for every page
@@ -113,6 +105,22 @@ def generate(
         settings=settings,
         placeholders=placeholders,
     )
+
+
+def _checked(
+    plans_dir: Path, checked: CheckResult | None, on_errors: str, timings: dict[str, float]
+) -> CheckResult:
+    """The plans checked (once: a caller that checked them passes them in); errors refuse a build."""
+    started = time.perf_counter()
+    if checked is None:
+        progress.start("Checking the plans")
+    result = checked if checked is not None else run_checks(plans_dir)
+    timings["check"] = time.perf_counter() - started
+    if result.errors and on_errors == "raise":
+        raise PlanError(
+            "the plans have errors; nothing was built:\n" + format_text(result.errors, result.files)
+        )
+    return result
 
 
 @dataclass(frozen=True, slots=True)
