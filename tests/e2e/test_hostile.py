@@ -51,8 +51,9 @@ def _sites(folder: Path, batch: list[hostile.Payload]) -> list[tuple[str, Path, 
         out.append((f"build {audience}", folder / f"site-{audience}", ""))
     _vap("publish", "plans", "--out", "pub", "--cycle", "C2", cwd=folder)
     _vap("publish", "plans", "--out", "pub", "--cycle", "C2", "--audience", "leadership", cwd=folder)
-    out.append(("published all-staff", folder / "pub", "C2/"))
-    out.append(("published leadership", folder / "pub", "leadership/C2/"))
+    # each audience is published into its own folder (DIR/<audience>/), served on its own
+    out.append(("published all-staff", folder / "pub" / "all-staff", "C2/"))
+    out.append(("published leadership", folder / "pub" / "leadership", "C2/"))
     return out
 
 
