@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+ENGINE = [sys.executable, "-m", "mkdocs" if importlib.util.find_spec("mkdocs") else "properdocs"]
+"""The engine's own command (`mkdocs`, or `properdocs` where only ProperDocs is installed)."""
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
 
 needs_dot = pytest.mark.skipif(

@@ -122,6 +122,14 @@ CONFIG_FILE = click.option(
     help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).",
 )
 @click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
+@click.option(
+    "--emit-docs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Instead of a site, write the edition as a plain docs folder and an mkdocs.yml without the "
+    "vap plugin into DIR (diagrams inlined, links resolved), for any engine that reads mkdocs.yml.",
+)
 @NO_CACHE
 def build(
     plans_dir: Path,
@@ -129,6 +137,7 @@ def build(
     site_dir: Path | None,
     audience: str | None,
     no_diagrams: bool,
+    emit_docs: Path | None,
     no_cache: bool,
 ) -> None:
     """Check the plans, then build the portal site (refuses to build when there are errors).
@@ -137,6 +146,7 @@ def build(
     Example:
       vap build plans --site-dir site
       vap build plans --audience leadership --no-diagrams
+      vap build plans --audience staff --emit-docs plain   # then: cd plain && mkdocs build
     """
     sys.exit(
         commands.build(
@@ -146,6 +156,7 @@ def build(
             audience=audience,
             diagrams=not no_diagrams,
             cache=not no_cache,
+            emit_docs=emit_docs,
         )
     )
 
