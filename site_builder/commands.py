@@ -52,6 +52,7 @@ def build(
     diagrams: bool,
     cache: bool = True,
     emit_docs: Path | None = None,
+    emit_links: str = "urls",
 ) -> int:
     """Check first (errors refuse the build, printed as `vap check` prints them), then build the site
     (or, with `emit_docs`, write the edition as a plain docs folder and mkdocs.yml there instead)."""
@@ -69,7 +70,7 @@ def build(
     if emit_docs is not None:
         from site_builder.mkdocs_adapter.emit_docs import emit_docs as emit
 
-        emitted = emit(config_file, settings, emit_docs, checked=result)
+        emitted = emit(config_file, settings, emit_docs, checked=result, links=emit_links)
         click.echo(
             f"wrote {emitted.pages} generated pages and mkdocs.yml (no vap plugin) into {emit_docs} "
             f"in {time.perf_counter() - started:.1f} s; build it there with: mkdocs build",

@@ -130,6 +130,14 @@ CONFIG_FILE = click.option(
     help="Instead of a site, write the edition as a plain docs folder and an mkdocs.yml without the "
     "vap plugin into DIR (diagrams inlined, links resolved), for any engine that reads mkdocs.yml.",
 )
+@click.option(
+    "--emit-links",
+    type=click.Choice(["urls", "md"]),
+    default="urls",
+    show_default=True,
+    help="With --emit-docs: links as URLs relative to each page (MkDocs, ProperDocs) or as relative "
+    ".md paths (engines that resolve links in HTML, such as Zensical).",
+)
 @NO_CACHE
 def build(
     plans_dir: Path,
@@ -138,6 +146,7 @@ def build(
     audience: str | None,
     no_diagrams: bool,
     emit_docs: Path | None,
+    emit_links: str,
     no_cache: bool,
 ) -> None:
     """Check the plans, then build the portal site (refuses to build when there are errors).
@@ -157,6 +166,7 @@ def build(
             diagrams=not no_diagrams,
             cache=not no_cache,
             emit_docs=emit_docs,
+            emit_links=emit_links,
         )
     )
 

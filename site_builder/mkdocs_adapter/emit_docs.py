@@ -10,6 +10,7 @@ plugin would have used). MkDocs, ProperDocs or another engine that reads mkdocs.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shutil
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from site_builder.errors import BuildError, PortalError
 from site_builder.generator.generate import Generated
 from site_builder.mkdocs_adapter import theme
 from site_builder.mkdocs_adapter.api import PLUGIN, SiteSettings, overrides, read_config_yaml
-from site_builder.mkdocs_adapter.links import defuse, resolve_links
+from site_builder.mkdocs_adapter.links import PLAN_LINK, defuse, resolve_links
 
 MARKER = ".vap-emitted-docs"
 """Written into DIR: a later --emit-docs may replace only a folder that an earlier one wrote."""
@@ -39,8 +40,16 @@ class EmittedDocs:
     generated: Generated
 
 
+LINK_STYLES = ("urls", "md")
+
+
 def emit_docs(
-    config_file: Path, settings: SiteSettings, out_dir: Path, *, checked: CheckResult | None = None
+    config_file: Path,
+    settings: SiteSettings,
+    out_dir: Path,
+    *,
+    checked: CheckResult | None = None,
+    links: str = "urls",
 ) -> EmittedDocs:
     """Generate one edition and write it to `out_dir/docs` with `out_dir/mkdocs.yml` beside it."""
     from mkdocs.config import load_config
@@ -65,7 +74,7 @@ def emit_docs(
             continue  # a hand-written docs/ page of the same name wins
         text = (root / path).read_text(encoding="utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(finish_page(path, text, generated.svgs, config.use_directory_urls), encoding="utf-8")
+        target.write_text(finish_page(path, text, generated.svgs, config.use_directory_urls, links), encoding="utf-8")
         written += path.endswith(".md")
     css = docs / "assets" / "vap.css"
     if not css.exists():
@@ -75,15 +84,22 @@ def emit_docs(
     return EmittedDocs(out_dir, written, generated)
 
 
-def finish_page(path: str, text: str, svgs: dict[str, str], directory_urls: bool) -> str:
-    """What the plugin does to a page in a build, done to its source: diagrams, links, defusing."""
+def finish_page(path: str, text: str, svgs: dict[str, str], directory_urls: bool, links: str = "urls") -> str:
+    """What the plugin does to a page in a build, done to its source: diagrams, links, defusing.
+
+    links='urls': `vap:` links become URLs relative to the page's URL, as in a build (MkDocs and
+    ProperDocs leave links in raw HTML alone). links='md': relative paths to the target files
+    (`../roles/x.md#a`), which engines that resolve links in raw HTML (Zensical) turn into URLs."""
+    text = _DIAGRAM.sub(lambda match: svgs.get(match.group(1), ""), text)
+    if links == "md":
+        return defuse(PLAN_LINK.sub(lambda m: _md_link(path, m), text))
     here = File(path, None, "", directory_urls).url if path.endswith(".md") else path
-
-    def svg(match: re.Match[str]) -> str:
-        return svgs.get(match.group(1), "")
-
-    text = _DIAGRAM.sub(svg, text)
     return defuse(resolve_links(text, here, directory_urls=directory_urls))
+
+
+def _md_link(path: str, match: re.Match[str]) -> str:
+    attr, target, anchor = match.group(1), match.group(2) or path, match.group(3) or ""
+    return f'{attr}="{posixpath.relpath(target, posixpath.dirname(path) or ".")}{anchor}"'
 
 
 def _prepare(out_dir: Path) -> None:
@@ -138,4 +154,4 @@ def _extensions(value: Any) -> list[Any]:
     return out + [ext for ext in theme.REQUIRED_EXTENSIONS if ext not in names]
 
 
-__all__ = ["MARKER", "EmittedDocs", "emit_docs", "finish_page"]
+__all__ = ["LINK_STYLES", "MARKER", "EmittedDocs", "emit_docs", "finish_page"]

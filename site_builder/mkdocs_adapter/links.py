@@ -9,7 +9,7 @@ from mkdocs.utils import get_relative_url
 
 from site_builder.generator.safe_md import safe_url
 
-_PLAN_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
+PLAN_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
 _ATTR_URL = re.compile(r'\s(href|src|xlink:href|action|formaction)\s*=\s*("([^"]*)"|\'([^\']*)\')', re.I)
 _EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
@@ -37,7 +37,7 @@ def resolve_links(html: str, here: str, *, directory_urls: bool) -> str:
         url = page_url_of(path, directory_urls=directory_urls) if path.endswith(".md") else path
         return f'{attr}="{get_relative_url(url or ".", here)}{anchor}"'
 
-    return _PLAN_LINK.sub(target, html)
+    return PLAN_LINK.sub(target, html)
 
 
 def page_url_of(path: str, *, directory_urls: bool) -> str:
