@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import site_builder.mkdocs_adapter  # noqa: F401  (the engine shim: tests import `mkdocs.*` on ProperDocs too)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 ENGINE = [sys.executable, "-m", "mkdocs" if importlib.util.find_spec("mkdocs") else "properdocs"]
