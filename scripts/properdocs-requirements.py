@@ -24,7 +24,9 @@ def main(pyproject: str) -> None:
     with open(pyproject, "rb") as fd:
         ours = tomllib.load(fd)["project"]["dependencies"]
     material = [
-        r for r in importlib.metadata.requires("mkdocs-material") or [] if "extra ==" not in r.replace("'", '"')
+        r
+        for r in importlib.metadata.requires("mkdocs-material") or []
+        if "extra ==" not in r.replace("'", '"')
     ]
     for requirement in sorted({r for r in (*ours, *material) if _name(r) not in ENGINE_PACKAGES}):
         print(requirement)

@@ -55,15 +55,19 @@ def emit_docs(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from site_builder.mkdocs_adapter.plugin import VapPlugin
+
     _prepare(out_dir)
     try:
         config = load_config(config_file=str(config_file), **overrides(config_file, settings))
         plugin = config.plugins[PLUGIN]
+        assert isinstance(plugin, VapPlugin)
         plugin.checked = checked
         plugin.on_config(config)  # theme settings and navigation, then the generator, as in a build
     except MkDocsException as exc:
         raise BuildError(f"the docs could not be emitted: {exc}") from exc
-    generated: Generated = plugin.generated
+    generated = plugin.generated
+    assert generated is not None  # on_config generated, or raised
     docs = out_dir / "docs"
     shutil.copytree(config.docs_dir, docs, dirs_exist_ok=True)
     root = Path(plugin.generated_root)
@@ -74,7 +78,9 @@ def emit_docs(
             continue  # a hand-written docs/ page of the same name wins
         text = (root / path).read_text(encoding="utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(finish_page(path, text, generated.svgs, config.use_directory_urls, links), encoding="utf-8")
+        target.write_text(
+            finish_page(path, text, generated.svgs, config.use_directory_urls, links), encoding="utf-8"
+        )
         written += path.endswith(".md")
     css = docs / "assets" / "vap.css"
     if not css.exists():
@@ -127,7 +133,8 @@ def _write_config(config_file: Path, config: Any, target: Path) -> None:
     raw["nav"] = config.nav
     raw["extra_css"] = list(config.extra_css)
     raw["markdown_extensions"] = _extensions(raw.get("markdown_extensions") or [])
-    raw_theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {"name": raw.get("theme")}
+    written_theme = raw.get("theme")
+    raw_theme: dict[str, Any] = written_theme if isinstance(written_theme, dict) else {"name": written_theme}
     raw["theme"] = {**raw_theme, "font": False}
     raw["extra"] = {"generator": False, **(raw.get("extra") or {})}
     try:
@@ -137,7 +144,9 @@ def _write_config(config_file: Path, config: Any, target: Path) -> None:
             f"{config_file}: a value cannot be written as plain YAML ({exc}); "
             "the emitted mkdocs.yml needs plain values (no !!python tags)"
         ) from exc
-    target.write_text("# Written by vap build --emit-docs: the portal's mkdocs.yml without the vap plugin.\n" + text)
+    target.write_text(
+        "# Written by vap build --emit-docs: the portal's mkdocs.yml without the vap plugin.\n" + text
+    )
 
 
 def _without_vap(value: Any) -> Any:

@@ -28,7 +28,7 @@ def rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str |
 
 
 def resolve_links(html: str, here: str, *, directory_urls: bool) -> str:
-    """`vap:` links -> URLs relative to the site URL `here` (also used by emit_docs.py, without MkDocs' config)."""
+    """`vap:` links -> URLs relative to the site URL `here` (emit_docs.py calls it without a config)."""
     if "vap:" not in html:
         return html
 

@@ -6,6 +6,7 @@ from), so a test can prove that nothing of the build day reaches the site."""
 from __future__ import annotations
 
 import datetime
+import importlib
 import runpy
 import sys
 import time
@@ -26,10 +27,9 @@ class _FakeDateTime(datetime.datetime):
 
 def main() -> None:
     time.time = _fake_time
-    import site_builder.mkdocs_adapter  # noqa: F401  (the engine shim: mkdocs or properdocs)
-    import mkdocs.utils
-
-    mkdocs.utils.datetime = _FakeDateTime  # type: ignore[misc]  # where MkDocs reads the build day
+    importlib.import_module("site_builder.mkdocs_adapter")  # the engine shim: mkdocs or properdocs
+    utils = importlib.import_module("mkdocs.utils")
+    utils.datetime = _FakeDateTime  # where MkDocs reads the build day
     sys.argv = ["vap", *sys.argv[2:]]
     runpy.run_module("site_builder.cli.main", run_name="__main__", alter_sys=True)
 

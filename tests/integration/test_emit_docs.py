@@ -52,7 +52,9 @@ def test_the_emitted_docs_build_without_the_plugin_to_the_same_pages(portal: Pat
     plain = portal / "plain"
     config = (plain / "mkdocs.yml").read_text()
     assert "vap" not in re.findall(r"(?m)^- (\w+)", config.split("plugins:")[1].split("\n\n")[0])
-    sources = {p.relative_to(plain / "docs").as_posix(): p.read_text() for p in (plain / "docs").rglob("*.md")}
+    sources = {
+        p.relative_to(plain / "docs").as_posix(): p.read_text() for p in (plain / "docs").rglob("*.md")
+    }
     assert len(sources) > 50
     assert not [p for p, text in sources.items() if "vap:" in text or "<!--vap-diagram" in text]
     assert sum("<svg" in text for text in sources.values()) > 20  # diagrams inlined

@@ -33,7 +33,7 @@ def _build(org: Path, config: Path, seed: int, *, days: int = 0, epoch: str | No
         env["SOURCE_DATE_EPOCH"] = epoch
     site = org / "site"
     run = subprocess.run(
-        [*FAKEDAY, str(days), "build", str(org / "plans"), "--config-file", str(config), "--site-dir", str(site)],
+        [*FAKEDAY, str(days), "build", str(org / "plans"), "-f", str(config), "--site-dir", str(site)],
         cwd=org,
         env=env,
         capture_output=True,
@@ -82,7 +82,8 @@ def test_the_example_builds_byte_for_byte_the_same_twice_on_different_days(tmp_p
     _assert_same(first, second)
     # the date comes from the plans: the latest of cycle_start, confirmed_on and dialogue dates
     texts = "\n".join(p.read_text() for p in sorted((ROOT / "plans").rglob("*.yaml")))
-    written = re.findall(r"(?m)^\s*(?:-\s*)?(?:date|confirmed_on|cycle_start):\s*'?\"?(\d{4}-\d\d-\d\d)", texts)
+    field = r"(?m)^\s*(?:-\s*)?(?:date|confirmed_on|cycle_start):\s*'?\"?(\d{4}-\d\d-\d\d)"
+    written = re.findall(field, texts)
     latest = dt.date.fromisoformat(max(written))
     assert _sitemap_day(one)[1] == latest  # no site_url in the example: its sitemap lists no pages
     assert gzip.decompress((one / "sitemap.xml.gz").read_bytes()) == (one / "sitemap.xml").read_bytes()
@@ -109,5 +110,6 @@ def test_a_1000_role_organisation_builds_the_same_cold_and_warm(tmp_path: Path) 
     assert len(cold_one) > 1000
     _assert_same(cold_one, cold_two)
     shutil.rmtree(tmp_path / "one" / "site")
-    warm = _digests(_build(tmp_path / "one", tmp_path / "one" / "mkdocs.yml", seed=13, days=9))  # diagrams cached
+    # diagrams cached, nine days later
+    warm = _digests(_build(tmp_path / "one", tmp_path / "one" / "mkdocs.yml", seed=13, days=9))
     _assert_same(cold_one, warm)
