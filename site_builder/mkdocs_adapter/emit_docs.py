@@ -138,7 +138,7 @@ def _write_config(config_file: Path, config: Any, target: Path) -> None:
     raw["theme"] = {**raw_theme, "font": False}
     raw["extra"] = {"generator": False, **(raw.get("extra") or {})}
     try:
-        text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
+        text = yaml.dump(raw, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
     except yaml.YAMLError as exc:
         raise BuildError(
             f"{config_file}: a value cannot be written as plain YAML ({exc}); "
@@ -147,6 +147,17 @@ def _write_config(config_file: Path, config: Any, target: Path) -> None:
     target.write_text(
         "# Written by vap build --emit-docs: the portal's mkdocs.yml without the vap plugin.\n" + text
     )
+
+
+class _Dumper(yaml.SafeDumper):
+    """Plain YAML, with multi-line strings (exclude_docs, not_in_nav) kept as readable blocks."""
+
+
+def _block_strings(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _block_strings)
 
 
 def _without_vap(value: Any) -> Any:
