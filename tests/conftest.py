@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import sys
@@ -10,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import site_builder.mkdocs_adapter  # noqa: F401  (the engine shim: tests import `mkdocs.*` on ProperDocs too)
+from site_builder.mkdocs_adapter import engine  # the shim first: tests import `mkdocs.*` on ProperDocs too
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-ENGINE = [sys.executable, "-m", "mkdocs" if importlib.util.find_spec("mkdocs") else "properdocs"]
+ENGINE = [sys.executable, "-m", engine.ENGINE]
 """The engine's own command (`mkdocs`, or `properdocs` where only ProperDocs is installed)."""
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
 
