@@ -136,6 +136,9 @@ def _write_config(config_file: Path, config: Any, target: Path) -> None:
     written_theme = raw.get("theme")
     raw_theme: dict[str, Any] = written_theme if isinstance(written_theme, dict) else {"name": written_theme}
     raw["theme"] = {**raw_theme, "font": False}
+    if raw_theme.get("custom_dir"):  # the portal's own overrides travel with the folder
+        shutil.copytree(config_file.parent / str(raw_theme["custom_dir"]), target.parent / "overrides")
+        raw["theme"]["custom_dir"] = "overrides"
     raw["extra"] = {"generator": False, **(raw.get("extra") or {})}
     try:
         text = yaml.dump(raw, Dumper=_Dumper, sort_keys=False, allow_unicode=True)

@@ -79,3 +79,20 @@ def test_emit_docs_refuses_a_folder_it_did_not_write(portal: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert "busy: the folder is not empty and was not written by --emit-docs" in run.stderr
     assert (portal / "busy" / "notes.txt").read_text() == "mine\n"
+
+
+def test_the_portals_own_theme_overrides_travel_with_the_folder(tmp_path: Path) -> None:
+    org = tmp_path / "org"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small" / "plans", org / "plans")
+    (org / "docs").mkdir()
+    (org / "mine" / "partials").mkdir(parents=True)
+    (org / "mine" / "partials" / "copyright.html").write_text("<div>Internal use: Fixture Ltd</div>\n")
+    (org / "mkdocs.yml").write_text(
+        "site_name: Fixture\ntheme:\n  name: material\n  custom_dir: mine\nplugins:\n  - vap\n  - search\n"
+    )
+    _run([*VAP, "build", "plans", "--emit-docs", "plain", "--no-diagrams"], org)
+    config = (org / "plain" / "mkdocs.yml").read_text()
+    assert "custom_dir: overrides" in config and "- vap" not in config
+    _run([*ENGINE, "build"], org / "plain")
+    assert "Internal use: Fixture Ltd" in (org / "plain" / "site" / "index.html").read_text()
+    assert (org / "plain" / "site" / "roles" / "chief" / "index.html").is_file()
