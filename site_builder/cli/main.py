@@ -155,8 +155,10 @@ def build(
     Example:
       vap build plans --site-dir site
       vap build plans --audience leadership --no-diagrams
-      vap build plans --audience staff --emit-docs plain   # then: cd plain && mkdocs build
+      vap build plans --audience all-staff --emit-docs plain   # then: cd plain && mkdocs build
     """
+    if emit_links != "urls" and emit_docs is None:
+        raise click.UsageError("--emit-links applies to --emit-docs DIR only")
     sys.exit(
         commands.build(
             plans_dir=plans_dir,

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from site_builder.cli.main import cli
 from site_builder.mkdocs_adapter.emit_docs import finish_page
 
 PAGE = (
@@ -34,3 +39,9 @@ def test_md_links_are_relative_paths_to_the_target_files() -> None:
     assert "vap:" not in out and "javascript:" not in out
     home = finish_page("index.md", '<a href="vap:strategy/g1.md">G1</a>', {}, True, links="md")
     assert home == '<a href="strategy/g1.md">G1</a>'
+
+
+def test_emit_links_without_emit_docs_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "--emit-links", "md"])
+    assert result.exit_code == 2
+    assert "--emit-links applies to --emit-docs DIR only" in result.output
