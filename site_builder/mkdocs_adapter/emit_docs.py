@@ -96,6 +96,8 @@ def finish_page(path: str, text: str, svgs: dict[str, str], directory_urls: bool
     links='urls': `vap:` links become URLs relative to the page's URL, as in a build (MkDocs and
     ProperDocs leave links in raw HTML alone). links='md': relative paths to the target files
     (`../roles/x.md#a`), which engines that resolve links in raw HTML (Zensical) turn into URLs."""
+    if links not in LINK_STYLES:
+        raise ValueError(f"links must be one of {LINK_STYLES}, not {links!r}")
     text = _DIAGRAM.sub(lambda match: svgs.get(match.group(1), ""), text)
     if links == "md":
         return defuse(PLAN_LINK.sub(lambda m: _md_link(path, m), text))

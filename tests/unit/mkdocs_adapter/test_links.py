@@ -14,7 +14,7 @@ HOSTILE = [
     ("<a href='data:text/html,x'>x</a>", '<a href="#">x</a>'),
     ('<img src="x" onerror="alert(1)">', '<img src="x">'),
     ('<svg><a xlink:href="vbscript:x">y</a></svg>', '<svg><a xlink:href="#">y</a></svg>'),
-    ("<p onclick=alert(1)>t</p>", "<p>t</p>"),
+    ('<p onclick=alert(1)>t</p>', "<p>t</p>"),
 ]
 
 
