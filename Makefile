@@ -9,7 +9,7 @@ PLANS ?= plans
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 step = @printf '\n==> %s\n' $(1)
 
-.PHONY: portal serve check test test-fast test-publish-trials test-hostile lint bench bench-check dist clean help system-deps e2e-deps
+.PHONY: portal serve check test test-properdocs properdocs-env test-fast test-publish-trials test-hostile lint bench bench-check dist clean help system-deps e2e-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -31,6 +31,36 @@ $(DEV): pyproject.toml constraints/dev.txt $(RUNTIME)
 	$(call step,"Installing the test and lint tools (pinned in constraints/dev.txt) into $(VENV)/")
 	$(PIP) install --progress-bar off -e '.[test]' -c constraints/dev.txt
 	@touch $@
+
+# The second engine: ProperDocs (the maintained continuation of MkDocs 1.x) instead of MkDocs, in its
+# own environment (docs/manual/engine.md). Material goes in with --no-deps, because it would bring MkDocs
+# back; scripts/properdocs-requirements.py lists Material's other dependencies and ours.
+PD_VENV := .venv-properdocs
+PD_BIN := $(PD_VENV)/bin
+PD_PIP := $(PD_BIN)/python -m pip --disable-pip-version-check --no-input
+PD_READY := $(PD_VENV)/.installed
+PROPERDOCS ?= properdocs>=1.6.7,<1.7
+MATERIAL_SPEC = $(shell sed -n 's/^ *"\(mkdocs-material[^"]*\)",*$$/\1/p' pyproject.toml)
+
+$(PD_READY): pyproject.toml constraints/dev.txt scripts/properdocs-requirements.py
+	$(call step,"Creating $(PD_VENV)/: vap-portal on ProperDocs instead of MkDocs (about 60 s the first time)")
+	rm -rf $(PD_VENV)
+	$(PYTHON) -m venv $(PD_VENV)
+	$(PD_PIP) install --quiet --upgrade pip
+	$(PD_PIP) install --progress-bar off '$(PROPERDOCS)'
+	$(PD_PIP) install --progress-bar off --no-deps '$(MATERIAL_SPEC)'
+	$(PD_BIN)/python scripts/properdocs-requirements.py pyproject.toml > $(PD_VENV)/requirements.txt
+	$(PD_PIP) install --progress-bar off -r $(PD_VENV)/requirements.txt
+	$(PD_PIP) install --progress-bar off --no-deps -e .
+	$(PD_PIP) install --progress-bar off pytest pytest-xdist -c constraints/dev.txt
+	@$(PD_BIN)/python -c 'import importlib.util, sys; sys.exit("error: MkDocs got into $(PD_VENV)/" if importlib.util.find_spec("mkdocs") else 0)'
+	@touch $@
+
+properdocs-env: $(PD_READY)  ## the ProperDocs environment (.venv-properdocs/) for the second engine's tests
+
+test-properdocs: $(PD_READY) system-deps  ## the integration tests on ProperDocs instead of MkDocs
+	$(call step,"Running the integration tests on ProperDocs (about 2-3 minutes on 2 cores)")
+	$(PD_BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests/integration
 
 system-deps:
 	@scripts/ensure-system-deps.sh graphviz
@@ -58,9 +88,10 @@ lint: $(DEV)  ## ruff and mypy
 	$(BIN)/ruff format --check site_builder
 	$(BIN)/mypy
 
-test: $(DEV) e2e-deps lint  ## set up everything and run every test
+test: $(DEV) e2e-deps lint $(PD_READY)  ## set up everything and run every test (MkDocs, then ProperDocs)
 	$(call step,"Running every test (unit; integration; real browser): about 2-4 minutes on 2 cores")
 	$(BIN)/python -m pytest -n 2 -q
+	$(MAKE) --no-print-directory test-properdocs
 	@echo
 	@echo "Done. Next: make portal builds the example site; make bench measures speed at scale."
 
@@ -89,4 +120,4 @@ dist: $(RUNTIME)  ## build a wheel and an sdist into dist/ and check them with t
 	@echo "Done. Install it anywhere with:  pip install dist/vap_portal-*.whl"
 
 clean:
-	rm -rf site build dist .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build dist .cache .pytest_cache .mypy_cache .ruff_cache $(PD_VENV)

@@ -121,8 +121,11 @@ def build(
     cache: bool = True,
     quiet: bool = False,
     verbose: bool = False,
+    emit_docs: Path | None = None,
+    emit_links: str = "urls",
 ) -> int:
-    """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
+    """Check first (errors refuse the build, printed as `vap check` prints them), then build the site
+    (or, with `emit_docs`, write the edition as a plain docs folder and mkdocs.yml there instead)."""
     from site_builder.mkdocs_adapter.api import SiteSettings, build_site
 
     parsecache.configure(enabled=cache)
@@ -138,6 +141,16 @@ def build(
             click.echo(line, err=True)
         started = time.perf_counter()
         settings = SiteSettings(plans_dir, audience=audience, diagrams=diagrams)
+        if emit_docs is not None:
+            from site_builder.mkdocs_adapter.emit_docs import emit_docs as emit
+
+            emitted = emit(config_file, settings, emit_docs, checked=result, links=emit_links)
+            click.echo(
+                f"wrote {emitted.pages} generated pages and mkdocs.yml (no vap plugin) into {emit_docs} "
+                f"in {time.perf_counter() - started:.1f} s; build it there with: mkdocs build",
+                err=True,
+            )
+            return EXIT_OK
         built = build_site(config_file, settings, site_dir=site_dir, checked=result)
     if not quiet:
         click.echo(f"built the site into {built.site_dir} in {time.perf_counter() - started:.1f} s", err=True)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from site_builder.mkdocs_adapter import engine  # the shim first: tests import `mkdocs.*` on ProperDocs too
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+ENGINE = [sys.executable, "-m", engine.ENGINE]
+"""The engine's own command (`mkdocs`, or `properdocs` where only ProperDocs is installed)."""
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
 
 needs_dot = pytest.mark.skipif(

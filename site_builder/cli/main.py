@@ -169,6 +169,22 @@ CONFIG_FILE = click.option(
     help="Audience edition to build (default: default_audience of portal.yaml; 'preview' shows all).",
 )
 @click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
+@click.option(
+    "--emit-docs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Instead of a site, write the edition as a plain docs folder and an mkdocs.yml without the "
+    "vap plugin into DIR (diagrams inlined, links resolved), for any engine that reads mkdocs.yml.",
+)
+@click.option(
+    "--emit-links",
+    type=click.Choice(["urls", "md"]),
+    default="urls",
+    show_default=True,
+    help="With --emit-docs: links as URLs relative to each page (MkDocs, ProperDocs) or as relative "
+    ".md paths (engines that resolve links in HTML, such as Zensical).",
+)
 @NO_CACHE
 @_talk
 def build(
@@ -177,6 +193,8 @@ def build(
     site_dir: Path | None,
     audience: str | None,
     no_diagrams: bool,
+    emit_docs: Path | None,
+    emit_links: str,
     no_cache: bool,
     quiet: bool,
     verbose: bool,
@@ -187,7 +205,10 @@ def build(
     Example:
       vap build plans --site-dir site
       vap build plans --audience leadership --no-diagrams
+      vap build plans --audience all-staff --emit-docs plain   # then: cd plain && mkdocs build
     """
+    if emit_links != "urls" and emit_docs is None:
+        raise click.UsageError("--emit-links applies to --emit-docs DIR only")
     sys.exit(
         commands.build(
             plans_dir=plans_dir,
@@ -198,6 +219,8 @@ def build(
             cache=not no_cache,
             quiet=quiet,
             verbose=verbose,
+            emit_docs=emit_docs,
+            emit_links=emit_links,
         )
     )
 

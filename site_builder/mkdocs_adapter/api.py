@@ -51,14 +51,7 @@ def overrides(config_file: Path, settings: SiteSettings) -> dict[str, Any]:
     MkDocs overrides replace top-level keys only, so the whole `plugins` entry is passed, read with
     MkDocs' own YAML loader (INHERIT, !ENV). It is a mapping, which MkDocs reads without consuming it,
     so `serve` can hand the same one to load_config at every rebuild (tests/integration/test_adapter.py)."""
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
-
-    try:
-        with config_file.open("rb") as fd:
-            raw = yaml_load(fd, get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file))))
-    except Exception as exc:  # MkDocs raises its own ConfigurationError or a YAML error
-        raise BuildError(f"cannot read {config_file}: {exc}") from exc
+    raw = read_config_yaml(config_file)
     plugins: dict[str, dict[str, Any]] = {}
     for name, options in _entries(raw.get("plugins", ["search"])):
         if name in plugins:
@@ -70,6 +63,21 @@ def overrides(config_file: Path, settings: SiteSettings) -> dict[str, Any]:
         raise BuildError(f"{config_file} does not use the '{PLUGIN}' plugin: add '- {PLUGIN}' under plugins")
     plugins[PLUGIN] = {**plugins[PLUGIN], **settings.options()}
     return {"plugins": plugins}
+
+
+def read_config_yaml(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (INHERIT merged, `!ENV` resolved), before validation."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    try:
+        with config_file.open("rb") as fd:
+            raw = yaml_load(fd, get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file))))
+    except Exception as exc:  # MkDocs raises its own ConfigurationError or a YAML error
+        raise BuildError(f"cannot read {config_file}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise BuildError(f"{config_file}: expected a mapping of settings at the top")
+    return raw
 
 
 def _entries(value: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -138,4 +146,4 @@ def serve_site(
     )
 
 
-__all__ = ["BuiltSite", "SiteSettings", "build_site", "overrides", "serve_site"]
+__all__ = ["BuiltSite", "SiteSettings", "build_site", "overrides", "read_config_yaml", "serve_site"]

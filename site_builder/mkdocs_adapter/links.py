@@ -9,7 +9,7 @@ from mkdocs.utils import get_relative_url
 
 from site_builder.generator.safe_md import safe_url
 
-_PLAN_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
+PLAN_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
 _ATTR_URL = re.compile(r'\s(href|src|xlink:href|action|formaction)\s*=\s*("([^"]*)"|\'([^\']*)\')', re.I)
 _EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 _TAG = re.compile(r"<[a-zA-Z][^>]*>")
@@ -23,19 +23,24 @@ entity that is not plainly http(s)/mailto. Pages without any (nearly all) are re
 
 def rewrite_links(html: str, src_uri: str, config: MkDocsConfig, page_url: str | None = None) -> str:
     """`vap:roles/x.md#a` -> the URL of that page relative to this one, for either URL style."""
+    here = page_url if page_url is not None else src_uri
+    return resolve_links(html, here, directory_urls=config.use_directory_urls)
+
+
+def resolve_links(html: str, here: str, *, directory_urls: bool) -> str:
+    """`vap:` links -> URLs relative to the site URL `here` (emit_docs.py calls it without a config)."""
     if "vap:" not in html:
         return html
-    here = page_url if page_url is not None else src_uri
 
     def target(match: re.Match[str]) -> str:
         attr, path, anchor = match.group(1), match.group(2), match.group(3) or ""
-        url = _page_url(path, directory_urls=config.use_directory_urls) if path.endswith(".md") else path
+        url = page_url_of(path, directory_urls=directory_urls) if path.endswith(".md") else path
         return f'{attr}="{get_relative_url(url or ".", here)}{anchor}"'
 
-    return _PLAN_LINK.sub(target, html)
+    return PLAN_LINK.sub(target, html)
 
 
-def _page_url(path: str, *, directory_urls: bool) -> str:
+def page_url_of(path: str, *, directory_urls: bool) -> str:
     """The site URL of a docs page, as MkDocs gives it ('' for the home page)."""
     stem = path[:-3]
     if not directory_urls:

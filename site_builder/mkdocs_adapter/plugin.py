@@ -25,6 +25,7 @@ from site_builder.checking.check import CheckResult
 from site_builder.generator import search, urls
 from site_builder.generator.generate import Generated, generate
 from site_builder.mkdocs_adapter import theme
+from site_builder.mkdocs_adapter.dates import site_date
 from site_builder.mkdocs_adapter.html_page import HtmlPage
 from site_builder.mkdocs_adapter.links import defuse, rewrite_links
 from site_builder.mkdocs_adapter.search_index import merge_search_index, prune_search_index
@@ -162,6 +163,11 @@ class VapPlugin(BasePlugin[VapConfig]):
         return file
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        assert self.generated is not None
+        day = site_date(self.generated.view.plans).isoformat()  # not the build day (dates.py)
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.update_date = day  # the sitemap's lastmod and its .gz mtime come from these
         return theme.install(env, self._bytecode if self.serving else None)
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from site_builder.authoring.init import init_repository
+from tests.conftest import ENGINE
 
 TODAY = dt.date(2026, 5, 14)
 
@@ -17,7 +17,7 @@ def test_init_builds_strictly_from_the_source_tree(tmp_path: Path) -> None:
     init_repository(directory=tmp_path / "r", organization="Acme", today=TODAY)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        [*ENGINE, "build", "--strict"],
         cwd=tmp_path / "r",
         env=env,
         capture_output=True,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.generator.generate import generate
-from tests.conftest import ROOT, write_portal_config
+from tests.conftest import ENGINE, ROOT, write_portal_config
 
 VAP = [sys.executable, "-m", "site_builder.cli.main"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -23,7 +23,7 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("example") / "site"
     run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        [*ENGINE, "build", "--strict", "--site-dir", str(site)],
         cwd=ROOT,
         env=ENV,
         capture_output=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "site_builder"
-FRAMEWORKS = ("mkdocs", "material", "watchdog")
+FRAMEWORKS = ("mkdocs", "material", "watchdog", "properdocs")
 SYNTH = "site_builder.authoring.synth"
 
 
@@ -48,7 +48,12 @@ def _stage(module: str) -> str:
 
 
 def _ours(imports: set[str]) -> set[str]:
-    return {_stage(name) for name in imports if name.startswith("site_builder.") and _stage(name)}
+    """Stages imported; `site_builder.__version__` (the package's version string) is no stage."""
+    return {
+        _stage(name)
+        for name in imports
+        if name.startswith("site_builder.") and _stage(name) and not _stage(name).startswith("__")
+    }
 
 
 def _offenders(stage: str, allowed: set[str]) -> dict[str, set[str]]:
@@ -81,6 +86,15 @@ def test_only_the_adapter_imports_mkdocs_material_or_watchdog() -> None:
         if _stage(module) != "mkdocs_adapter"
     }
     assert {module: names for module, names in offenders.items() if names} == {}
+
+
+def test_only_the_engine_shim_imports_properdocs() -> None:
+    """One place chooses MkDocs or ProperDocs; everything else imports `mkdocs.*` after it."""
+    users = sorted(
+        module for module, imports in MODULES.items() if any(n.split(".")[0] == "properdocs" for n in imports)
+    )
+    assert users == ["site_builder.mkdocs_adapter.engine"]
+    assert "site_builder.mkdocs_adapter.engine" in MODULES["site_builder.mkdocs_adapter"]
 
 
 def test_nothing_but_the_commands_imports_the_synthetic_generator() -> None:
