@@ -61,8 +61,10 @@ def _answers(stream: Any) -> Iterator[dict[str, Any]]:
 
 
 def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "en") -> int:
-    """Replace `site_dir/pagefind/` with the index of `records`; returns how many were indexed."""
-    out = site_dir / OUTPUT
+    """Replace `site_dir/pagefind/` with the index of `records` in one step (written beside it, then
+    swapped in: a preview keeps answering while its index is rewritten); returns how many were indexed."""
+    final = site_dir / OUTPUT
+    out = site_dir / f".{OUTPUT}-new"
     shutil.rmtree(out, ignore_errors=True)
     ordered = sorted(records, key=lambda r: r.url)  # deterministic output
     messages = [_message(0, {"type": "NewIndex", "config": {"force_language": language}})]
@@ -103,6 +105,12 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
         raise BuildError(f"pagefind wrote no index into {out}")
     for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
         (out / name).unlink(missing_ok=True)
+    old = site_dir / f".{OUTPUT}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    out.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
     return len(ordered)
 
 

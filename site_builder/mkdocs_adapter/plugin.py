@@ -204,8 +204,9 @@ class VapPlugin(BasePlugin[VapConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = Path(config.site_dir)
         drop_material_index(site)
-        count = self.search.write(site, self.page_urls, language=config.theme.get("language") or "en")
-        if count:
+        language = config.theme.get("language") or "en"
+        count = self.search.write(site, self.page_urls, language=language, background=self.serving)
+        if count and not self.serving:
             log.info("vap: search index of %d pages written in %.2f s", count, self.search.seconds)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

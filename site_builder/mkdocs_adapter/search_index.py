@@ -8,11 +8,16 @@ skip every page (its index would only be thrown away), and its `search_index.jso
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from pathlib import Path
 
+from site_builder.errors import PortalError
 from site_builder.generator.search_records import Record
 from site_builder.mkdocs_adapter.pagefind_index import OUTPUT, write_index
+
+log = logging.getLogger("mkdocs.plugins.vap")
 
 
 class SearchRecords:
@@ -24,6 +29,9 @@ class SearchRecords:
         self.changed = False
         self.seconds = 0.0
         """How long writing the last index took (logged: the figure docs/performance.md reports)."""
+        self._lock = threading.Lock()
+        self._writing = threading.Lock()
+        self._pending: tuple[list[Record], Path, str] | None = None
 
     def start(self, *, keep: bool) -> None:
         if not keep:
@@ -35,19 +43,45 @@ class SearchRecords:
             self.records[record.url] = record
             self.changed = True
 
-    def write(self, site_dir: Path, urls: set[str], *, language: str) -> int:
+    def write(self, site_dir: Path, urls: set[str], *, language: str, background: bool = False) -> int:
         """Write the index of the pages that exist (`urls`); a preview rebuild that changed no record and
-        removed no page keeps the index it has."""
+        removed no page keeps the index it has. `background` (preview): the rebuilt page reloads at once
+        and search follows when the index is rewritten (seconds at 10,000 roles; the last one wins)."""
         gone = [url for url in self.records if url not in urls]
         for url in gone:
             del self.records[url]
         if not (self.changed or gone) and (site_dir / OUTPUT / "pagefind.js").is_file():
             return 0
-        started = time.perf_counter()
-        count = write_index(self.records.values(), site_dir, language=language)
-        self.seconds = time.perf_counter() - started
         self.changed = False
-        return count
+        snapshot = list(self.records.values())
+        if not background or not (site_dir / OUTPUT / "pagefind.js").is_file():
+            self._write(snapshot, site_dir, language)
+            return len(snapshot)
+        with self._lock:
+            start = self._pending is None
+            self._pending = (snapshot, site_dir, language)
+        if start:
+            threading.Thread(target=self._drain, name="vap-search-index", daemon=True).start()
+        return len(snapshot)
+
+    def _write(self, records: list[Record], site_dir: Path, language: str) -> None:
+        started = time.perf_counter()
+        with self._writing:
+            write_index(records, site_dir, language=language)
+        self.seconds = time.perf_counter() - started
+
+    def _drain(self) -> None:
+        """The preview's index writer: writes the latest snapshot until none is pending."""
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    return
+            try:
+                self._write(*job)
+                log.info("vap: search index of %d pages rewritten in %.2f s", len(job[0]), self.seconds)
+            except PortalError as exc:  # the preview goes on; the next save tries again
+                log.error("vap: %s", exc)
 
 
 def drop_material_index(site_dir: Path) -> None:

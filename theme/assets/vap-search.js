@@ -39,13 +39,19 @@
       loading = import(new URL("pagefind/pagefind.js", root).href).then(async (pagefind) => {
         await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
         await pagefind.init();
-        buildFilters(await pagefind.filters());
         if (!input.value.trim()) meta.textContent = say("search.result.placeholder", "Type to start searching");
         return pagefind;
       });
       loading.catch(() => { meta.textContent = "Search is not available here (the index did not load)."; });
     }
     return loading;
+  }
+
+  let filtering = null;
+  function loadFilters() {
+    // the filter values are fetched when the search opens, not on every page view
+    if (!filtering) filtering = load().then(async (pagefind) => buildFilters(await pagefind.filters()));
+    return filtering;
   }
 
   function buildFilters(available) {
@@ -167,7 +173,7 @@
     if (!toggle.checked) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
     input.focus();
     input.select();
-    load();
+    loadFilters();
   }
 
   function close() {
@@ -199,11 +205,16 @@
       links[(Math.max(0, at) + step + links.length) % links.length].focus();
     }
   });
-  input.addEventListener("focus", () => { if (!toggle.checked) open(); else load(); });
+  input.addEventListener("focus", () => { if (!toggle.checked) open(); else loadFilters(); });
   input.addEventListener("input", () => run());
   toggle.addEventListener("change", () => {
-    if (toggle.checked) { input.focus(); load(); } else input.blur();
+    if (toggle.checked) { input.focus(); loadFilters(); } else input.blur();
   });
+  // Pagefind's script, worker and WebAssembly (~160 KB, the same for every page) are fetched once the
+  // page is idle, so the first keystroke only waits for the chunks of its query
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 200));
+  if (document.readyState === "complete") idle(() => load());
+  else window.addEventListener("load", () => idle(() => load()), { once: true });
   dialog.querySelector("form").addEventListener("submit", (e) => e.preventDefault());
   if (reset) reset.addEventListener("click", () => { setTimeout(() => { input.focus(); run(); }, 0); });
   list.addEventListener("click", (e) => { if (e.target.closest("a")) close(); });
