@@ -63,6 +63,7 @@ def _answers(stream: Any) -> Iterator[dict[str, Any]]:
 def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "en") -> int:
     """Replace `site_dir/pagefind/` with the index of `records` in one step (written beside it, then
     swapped in: a preview keeps answering while its index is rewritten); returns how many were indexed."""
+    site_dir.mkdir(parents=True, exist_ok=True)
     final = site_dir / OUTPUT
     out = site_dir / f".{OUTPUT}-new"
     shutil.rmtree(out, ignore_errors=True)
