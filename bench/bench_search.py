@@ -67,7 +67,7 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
 
 def probe(org: Path) -> None:
     """`vap build` in this process, printing how long the search index took and its process's peak."""
-    from site_builder.cli.main import main
+    from site_builder.cli.main import cli
 
     seconds: list[float] = []
 
@@ -82,14 +82,16 @@ def probe(org: Path) -> None:
     log.setLevel(logging.INFO)
     os.chdir(org)
     try:
-        main(["build", "plans", "--site-dir", "site", "--no-diagrams"], standalone_mode=False)
+        cli(["build", "plans", "--site-dir", "site", "--no-diagrams"], standalone_mode=False)
     finally:
         pagefind_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(json.dumps({"index_s": seconds[-1] if seconds else None, "pagefind_mb": pagefind_mb}))
 
 
-def prepare(size: int, work: Path) -> Path:
+def prepare(size: int, work: Path, reuse: bool = False) -> Path:
     org = work / f"org-{size}"
+    if reuse and (org / "plans").is_dir():
+        return org  # --reuse: the organisation a kept --work folder already holds (same seed, same files)
     shutil.rmtree(org, ignore_errors=True)
     subprocess.run(
         [*VAP, "synth", str(org), "--roles", str(size)], check=True, env=ENV, stdout=subprocess.DEVNULL
@@ -294,6 +296,7 @@ def main() -> None:
     parser.add_argument(
         "--work", type=Path, default=None, help="where to generate, kept (default: temp, removed)"
     )
+    parser.add_argument("--reuse", action="store_true", help="keep the organisations of a kept --work folder")
     parser.add_argument("--probe", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -306,7 +309,7 @@ def main() -> None:
     )
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
-            report(size, prepare(size, work))
+            report(size, prepare(size, work, reuse=args.reuse))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 from site_builder.errors import BuildError
 from site_builder.generator.search_records import Record
+from site_builder.mkdocs_adapter.pagefind_canon import canonicalise
 
 OUTPUT = "pagefind"
 """The index folder inside the built site (the search script finds it beside `assets/`)."""
@@ -106,6 +107,7 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
         raise BuildError(f"pagefind wrote no index into {out}")
     for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
         (out / name).unlink(missing_ok=True)
+    canonicalise(out)  # the same plans, the same bytes
     old = site_dir / f".{OUTPUT}-old"
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():

@@ -32,6 +32,7 @@ class SearchRecords:
         self._lock = threading.Lock()
         self._writing = threading.Lock()
         self._pending: tuple[list[Record], Path, str] | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self, *, keep: bool) -> None:
         if not keep:
@@ -61,8 +62,14 @@ class SearchRecords:
             start = self._pending is None
             self._pending = (snapshot, site_dir, language)
         if start:
-            threading.Thread(target=self._drain, name="vap-search-index", daemon=True).start()
+            self._thread = threading.Thread(target=self._drain, name="vap-search-index", daemon=True)
+            self._thread.start()
         return len(snapshot)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the background writer has written the latest snapshot (tests; a preview never waits)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _write(self, records: list[Record], site_dir: Path, language: str) -> None:
         started = time.perf_counter()
