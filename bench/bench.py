@@ -11,7 +11,6 @@ It prints one table and the targets; it never fails on timing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -180,9 +179,9 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     )
     out["baseline_s"], out["baseline_mb"] = base.seconds, base.peak_mb
     out["site_mb"] = du(org / "site") / 1e6
-    index = org / "site" / "search" / "search_index.json"
-    out["index_per_role_kb"] = index.stat().st_size / size / 1024
-    out["index_docs"] = len(json.loads(index.read_text())["docs"])
+    fragments = list((org / "site" / "pagefind" / "fragment").glob("*.pf_fragment"))  # one per page
+    out["index_per_role_kb"] = sum(f.stat().st_size for f in fragments) / size / 1024
+    out["index_docs"] = len(fragments)
     if serve:
         role_file = sorted((org / "plans" / "roles").rglob("*.yaml"))[
             len(list((org / "plans" / "roles").rglob("*.yaml"))) // 2

@@ -2,8 +2,9 @@
 
 Generated pages are added as file-backed generated files (unchanged files keep their mtime, so MkDocs
 can skip them), Material gets the package's theme overrides (theme.py), `vap:` links of pages and
-inline diagrams become real relative URLs (links.py), and the search index is kept lean
-(search_index.py). Commands reach it through api.py; `mkdocs build` and `mkdocs serve` use it as is.
+inline diagrams become real relative URLs (links.py), and every indexed page becomes a record of the
+edition's Pagefind index (search_index.py). Commands reach it through api.py; `mkdocs build` and
+`mkdocs serve` use it as is.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from mkdocs.structure.pages import Page
 
 from site_builder import progress
 from site_builder.checking.check import CheckResult
-from site_builder.generator import search, urls
+from site_builder.generator import urls
 from site_builder.generator.generate import Generated, generate
+from site_builder.generator.search_records import Facets, page_record, role_facets
 from site_builder.mkdocs_adapter import theme
 from site_builder.mkdocs_adapter.dates import site_date
 from site_builder.mkdocs_adapter.html_page import HtmlPage
 from site_builder.mkdocs_adapter.links import defuse, rewrite_links
-from site_builder.mkdocs_adapter.search_index import merge_search_index, prune_search_index
+from site_builder.mkdocs_adapter.search_index import SearchRecords, drop_material_index
 from site_builder.mkdocs_adapter.serve import native_watcher
 
 log = logging.getLogger("mkdocs.plugins.vap")
@@ -68,10 +70,11 @@ class VapPlugin(BasePlugin[VapConfig]):
         self._file_cache: dict[str, File] = {}
         self._bytecode = theme.MemoryBytecode()
         self._file_setting: tuple[str, str, bool] | None = None
-        self.search_docs: dict[str, list[dict[str, Any]]] = {}
-        """Search entries of every page, kept across dirty preview rebuilds (they index only what changed)."""
-        self.html_entries: list[dict[str, Any]] = []
-        """Search entries of the HtmlPages of this build (Material's indexer skips them; see search.py)."""
+        self.search = SearchRecords()
+        """Search records of every page, kept across dirty preview rebuilds (they render what changed)."""
+        self.facets: dict[str, Facets] = {}
+        self.indexed: set[str] = set()
+        """Markdown pages of this build that search indexes (Material's indexer is told to skip them)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining on_startup keeps this plugin (and its state) alive across `mkdocs serve` rebuilds."""
@@ -125,7 +128,9 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None
-        self.html_entries = []
+        self.search.start(keep=self.serving)
+        self.facets = role_facets(self.generated.view)
+        self.indexed = set()
         root = str(self.generated_root)
         known = files.src_uris  # our paths are already posix: no pathlib per lookup
         # a preview rebuild reuses the File objects of the last build (20,000 at 10,000 roles):
@@ -146,9 +151,10 @@ class VapPlugin(BasePlugin[VapConfig]):
         if self.serving and self.rebuild_all:
             for file in files.documentation_pages():
                 file.is_modified = lambda: True  # type: ignore[method-assign]
-        css = theme.THEME_DIR / "assets" / "vap.css"
-        if files.get_file_from_path("assets/vap.css") is None and css.is_file():
-            files.append(File.generated(config, "assets/vap.css", abs_src_path=str(css)))
+        for asset in theme.ASSETS:
+            source = theme.THEME_DIR / asset
+            if files.get_file_from_path(asset) is None and source.is_file():
+                files.append(File.generated(config, asset, abs_src_path=str(source)))
         return files
 
     def _generated_file(self, config: MkDocsConfig, path: str, root: str) -> File:
@@ -176,16 +182,19 @@ class VapPlugin(BasePlugin[VapConfig]):
             progress.start("MkDocs: laying out the pages in the theme", len(self.page_urls))
         return nav
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        options = page.meta.get("search") or {}
+        # ours to index (Material's index is not shipped); HtmlPages decide in their render()
+        if not isinstance(page, HtmlPage) and not options.get("exclude"):
+            self.indexed.add(page.file.src_uri)
+            page.meta = {**page.meta, "search": {**options, "exclude": True}}
+        return markdown
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         html = defuse(rewrite_links(html, page.file.src_uri, config, page_url=page.file.url))
-        if isinstance(page, HtmlPage) and page.indexed:
-            tags = page.meta.get("tags")
-            self.html_entries += search.entries(
-                html,
-                page.url,
-                str(page.meta.get("title", page.title)),
-                [str(t) for t in tags if t] if isinstance(tags, list) else [],
-            )
+        if page.indexed if isinstance(page, HtmlPage) else page.file.src_uri in self.indexed:
+            title = str(page.meta.get("title") or page.title or "")
+            self.search.add(page_record(page.url, title, html, self.facets.get(page.file.src_uri)))
         return self.banner + html if self.banner else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -201,15 +210,16 @@ class VapPlugin(BasePlugin[VapConfig]):
 
         return _DIAGRAM.sub(svg, output)
 
-    @event_priority(-100)  # after Material's search plugin has written its index
+    @event_priority(-100)  # after Material's search plugin has written its (empty) index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.serving:
-            progress.start("MkDocs: writing the search index and the sitemap")
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.serving:
-            self.search_docs = merge_search_index(index, self.search_docs, self.page_urls, self.html_entries)
-        else:
-            prune_search_index(index, self.html_entries)
+            progress.start("Writing the search index")
+        site = Path(config.site_dir)
+        drop_material_index(site)
+        language = config.theme.get("language") or "en"
+        count = self.search.write(site, self.page_urls, language=language, background=self.serving)
+        if count and not self.serving:
+            log.info("vap: search index of %d pages written in %.2f s", count, self.search.seconds)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         native_watcher(server)

@@ -1,59 +1,100 @@
-"""Material's search index made lean, and kept whole across the dirty rebuilds of a preview."""
+"""The edition's search: records of every indexed page, collected while MkDocs renders, kept whole across
+the dirty rebuilds of a preview, and written as a Pagefind index into the built site.
+
+Material's own search downloads its whole index and builds it in a worker on every page view (13 MB
+and 3 s at 10,000 roles); Pagefind loads only the chunks a query needs. Material's indexer is told to
+skip every page (its index would only be thrown away), and its `search_index.json` is not shipped.
+"""
 
 from __future__ import annotations
 
-import json
+import logging
+import threading
+import time
 from pathlib import Path
-from typing import Any
 
-from site_builder.mkdocs_adapter.html_page import MARKUP
+from site_builder.errors import PortalError
+from site_builder.generator.search_records import Record
+from site_builder.mkdocs_adapter.pagefind_index import OUTPUT, write_index
 
-
-def merge_search_index(
-    path: Path,
-    known: dict[str, list[dict[str, Any]]],
-    pages: set[str],
-    extra: list[dict[str, Any]] | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """A dirty rebuild indexes only the pages it rebuilt: merge them into the entries of all pages.
-    `extra`: entries the adapter made itself (HtmlPages) in this rebuild."""
-    if not path.is_file():
-        return known
-    index = json.loads(path.read_text(encoding="utf-8"))
-    fresh: dict[str, list[dict[str, Any]]] = {}
-    for doc in lean_entries([*index.get("docs", []), *(extra or ())]):
-        fresh.setdefault(doc["location"].split("#", 1)[0], []).append(doc)
-    merged = {url: docs for url, docs in {**known, **fresh}.items() if url in pages}
-    index["docs"] = [doc for url in sorted(merged) for doc in merged[url]]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return merged
+log = logging.getLogger("mkdocs.plugins.vap")
 
 
-def lean_entries(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Section entries without the page's tags (Material repeats them on every section: the page entry
-    keeps them, so a tag still finds the page), and without the empty sections that headings inside
-    data-search-exclude blocks leave behind."""
-    kept = []
-    for doc in docs:
-        if doc.get("text"):  # markup adds ~15% and nothing to search
-            doc["text"] = " ".join(MARKUP.sub(" ", doc["text"]).split())
-        location = doc.get("location", "")
-        if "#" in location:
-            if not doc.get("text") and "#outcome-" not in location:  # an outcome's title is worth finding
-                continue
-            doc.pop("tags", None)
-        elif location.startswith("roles/") and doc.get("tags"):
-            # only the department: a goal or level tag is boosted so far above the text that searching
-            # "booking" would rank every role serving a booking goal above the one that does the booking
-            doc["tags"] = doc["tags"][:1]
-        kept.append(doc)
-    return kept
+class SearchRecords:
+    """Records by URL. A build starts afresh; a preview rebuild renders (and so records) only the pages
+    that changed, so the others are kept from the last build and dropped only when their page is gone."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Record] = {}
+        self.changed = False
+        self.seconds = 0.0
+        """How long writing the last index took (logged: the figure docs/performance.md reports)."""
+        self._lock = threading.Lock()
+        self._writing = threading.Lock()
+        self._pending: tuple[list[Record], Path, str] | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, *, keep: bool) -> None:
+        if not keep:
+            self.records = {}
+        self.changed = not keep
+
+    def add(self, record: Record) -> None:
+        if self.records.get(record.url) != record:
+            self.records[record.url] = record
+            self.changed = True
+
+    def write(self, site_dir: Path, urls: set[str], *, language: str, background: bool = False) -> int:
+        """Write the index of the pages that exist (`urls`); a preview rebuild that changed no record and
+        removed no page keeps the index it has. `background` (preview): the rebuilt page reloads at once
+        and search follows when the index is rewritten (seconds at 10,000 roles; the last one wins)."""
+        gone = [url for url in self.records if url not in urls]
+        for url in gone:
+            del self.records[url]
+        if not (self.changed or gone) and (site_dir / OUTPUT / "pagefind.js").is_file():
+            return 0
+        self.changed = False
+        snapshot = list(self.records.values())
+        if not background or not (site_dir / OUTPUT / "pagefind.js").is_file():
+            self._write(snapshot, site_dir, language)
+            return len(snapshot)
+        with self._lock:
+            start = self._pending is None
+            self._pending = (snapshot, site_dir, language)
+        if start:
+            self._thread = threading.Thread(target=self._drain, name="vap-search-index", daemon=True)
+            self._thread.start()
+        return len(snapshot)
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the background writer has written the latest snapshot (tests; a preview never waits)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _write(self, records: list[Record], site_dir: Path, language: str) -> None:
+        started = time.perf_counter()
+        with self._writing:
+            write_index(records, site_dir, language=language)
+        self.seconds = time.perf_counter() - started
+
+    def _drain(self) -> None:
+        """The preview's index writer: writes the latest snapshot until none is pending."""
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    return
+            try:
+                self._write(*job)
+                log.info("vap: search index of %d pages rewritten in %.2f s", len(job[0]), self.seconds)
+            except PortalError as exc:  # the preview goes on; the next save tries again
+                log.error("vap: %s", exc)
 
 
-def prune_search_index(path: Path, extra: list[dict[str, Any]] | None = None) -> None:
-    """Material's index made lean, with the entries the adapter made itself (HtmlPages) added."""
-    if not path.is_file():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] = lean_entries([*index.get("docs", []), *(extra or ())])
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def drop_material_index(site_dir: Path) -> None:
+    """Material's search plugin still writes an (empty) index: the site does not ship it."""
+    index = site_dir / "search" / "search_index.json"
+    index.unlink(missing_ok=True)
+    (site_dir / "search" / "search_index.js").unlink(missing_ok=True)
+    if (site_dir / "search").is_dir() and not any((site_dir / "search").iterdir()):
+        (site_dir / "search").rmdir()

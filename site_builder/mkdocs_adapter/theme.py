@@ -15,6 +15,10 @@ from site_builder.generator import urls
 PACKAGE = Path(__file__).parent.parent  # site_builder/
 THEME_DIR = PACKAGE / "theme" if (PACKAGE / "theme").is_dir() else PACKAGE.parent / "theme"
 log = logging.getLogger("mkdocs.plugins.vap")
+STYLESHEETS = ("assets/vap.css", "assets/vap-search.css")
+SEARCH_SCRIPT = "assets/vap-search.js"
+"""The header search answered from the Pagefind index (search_index.py): an external file."""
+ASSETS = (*STYLESHEETS, SEARCH_SCRIPT)
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -29,8 +33,11 @@ def configure(config: MkDocsConfig, *, changes: bool, preview: bool = False) -> 
         log.info("vap: content.tooltips is switched off: it renders titles copied from plan text as HTML")
     if str(THEME_DIR) not in theme.dirs:
         theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
-    if "assets/vap.css" not in config.extra_css:
-        config.extra_css.append("assets/vap.css")
+    for css in STYLESHEETS:
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+    if SEARCH_SCRIPT not in config.extra_javascript:
+        config.extra_javascript.append(SEARCH_SCRIPT)
     if config.nav is None:
         # MkDocs' automatic nav lists every page in every page: quadratic (see docs/performance.md)
         config.nav = default_nav(Path(config.docs_dir), changes=changes)

@@ -287,7 +287,7 @@ def settle(pg: Any) -> None:
 
 
 def _wait_for_search_ready(pg: Any) -> None:
-    """Material's search worker has loaded the index ("Initializing search" -> "Type to start searching")."""
+    """The search script has loaded Pagefind ("Initializing search" -> "Type to start searching")."""
     pg.wait_for_function(
         "() => document.querySelector('.md-search-result__meta')?.textContent.trim()"
         " === 'Type to start searching'",
@@ -296,7 +296,8 @@ def _wait_for_search_ready(pg: Any) -> None:
 
 
 def _search(pg: Any, query: str) -> list[dict[str, str]]:
-    """Type `query` into Material's search; returns the result items as {href, title, text}."""
+    """Type `query` into the header search; returns the result items (Material's markup, filled from the
+    Pagefind index by assets/vap-search.js) as {href, title, text}."""
     if pg.viewport_size and pg.viewport_size["width"] < 960:
         pg.click('label.md-header__button[for="__search"]')
     else:
@@ -304,7 +305,7 @@ def _search(pg: Any, query: str) -> list[dict[str, str]]:
     pg.fill("input.md-search__input", "")
     pg.keyboard.press("Backspace")  # an input event: the meta line returns to its idle text
     _wait_for_search_ready(pg)  # the index is loaded and the previous query is cleared
-    pg.keyboard.type(query)  # Material reacts to key events; fill() alone does not start a search
+    pg.keyboard.type(query)  # key by key, as a person types (each keystroke is an input event)
     pg.wait_for_selector(".md-search-result__item", timeout=5_000)
     pg.evaluate(_RESULTS_SETTLED)  # results may land in batches: wait until the count stops changing
     items: list[dict[str, str]] = pg.eval_on_selector_all(

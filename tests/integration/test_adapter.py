@@ -3,7 +3,7 @@ each test here fails if an upgrade of MkDocs or Material breaks one of them."""
 
 from __future__ import annotations
 
-import json
+import gzip
 import re
 from pathlib import Path
 
@@ -90,8 +90,10 @@ def test_build_returns_the_view_its_pages_came_from(portal: Path, small_plans: P
     assert headings and all(f'href="#{anchor}"' in toc for anchor in headings)
     # the search partial: Material's own, with the dialog named
     assert 'role="dialog" aria-label="Search"' in page
-    index = json.loads((built.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert any(doc["location"] == f"roles/{roles[0]}/" for doc in index["docs"])
+    index = built.site_dir / "pagefind"
+    fragments = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in index.rglob("*.pf_fragment")]
+    assert any(f'"url":"roles/{roles[0]}/"' in f for f in fragments)
+    assert 'data-vap-search role="dialog"' in page and '<form class="md-search__form">' in page
 
 
 def test_material_still_has_what_the_theme_overrides_lean_on() -> None:
@@ -99,6 +101,8 @@ def test_material_still_has_what_the_theme_overrides_lean_on() -> None:
     theme/main.html include Material's templates through the `material/` prefix and its config block."""
     search = (MATERIAL_TEMPLATES / "partials" / "search.html").read_text(encoding="utf-8")
     assert search.count(SEARCH_DIALOG) == 1
+    assert search.count('<form class="md-search__form" name="search">') == 1  # the bundle's index trigger
+    assert search.count('<div class="md-search-result" data-md-component="search-result">') == 1
     assert (MATERIAL_TEMPLATES / "partials" / "nav.html").is_file()
     assert "{% block config %}" in (MATERIAL_TEMPLATES / "base.html").read_text(encoding="utf-8")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -56,14 +57,33 @@ def test_site_has_no_external_assets(example_site: Path) -> None:
     assert "fonts.googleapis" not in (example_site / "index.html").read_text()
 
 
-def test_search_index_is_lean(example_site: Path) -> None:
-    index = json.loads((example_site / "search" / "search_index.json").read_text())
+def _index_texts(site: Path) -> dict[str, str]:
+    """Every file of the site's Pagefind index, decompressed (its index files are gzip streams)."""
+    out = {}
+    for path in sorted((site / "pagefind").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+            out[path.relative_to(site).as_posix()] = data.decode("utf-8", errors="replace")
+    return out
+
+
+def test_search_index_is_chunked_and_lean(example_site: Path) -> None:
+    """Pagefind's index instead of Material's: one small fragment per indexed page, no whole-site file."""
+    assert not (example_site / "search" / "search_index.json").exists()
+    texts = _index_texts(example_site)
+    fragments = {k: v for k, v in texts.items() if k.endswith(".pf_fragment")}
+    records = [json.loads(v[v.index("{") :]) for v in fragments.values()]
+    urls = {r["url"] for r in records}
     roles = len(list((ROOT / "plans" / "roles").rglob("*.yaml")))
-    size = (example_site / "search" / "search_index.json").stat().st_size
-    locations = [d["location"] for d in index["docs"]]
-    assert not any(loc.startswith("directory") for loc in locations), "directory pages duplicate the index"
-    assert any("Amara Okafor" in d["text"] or "Amara Okafor" in d["title"] for d in index["docs"])
-    assert size / roles < 1536 * 2, f"{size / roles:.0f} bytes per role"
+    assert {f"roles/{p.stem}/" for p in (ROOT / "plans" / "roles").rglob("*.yaml")} <= urls
+    assert not any(url.startswith("directory") for url in urls), "directory pages duplicate the index"
+    assert "start-here/" in urls  # hand-written pages are searchable too
+    amara = [r for r in records if r["meta"].get("holder") == "Amara Okafor"]
+    assert len(amara) == 1 and "Amara Okafor" in amara[0]["content"]
+    assert set(amara[0]["filters"]) == {"department", "level", "status"}
+    size = sum((example_site / k).stat().st_size for k in fragments)
+    assert size / roles < 1536, f"{size / roles:.0f} bytes per role"
 
 
 def test_role_page_answers_the_four_questions(example_site: Path) -> None:

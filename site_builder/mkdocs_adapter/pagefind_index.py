@@ -1,0 +1,139 @@
+"""The edition's Pagefind index: records the build already holds, written as a chunked static index.
+
+Pagefind's Python API awaits each record's answer through a loop that sleeps 0.1 s per message (10,000
+roles: 17 minutes), so this module speaks the same `pagefind --service` protocol itself: base64 JSON
+messages ended by a comma, all records streamed in one go, then one WriteFiles. The binary comes from
+the `pagefind-bin` wheel (found by the `pagefind` package's `get_executable`); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from site_builder.errors import BuildError
+from site_builder.generator.search_records import Record
+from site_builder.mkdocs_adapter.pagefind_canon import canonicalise
+
+OUTPUT = "pagefind"
+"""The index folder inside the built site (the search script finds it beside `assets/`)."""
+UNUSED = (
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-highlight.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-ui.css",
+    "pagefind-ui.js",
+)
+
+
+def _executable() -> Path:
+    from pagefind.service import get_executable  # the wheel's binary, or PAGEFIND_BINARY_PATH
+
+    found = get_executable()
+    if found is None:
+        raise BuildError("the search index needs the pagefind binary: pip install 'pagefind-bin>=1.5,<1.6'")
+    return found
+
+
+def _message(message_id: int, payload: dict[str, Any]) -> bytes:
+    body = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False)
+    return base64.b64encode(body.encode("utf-8")) + b","
+
+
+def _answers(stream: Any) -> Iterator[dict[str, Any]]:
+    """The service's answers in the order they come (each base64 JSON, ended by a comma)."""
+    buffer = b""
+    while chunk := stream.read1(1 << 16):
+        buffer += chunk
+        *done, buffer = buffer.split(b",")
+        for item in done:
+            if item.strip():
+                yield json.loads(base64.b64decode(item))
+
+
+def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "en") -> int:
+    """Replace `site_dir/pagefind/` with the index of `records` in one step (written beside it, then
+    swapped in: a preview keeps answering while its index is rewritten); returns how many were indexed."""
+    site_dir.mkdir(parents=True, exist_ok=True)
+    final = site_dir / OUTPUT
+    out = site_dir / f".{OUTPUT}-new"
+    shutil.rmtree(out, ignore_errors=True)
+    ordered = sorted(records, key=lambda r: r.url)  # deterministic output
+    messages = [_message(0, {"type": "NewIndex", "config": {"force_language": language}})]
+    for number, record in enumerate(ordered, start=1):
+        payload = {
+            "type": "AddRecord",
+            "index_id": 0,  # the first index of a fresh service
+            "url": record.url,
+            "content": record.content,
+            "language": language,
+            "meta": record.meta,
+            "filters": record.filters,
+            "sort": None,
+        }
+        messages.append(_message(number, payload))
+    write = {"type": "WriteFiles", "index_id": 0, "output_path": str(out)}
+    messages.append(_message(len(ordered) + 1, write))
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [str(_executable()), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            cwd=site_dir,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        writer = threading.Thread(target=_feed, args=(process.stdin, messages), daemon=True)
+        writer.start()
+        try:
+            _await_all(process.stdout, len(messages))
+        finally:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            process.terminate()
+            process.wait(timeout=30)
+            writer.join(timeout=5)
+    if not (out / "pagefind.js").is_file():
+        raise BuildError(f"pagefind wrote no index into {out}")
+    for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
+        (out / name).unlink(missing_ok=True)
+    canonicalise(out)  # the same plans, the same bytes
+    old = site_dir / f".{OUTPUT}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    out.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return len(ordered)
+
+
+def _feed(stdin: Any, messages: list[bytes]) -> None:
+    """Stream every request (a thread: the service answers while it reads, so its pipe must be drained)."""
+    try:
+        for message in messages:
+            stdin.write(message)
+        stdin.flush()
+    except BrokenPipeError:  # the service died: the reader reports why
+        pass
+
+
+def _await_all(stdout: Any, expected: int) -> None:
+    seen = 0
+    for answer in _answers(stdout):
+        payload = answer.get("payload", {})
+        if payload.get("type") == "Error":
+            raise BuildError(f"pagefind refused the search index: {payload.get('message')}")
+        seen += 1
+        if seen == expected:
+            return
+    raise BuildError(f"pagefind stopped after {seen} of {expected} answers while writing the search index")
