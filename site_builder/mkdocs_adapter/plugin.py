@@ -144,9 +144,10 @@ class VapPlugin(BasePlugin[VapConfig]):
         if self.serving and self.rebuild_all:
             for file in files.documentation_pages():
                 file.is_modified = lambda: True  # type: ignore[method-assign]
-        css = theme.THEME_DIR / "assets" / "vap.css"
-        if files.get_file_from_path("assets/vap.css") is None and css.is_file():
-            files.append(File.generated(config, "assets/vap.css", abs_src_path=str(css)))
+        for asset in theme.ASSETS:
+            source = theme.THEME_DIR / asset
+            if files.get_file_from_path(asset) is None and source.is_file():
+                files.append(File.generated(config, asset, abs_src_path=str(source)))
         return files
 
     def _generated_file(self, config: MkDocsConfig, path: str, root: str) -> File:

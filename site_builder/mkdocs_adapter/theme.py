@@ -13,7 +13,9 @@ from site_builder.generator import urls
 
 PACKAGE = Path(__file__).parent.parent  # site_builder/
 THEME_DIR = PACKAGE / "theme" if (PACKAGE / "theme").is_dir() else PACKAGE.parent / "theme"
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "def_list")
+ASSETS = ("assets/vap.css", "assets/vap-diagrams.js", "assets/vap-directory.js")
+"""Files of theme/assets the plugin adds to every site (plugin.on_files)."""
 
 
 def configure(config: MkDocsConfig, *, changes: bool) -> None:
@@ -25,6 +27,10 @@ def configure(config: MkDocsConfig, *, changes: bool) -> None:
         theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
     if "assets/vap.css" not in config.extra_css:
         config.extra_css.append("assets/vap.css")
+    scripts = {str(script) for script in config.extra_javascript}
+    for script in ("assets/vap-diagrams.js", "assets/vap-directory.js"):  # ours, served locally
+        if script not in scripts:
+            config.extra_javascript.append(script)
     if config.nav is None:
         # MkDocs' automatic nav lists every page in every page: quadratic (see docs/performance.md)
         config.nav = default_nav(Path(config.docs_dir), changes=changes)

@@ -32,7 +32,7 @@ CONFIRMED = "status: confirmed\nconfirmed_on: 2027-01-12"
 HOLDERS = ("Dana Reyes", "Amara Okafor", "José Álvarez")
 NODE_STATEMENT = re.compile(r'^"(?:[^"\\]|\\.)*" \[', re.M)
 """A node statement: one line (labels escape their newlines), a quoted id, then attributes."""
-SVG_NODE = re.compile(r'<g id="[^"]*node\d+" class="node">\s*<title>([^<]*)</title>')
+SVG_NODE = re.compile(r'<g id="[^"]*node\d+" class="node(?: vap&#45;subject)?">\s*<title>([^<]*)</title>')
 
 
 def load(plans: Path, audience: str | None = "preview") -> tuple[View, Index]:

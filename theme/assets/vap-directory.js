@@ -1,0 +1,1 @@
+/* vap-portal: the directory filter (filled in with the directory step). */
