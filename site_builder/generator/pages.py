@@ -381,23 +381,6 @@ class Pages:
     def home(self) -> str:
         return self.render("home.md.j2", here=urls.HOME, diagram=self.diagrams.get("org/overview"))
 
-    def directory(self) -> str:
-        """Every role by department (HTML: at 10,000 roles Markdown took seconds for this page alone)."""
-        by_dept: dict[str, list[Role]] = defaultdict(list)
-        for role in self.plans.roles.values():
-            by_dept[self.ix.departments[role.id]].append(role)
-        anchors = unique_ids(sorted(by_dept), taken={"directory-of-roles"})
-        groups = [
-            (
-                dept,
-                anchors[dept],
-                [self._directory_row(r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
-            )
-            for dept, roles in sorted(by_dept.items())
-        ]
-        body = self.render("directory.html.j2", groups=groups)
-        return front_matter(title="Directory", search={"exclude": True}) + body
-
     def directory_az(self) -> str:
         rows = [
             self._directory_row(r)

@@ -16,6 +16,7 @@ from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Role
 from site_builder.generator import urls
+from site_builder.generator.directory import department_slugs
 
 Signature = Hashable
 
@@ -108,6 +109,9 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
         for r in plans.roles.values()
     )
     out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
+    out[urls.DIRECTORY_JSON] = roster
+    for slug in department_slugs(sorted({ix.departments[r] for r in plans.roles})).values():
+        out[urls.department_page(slug)] = roster
     out[urls.STRATEGY] = _brief(ix, plans.strategy.owner)
     for goal in plans.strategy.goals:
         items = (goal.id, *(m.id for m in goal.milestones))

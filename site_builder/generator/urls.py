@@ -8,6 +8,8 @@ HOME = "index.md"
 STRATEGY = "strategy/index.md"
 DIRECTORY = "directory.md"
 DIRECTORY_AZ = "directory-a-z.md"
+DIRECTORY_JSON = "directory.json"
+"""What the directory's filter reads (theme/assets/vap-directory.js): a local file, no request leaves the site."""
 ALIGNMENT = "alignment.md"
 ORGANISATION = "organisation.md"
 CHANGES = "changes.md"
@@ -22,6 +24,10 @@ def role_page(role_id: str) -> str:
     return f"roles/{role_id}.md"
 
 
+def department_page(slug: str) -> str:
+    return f"directory/{slug}.md"
+
+
 HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION))
 
 
@@ -30,7 +36,9 @@ def is_html_page(path: str) -> bool:
     organisation: every page whose size grows with the organisation): MkDocs adds the theme around
     them without a Markdown pass. The others are small and Markdown."""
     return (
-        path.startswith("roles/") or (path.startswith("strategy/") and path != STRATEGY) or path in HTML_PAGES
+        path.startswith(("roles/", "directory/"))
+        or (path.startswith("strategy/") and path != STRATEGY)
+        or path in HTML_PAGES
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ class MemoryBytecode(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple[str, str] | None:
+def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple[str, str, str] | None:
     """The cache key of the primary navigation of a page, or None when it must be rendered for this
     page alone: a page in the navigation marks itself active there, and `toc.integrate` puts the
     page's own table of contents into it."""
@@ -88,7 +89,8 @@ def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple
         return None
     if page in nav.pages or getattr(page, "parent", None) is not None:
         return None
-    return ("nav", base_url)
+    # links are relative to the page's folder: roles/x/ and directory/x/ share a depth, not their links
+    return ("nav", base_url, posixpath.dirname(str(getattr(page, "url", "")).rstrip("/")))
 
 
 def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:

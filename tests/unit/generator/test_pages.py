@@ -11,6 +11,7 @@ from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.generator import urls
+from site_builder.generator.directory import department_pages, directory_json, directory_page
 from site_builder.generator.generate import generate
 from site_builder.generator.pages import Pages
 from tests.conftest import FIXTURES, ROOT
@@ -42,7 +43,9 @@ def _all_pages(pages: Pages) -> dict[str, str]:
     out: dict[str, str] = {
         urls.HOME: pages.home(),
         urls.STRATEGY: pages.strategy(),
-        urls.DIRECTORY: pages.directory(),
+        urls.DIRECTORY: directory_page(pages),
+        urls.DIRECTORY_JSON: directory_json(pages),
+        **department_pages(pages),
         urls.DIRECTORY_AZ: pages.directory_az(),
     }
     for goal in pages.plans.strategy.goals:
@@ -58,7 +61,11 @@ def test_generated_markdown_matches_the_golden_files(audience: str, update_golde
     files = _all_pages(pages)
     for path, text in sorted(files.items()):
         _compare(f"{audience}/{path}", text, update_goldens)
-    golden = sorted(p.relative_to(GOLDEN / audience).as_posix() for p in (GOLDEN / audience).rglob("*.md"))
+    golden = sorted(
+        p.relative_to(GOLDEN / audience).as_posix()
+        for p in (GOLDEN / audience).rglob("*")
+        if p.suffix in (".md", ".json")
+    )
     assert golden == sorted(files), "golden files without a page, or pages without a golden file"
 
 
