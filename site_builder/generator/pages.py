@@ -53,8 +53,14 @@ def _env() -> jinja2.Environment:
         block=html_block,
         inline=html_inline,
         json=lambda v: json.dumps(v, ensure_ascii=False),
+        nowrap=nowrap,
     )
     return env
+
+
+def nowrap(value: object) -> Markup:
+    """A date or an id kept on one line: browsers break after a hyphen ("2026-" / "10-31")."""
+    return Markup('<span class="vap-nowrap">{}</span>').format(value)
 
 
 _ENV: jinja2.Environment | None = None

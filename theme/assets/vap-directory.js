@@ -37,8 +37,9 @@
       return loading;
     }
 
-    function cell(row, text, tag) {
+    function cell(row, text, tag, label) {
       var td = document.createElement(tag || "td");
+      if (label) td.setAttribute("data-label", label);
       if (text instanceof Node) td.appendChild(text); else td.textContent = text;
       row.appendChild(td);
       return td;
@@ -48,7 +49,7 @@
       results.textContent = "";
       if (!found.length) return;
       var table = document.createElement("table");
-      table.className = "vap-roles";
+      table.className = "vap-table vap-roles";
       var head = table.createTHead().insertRow();
       var withHolder = found.some(function (r) { return "holder" in r; });
       ["Role"].concat(withHolder ? ["Holder"] : [], ["Department", "Level", "Plan"]).forEach(function (h) {
@@ -62,12 +63,12 @@
         a.textContent = r.title;
         cell(row, a);
         if (withHolder) {
-          if (r.holder) cell(row, r.holder);
-          else { var em = document.createElement("em"); em.textContent = "Vacant"; cell(row, em); }
+          if (r.holder) cell(row, r.holder, "td", "Holder");
+          else { var em = document.createElement("em"); em.textContent = "Vacant"; cell(row, em, "td", "Holder"); }
         }
-        cell(row, r.department);
-        cell(row, r.level === null || r.level === undefined ? "" : (levelNames[String(r.level)] || "Level " + r.level));
-        cell(row, STATUS[r.status] || r.status);
+        cell(row, r.department, "td", "Department");
+        cell(row, r.level === null || r.level === undefined ? "—" : (levelNames[String(r.level)] || "Level " + r.level), "td", "Level");
+        cell(row, STATUS[r.status] || r.status, "td", "Plan");
       });
       results.appendChild(table);
     }
