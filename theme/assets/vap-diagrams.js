@@ -100,7 +100,6 @@
       b.type = "button";
       b.className = "vap-zoom-button";
       b.setAttribute("aria-label", label);
-      b.title = label;
       var pic = document.createElementNS(SVG_NS, "svg");
       pic.setAttribute("viewBox", "0 0 24 24");
       pic.setAttribute("aria-hidden", "true");
