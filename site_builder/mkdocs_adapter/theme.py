@@ -40,6 +40,18 @@ def configure(config: MkDocsConfig, *, changes: bool) -> None:
             config.markdown_extensions.append(ext)
 
 
+SITE_NAME_FROM_PORTAL = "from portal.yaml"
+"""mkdocs.yml's `site_name` placeholder (what `vap init` writes): the name comes from portal.yaml.
+Any other `site_name` was set on purpose and wins."""
+
+
+def name_site(config: MkDocsConfig, organization: str) -> None:
+    """The organisation's own name in the header, the title and the search box, from portal.yaml,
+    unless mkdocs.yml names the site on purpose (MkDocs requires `site_name`: hence a placeholder)."""
+    if config.site_name.strip().lower() in (SITE_NAME_FROM_PORTAL, ""):
+        config.site_name = f"{organization} plans"
+
+
 def install(env: jinja2.Environment, bytecode: jinja2.BytecodeCache | None) -> jinja2.Environment:
     """Theme fragments that are the same for many pages are rendered once (theme/main.html,
     theme/partials/nav.html); Material's own templates stay reachable under `material/`.
