@@ -203,26 +203,26 @@ class Pages:
         return {k: tuple(v) for k, v in out.items()}
 
     def plain_sentence(self, role: Role) -> Markup:
-        """The 30-second summary a newcomer reads first (HTML)."""
+        """The 30-second summary a newcomer reads first (HTML): where the role stands, in words. The value
+        add has its own section and the manager a link in the header and the line of sight, so neither
+        is repeated here."""
         title = html_plain(role.title)
-        parts: list[str] = []
-        first = _first_sentence(role.value_add)
-        if role.id in self.view.placeholders:
-            parts.append(f"The plan for the {title} is still being agreed")
-        elif first:
-            parts.append(f"The {title} adds value by this: {html_inline(_lower_first(first))}")
-        else:
-            parts.append(f"The {title} has not yet written down the value it adds")
-        manager = self.plans.roles.get(role.reports_to or "")
-        if role.reports_to is None:
-            parts.append("it is the top role and answers for the strategy itself")
-        elif manager is not None:
-            parts.append(f"reports to the {self.role_link(manager.id).html()}")
         goals = self.ix.goals_served(role.id)
-        if goals:
-            listed = [Link(g, urls.goal_page(g)).html() for g in goals]
-            parts.append("serves goal" + ("s " if len(goals) > 1 else " ") + _and(listed))
-        sentence = "; ".join(parts) + "."
+        listed = _and([Link(g, urls.goal_page(g)).html() for g in goals])
+        serves = f"serves goal{'s' if len(goals) > 1 else ''} {listed}" if goals else ""
+        if role.id in self.view.placeholders:
+            sentence = f"The plan for the {title} is still being agreed."
+        elif role.reports_to is None:
+            sentence = f"The {title} is the top role: it answers for the strategy itself" + (
+                f" and {serves}." if serves else "."
+            )
+        elif serves:
+            lead = f"The {title}" if role.status == "confirmed" else f"As drafted, the {title}"
+            sentence = f"{lead} {serves}."
+        else:
+            sentence = f"No outcome of the {title} leads to a strategy goal yet."
+        if not role.value_add and role.id not in self.view.placeholders:
+            sentence += " The value the role adds is not written down yet."
         if role.vacant and not self.view.is_hidden("holder"):
             sentence += " The role is vacant at the moment."
         return Markup(sentence)
@@ -252,9 +252,6 @@ class Pages:
             line_of_sight=self._line_of_sight(role),
             reports=[self._team_member(r) for r in self.ix.reports_of(role.id)],
             peers=[self._team_member(r) for r in self.ix.peers(role.id)],
-            manager_member=self._team_member(role.reports_to)
-            if role.reports_to in self.plans.roles
-            else None,
             findings=self.findings_by_role.get(role.id, ()),
             placeholder=role.id in self.view.placeholders,
             sentence=self.plain_sentence(role),
