@@ -9,7 +9,7 @@ PLANS ?= plans
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 step = @printf '\n==> %s\n' $(1)
 
-.PHONY: portal serve check test test-fast test-publish-trials lint bench bench-check dist clean help system-deps e2e-deps
+.PHONY: portal serve check test test-fast test-publish-trials test-hostile lint bench bench-check dist clean help system-deps e2e-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -63,6 +63,9 @@ test: $(DEV) e2e-deps lint  ## set up everything and run every test
 	$(BIN)/python -m pytest -n 2 -q
 	@echo
 	@echo "Done. Next: make portal builds the example site; make bench measures speed at scale."
+
+test-hostile: $(DEV) e2e-deps  ## every hostile payload in every field, every page in Chromium (long)
+	VAP_HOSTILE=full $(BIN)/python -m pytest -q -s tests/e2e/test_hostile.py
 
 test-fast: $(DEV)  ## unit tests only
 	$(BIN)/python -m pytest -q tests/unit

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import os
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
+from site_builder import progress
 from site_builder.checking.check import (
+    CheckOptions,
     apply_policy,
     format_json,
     format_text,
@@ -15,16 +22,77 @@ from site_builder.checking.check import (
     run_checks,
     summary_line,
 )
+from site_builder.domain import snapshot
 from site_builder.errors import EXIT_FINDINGS, EXIT_OK, PlanError, PortalError
 from site_builder.loading import parsecache
 
 
+class _Phases:
+    """The phases of long work on standard error: one line each, a bar where the count is known."""
+
+    def __init__(self, *, bars: bool, timings: bool) -> None:
+        self.bars, self.timings = bars, timings
+        self.bar: Any = None
+        self.label: str | None = None
+        self.began = 0.0
+
+    def start(self, label: str, total: int | None) -> None:
+        self.finish()
+        self.label, self.began = label, time.perf_counter()
+        if self.bars and total and total >= 100:
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        else:
+            click.echo(f"{label}...", err=True)
+
+    def advance(self, steps: int) -> None:
+        if self.bar is not None:
+            self.bar.update(steps)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+        if self.label is not None and self.timings:
+            click.echo(f"  done in {time.perf_counter() - self.began:.1f} s", err=True)
+        self.label = None
+
+
+def _progress(quiet: bool, verbose: bool) -> contextlib.AbstractContextManager[None]:
+    """Phases with counts on a terminal (bars), or with --verbose (lines with timings); nothing in CI,
+    when standard error is not a terminal, or with --quiet."""
+    on_terminal = sys.stderr.isatty() and os.environ.get("CI", "").lower() != "true"
+    if quiet or not (verbose or on_terminal):
+        return contextlib.nullcontext()
+    return progress.reporting(_Phases(bars=on_terminal and not verbose, timings=verbose))
+
+
+def check_options(*, enable: tuple[str, ...], as_of: dt.date | None, previous: Path | None) -> CheckOptions:
+    """The options of `vap check`: enabled rules, the as-of date and the previous cycle's snapshot."""
+    snap = None
+    if previous is not None:
+        snap = snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous)
+    published = dt.date.fromisoformat(snap.published_at[:10]) if snap and snap.published_at[:10] else None
+    return CheckOptions(
+        as_of=as_of,
+        previous=snap.plans if snap else None,
+        published_on=published,
+        enable=frozenset(parse_rule_list(enable)) - {"all"},
+    )
+
+
 def check(
-    *, plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], cache: bool = True
+    *,
+    plans_dir: Path,
+    output_format: str,
+    strict: bool,
+    fail_on: tuple[str, ...],
+    options: CheckOptions | None = None,
+    cache: bool = True,
 ) -> int:
     """Print every finding; the exit code says whether any finding fails under the policy."""
     parsecache.configure(enabled=cache)
-    result = run_checks(plans_dir)
+    result = run_checks(plans_dir, options)
     policy = parse_rule_list((*result.plans.portal.fail_on, *fail_on))
     findings = apply_policy(result.findings, policy, strict=strict)
     if output_format == "json":
@@ -51,21 +119,28 @@ def build(
     audience: str | None,
     diagrams: bool,
     cache: bool = True,
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Check first (errors refuse the build, printed as `vap check` prints them), then build the site."""
     from site_builder.mkdocs_adapter.api import SiteSettings, build_site
 
     parsecache.configure(enabled=cache)
     config_file = _config_file(config_file)
-    result = run_checks(plans_dir)
-    if result.errors:
-        click.echo(format_text(result.errors, result.files), err=True)
-        raise PlanError("the plans have errors; nothing was built (fix them, then run vap build again)")
-    click.echo(summary_line(result.findings, result.files) + " (run 'vap check' for the warnings)", err=True)
-    started = time.perf_counter()
-    settings = SiteSettings(plans_dir, audience=audience, diagrams=diagrams)
-    built = build_site(config_file, settings, site_dir=site_dir, checked=result)
-    click.echo(f"built the site into {built.site_dir} in {time.perf_counter() - started:.1f} s", err=True)
+    with _progress(quiet, verbose):
+        progress.start("Checking the plans")
+        result = run_checks(plans_dir)
+        if result.errors:
+            click.echo(format_text(result.errors, result.files), err=True)
+            raise PlanError("the plans have errors; nothing was built (fix them, then run vap build again)")
+        if not quiet:
+            line = summary_line(result.findings, result.files) + " (run 'vap check' for the warnings)"
+            click.echo(line, err=True)
+        started = time.perf_counter()
+        settings = SiteSettings(plans_dir, audience=audience, diagrams=diagrams)
+        built = build_site(config_file, settings, site_dir=site_dir, checked=result)
+    if not quiet:
+        click.echo(f"built the site into {built.site_dir} in {time.perf_counter() - started:.1f} s", err=True)
     return EXIT_OK
 
 
@@ -88,6 +163,11 @@ def serve(
     if role:
         url += f"roles/{role}/"
     click.echo(f"Serving the preview of {plans_dir} at {url} (Ctrl+C to stop)", err=True)
+    click.echo(
+        "The preview rebuilds incrementally: after each save only the pages whose content changed are "
+        "generated and rendered again; navigation and links stay whole and search keeps every page.",
+        err=True,
+    )
     settings = SiteSettings(plans_dir, audience="preview", diagrams=True)
     serve_site(config_file, settings, host=host, port=port, open_browser=open_browser, start_url=url)
     return EXIT_OK
@@ -119,25 +199,31 @@ def publish(
     diagrams: bool,
     staging: Path | None = None,
     nested: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Gate, build and publish one cycle into the versioned folder; earlier cycles are never touched."""
     from site_builder.publishing.publish import publish as publish_cycle
 
-    result = publish_cycle(
-        plans_dir=plans_dir,
-        config_file=_config_file(config_file),
-        out_dir=out_dir,
-        cycle=cycle,
-        audience=audience,
-        force=force,
-        fail_on=fail_on,
-        diagrams=diagrams,
-        staging=staging,
-        nested=nested,
-    )
-    warnings = sum(f.severity == "warning" for f in result.findings)
+    with _progress(quiet, verbose):
+        progress.start("Checking the plans")
+        result = publish_cycle(
+            plans_dir=plans_dir,
+            config_file=_config_file(config_file),
+            out_dir=out_dir,
+            cycle=cycle,
+            audience=audience,
+            force=force,
+            fail_on=fail_on,
+            diagrams=diagrams,
+            staging=staging,
+            nested=nested,
+        )
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    if quiet:
+        return EXIT_OK
+    warnings = sum(f.severity == "warning" for f in result.findings)
     click.echo(
         f"{'Replaced' if result.replaced else 'Published'} {result.cycle} for {result.audience} in "
         f"{result.path} ({warnings} warning{'s' * (warnings != 1)}; run 'vap check' to see them)",

@@ -40,7 +40,9 @@ def plans_view(plans_dir: Path, audience: str | None) -> View:
     if result.errors:
         click.echo(format_text(result.errors, result.files), err=True)
         raise PlanError("the plans have errors; nothing was exported (fix them, then export again)")
-    return make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
+    return make_view(
+        result.plans, resolve_audience(result.plans, audience), result.findings, index=result.index
+    )
 
 
 def to_json_text(view: View, *, clock: snapshot.Clock = snapshot.utc_now) -> str:

@@ -106,6 +106,10 @@ def portal_schema() -> Schema:
                 "description": "Show each role's alignment findings on its page.",
                 "type": "boolean",
             },
+            "show_sources": {
+                "description": "Show file paths, lines and the publishing-readiness box (default false).",
+                "type": "boolean",
+            },
         }
     )
     body = _closed(
@@ -138,6 +142,20 @@ def portal_schema() -> Schema:
             "overview_depth": {
                 "description": "How many levels the home-page overview diagram shows.",
                 "type": ["integer", "null"],
+            },
+            "enable": {
+                "description": "Off-by-default warning rules to run (no-recent-dialogue, ...).",
+                "type": ["array", "null"],
+                "items": {"enum": sorted(WARNING_RULES)},
+            },
+            "dialogue_days": {
+                "description": "Window of no-recent-dialogue, in days before the as-of date (default 90).",
+                "type": ["integer", "null"],
+            },
+            "intranet_hosts": {
+                "description": "Hosts that links in plan text may lead to; other hosts' links become text.",
+                "type": ["array", "null"],
+                "items": {"type": "string"},
             },
         },
         ("organization", "cycle", "cycle_start", "cycle_end"),

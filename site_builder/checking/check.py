@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from site_builder.checking.drift_rules import CheckOptions
 from site_builder.checking.integrity import check_integrity
 from site_builder.checking.rules import ERROR_RULES, WARNING_RULES, check_warnings
 from site_builder.domain.index import Index
@@ -36,14 +37,15 @@ class CheckResult:
         return tuple(f for f in self.findings if f.role == role_id)
 
 
-def run_checks(plans_dir: Path) -> CheckResult:
+def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckResult:
     """Every finding of every file in one run (one bad file never hides the others)."""
     with gc_paused():
         loaded = load_plans(plans_dir)
         findings = list(loaded.findings)
         findings += check_integrity(loaded.plans)
         index = Index(loaded.plans)
-        findings += check_warnings(index)  # rules tolerate broken references: one bad file hides nothing
+        # rules tolerate broken references: one bad file hides nothing
+        findings += check_warnings(index, options or CheckOptions())
         findings.sort(key=Finding.sort_key)
         return CheckResult(loaded.plans, index, tuple(findings), loaded.files)
 
@@ -100,6 +102,7 @@ def format_json(findings: Sequence[Finding]) -> str:
 __all__ = [
     "ERROR_RULES",
     "WARNING_RULES",
+    "CheckOptions",
     "CheckResult",
     "apply_policy",
     "format_json",

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from site_builder.checking import drift_rules as drift
 from site_builder.checking.integrity import name_outcomes
 from site_builder.checking.similarity import Item, near_duplicates
 from site_builder.domain.index import Index
@@ -210,7 +211,11 @@ def due_after_milestone(ix: Index) -> Iterator[Finding]:
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:
     departments = ix.departments
-    items = [Item(key, departments[o.role], o.title) for key, o in ix.outcomes.items() if o.title]
+    items = [
+        Item(key, departments[o.role], o.title, o.measure or "", o.target or "")
+        for key, o in ix.outcomes.items()
+        if o.title
+    ]
     for match in near_duplicates(items):
         first, second = ix.outcomes[match.a], ix.outcomes[match.b]
         role = ix.roles[second.role]
@@ -319,8 +324,10 @@ def incomplete_plan(ix: Index) -> Iterator[Finding]:
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    check: Callable[[Index], Iterator[Finding]]
+    check: Callable[..., Iterator[Finding]]
+    """check(index), or check(index, options) when `options` is set."""
     summary: str
+    options: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -338,10 +345,26 @@ RULES: tuple[Rule, ...] = (
     Rule("level-gap", level_gap, "manager more than one level above a report"),
     Rule("diffused-focus", diffused_focus, "more than 7 focus items"),
     Rule("incomplete-plan", incomplete_plan, "draft plan missing parts"),
+    Rule("due-after-parent", drift.due_after_parent, "outcome due after the manager's outcome it supports"),
+    Rule("conflicting-outcomes", drift.conflicting_outcomes, "outcomes pulling one measure opposite ways"),
+    Rule("pass-through-outcome", drift.pass_through_outcome, "outcome restating the manager's, same target"),
+    Rule("manager-does-reports-work", drift.manager_does_reports_work, "manager focus item a report's"),
+    Rule("fragile-coverage", drift.fragile_coverage, "goal or milestone served only by unconfirmed plans"),
+    Rule("no-recent-dialogue", drift.no_recent_dialogue, "no recent conversation recorded", options=True),
+    Rule("missing-trade-offs", drift.missing_trade_offs, "resources but no trade-offs"),
+    Rule("suspect-link", drift.suspect_link, "supports a manager's outcome changed since publishing", True),
 )
 WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
 ERROR_RULES: tuple[str, ...] = ERROR_RULE_NAMES
 
 
-def check_warnings(ix: Index) -> list[Finding]:
-    return name_outcomes([finding for rule in RULES for finding in rule.check(ix)], ix.plans)
+def check_warnings(ix: Index, options: drift.CheckOptions | None = None) -> list[Finding]:
+    """Every finding of every rule that is on: all but the off-by-default ones unless enabled."""
+    options = options or drift.CheckOptions()
+    enabled = options.enable | set(ix.plans.portal.enable)
+    out: list[Finding] = []
+    for rule in RULES:
+        if rule.name in drift.OFF_BY_DEFAULT and rule.name not in enabled:
+            continue
+        out += rule.check(ix, options) if rule.options else rule.check(ix)
+    return name_outcomes(out, ix.plans)

@@ -3,7 +3,7 @@
 Standard library only and independent of the rest of the package, so the matcher can be
 tested and benchmarked alone. Method (measured in docs/alignment.md):
 
-1. Normalise each title into a `_Signature`: acronyms kept (IT is not "it"), number words to
+1. Normalise each title into a `Signature`: acronyms kept (IT is not "it"), number words to
    digits, light stemming, a small concept map (synonyms, phrases, spelling), stop words and
    measure words dropped. Direction (up/down/better) and audience (customer/staff/supplier)
    become *slots*. Numbers are *targets*, dropped because the same result with another target
@@ -17,8 +17,6 @@ tested and benchmarked alone. Method (measured in docs/alignment.md):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,9 +24,13 @@ from functools import lru_cache
 from itertools import combinations
 from math import ceil
 
-THRESHOLD: float = 0.7
-"""Least score reported. A title of 3+ content words may gain or lose one word (3/4 = 0.75)
-or a direction/audience, but not swap one (2/4 = 0.5); see docs/alignment.md."""
+from site_builder.checking.textnorm import BETTER, Signature, outcome_signature
+
+THRESHOLD: float = 0.55
+"""Least score reported; chosen on the labelled outcome pairs (docs/manual/alignment.md)."""
+
+SWAP_PENALTY: float = 0.8
+"""Factor on a pair whose titles each name something the other outcome never mentions."""
 
 SLOT_WEIGHT: float = 0.5
 """Weight of the direction and audience slots: they qualify a result, not name it."""
@@ -37,6 +39,8 @@ MAX_POSTINGS: int = 2000
 """A blocking key shared by more distinct titles than this is dropped (and counted)."""
 
 _EPS = 1e-9
+_MAX_SLOTS = 2 * SLOT_WEIGHT
+"""Direction and audience slots together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,8 @@ class Item:
     """Department: items of one group are never matched with each other."""
     text: str
     """The outcome title."""
+    measure: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +79,10 @@ class Stats:
     candidates: int
     """Signature pairs examined; all pairs would be signatures * (signatures - 1) / 2."""
     skipped_keys: int
-    """Blocking keys over MAX_POSTINGS, the only way a matching pair can be missed."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Signature:
-    """A title reduced to what decides whether two titles name the same result."""
-
-    content: frozenset[str]
-    directions: int
-    """Bits of _DIRECTIONS."""
-    audiences: int
-    """Bits of _AUDIENCES."""
-    identifiers: frozenset[str]
+    """Blocking keys over MAX_POSTINGS, one way a matching pair can be missed."""
+    skipped_titles: int = 0
+    """Titles whose rarest word is in more than MAX_POSTINGS outcomes: their covered pairs are not
+    looked for (the other way a matching pair can be missed)."""
 
 
 def near_duplicates(items: Sequence[Item], *, threshold: float = THRESHOLD) -> list[Match]:
@@ -93,26 +90,66 @@ def near_duplicates(items: Sequence[Item], *, threshold: float = THRESHOLD) -> l
     return search(items, threshold=threshold)[0]
 
 
-def similarity(text_a: str, text_b: str) -> float:
-    """The score `near_duplicates` compares with the threshold, for explaining a finding."""
-    return _score(signature(text_a), signature(text_b))
+def similarity(a: str | Item, b: str | Item) -> float:
+    """The score `near_duplicates` compares with the threshold: of two titles, or of two items
+    (title, measure and target)."""
+    return _final(_views_of(a), _views_of(b))
+
+
+@dataclass(frozen=True, slots=True)
+class _Views:
+    """One outcome seen twice: its title alone (slots from the whole outcome) and title plus measure."""
+
+    title: Signature
+    full: Signature
+    measure: frozenset[str]
+    """Content words of the measure alone."""
+
+
+def _views_of(x: str | Item) -> _Views:
+    return _views(x, "", "") if isinstance(x, str) else _views(x.text, x.measure, x.target)
+
+
+def _views(title: str, measure: str, target: str) -> _Views:
+    full = outcome_signature(title, measure)  # targets differ more than results do: not compared
+    own = outcome_signature(title)
+    title_view = Signature(own.content, own.directions, full.audiences, full.identifiers)
+    return _Views(title_view, full, outcome_signature(measure).content if measure else frozenset())
+
+
+def _novel(x: _Views, y: _Views) -> bool:
+    """Whether x's title names something y never mentions. Under one standard measure (a KPI template
+    used by every team) the measure explains nothing, so only y's title counts."""
+    if x.measure == y.measure:
+        return bool(x.title.content - y.title.content)
+    return bool(x.title.content - y.full.content)
+
+
+def _final(x: _Views, y: _Views) -> float:
+    """The better of the two views; only the title, lowered, when each title names a thing the other
+    outcome never mentions (night shift vs weekend shift, steel vs aluminium: another subject)."""
+    title = _score(x.title, y.title)
+    if _novel(x, y) and _novel(y, x):
+        return title * SWAP_PENALTY  # a shared standard measure must not make two subjects one
+    return max(title, _score(x.full, y.full))
 
 
 def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list[Match], Stats]:
     """`near_duplicates` plus the counts that show how much work blocking saved."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    index: dict[_Signature, int] = {}
-    by_text: dict[str, int] = {}  # organisations repeat titles: each text is normalised and hashed once
+    index: dict[_Views, int] = {}
+    by_text: dict[tuple[str, str, str], int] = {}  # repeated outcomes are normalised and hashed once
     owner: list[int] = []
     for item in items:
-        k = by_text.get(item.text)
+        text = (item.text, item.measure, item.target)
+        k = by_text.get(text)
         if k is None:
-            k = by_text[item.text] = index.setdefault(signature(item.text), len(index))
+            k = by_text[text] = index.setdefault(_views(*text), len(index))
         owner.append(k)
-    sigs = list(index)
-    pairs, candidates, skipped = _candidate_pairs(sigs, threshold)
-    repeated = {k for k, n in Counter(owner).items() if n > 1 and sigs[k].content}
+    views = list(index)
+    pairs, candidates, skipped, skipped_titles = _candidates(views, threshold)
+    repeated = {k for k, n in Counter(owner).items() if n > 1 and views[k].full.content}
     wanted = repeated | {i for i, _, _ in pairs} | {j for _, j, _ in pairs}
     members: dict[int, list[Item]] = defaultdict(list)
     for item, k in zip(items, owner, strict=True):
@@ -124,7 +161,51 @@ def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list
     for i, j, score in pairs:
         found.update(_cross_group(((x, y) for x in members[i] for y in members[j]), score))
     matches = [Match(a, b, found[a, b]) for a, b in sorted(found)]
-    return matches, Stats(len(items), len(sigs), candidates, skipped)
+    return matches, Stats(len(items), len(views), candidates, skipped, skipped_titles)
+
+
+def _candidates(views: list[_Views], threshold: float) -> tuple[list[tuple[int, int, float]], int, int, int]:
+    """Every pair whose final score reaches the threshold, without scoring all pairs.
+
+    A pair whose titles each name something new scores at most SWAP_PENALTY x its title view, so
+    blocking the title view at threshold / SWAP_PENALTY finds those; in every other pair one title's
+    words all appear in the other outcome, and those pairs come from the postings of that title's
+    rarest word. One standard measure shared by a thousand teams therefore costs nothing.
+    """
+    by_title, candidates, skipped = _candidate_pairs(
+        [v.title for v in views], min(1.0, threshold / SWAP_PENALTY)
+    )
+    covered, n_covered, skipped_covered = _covered_pairs(views)
+    found = []
+    for i, j in sorted({(i, j) for i, j, _ in by_title} | covered):
+        score = _final(views[i], views[j])
+        if score >= threshold - _EPS:
+            found.append((i, j, score))
+    return found, candidates + n_covered, skipped, skipped_covered
+
+
+def _covered_pairs(views: list[_Views]) -> tuple[set[tuple[int, int]], int, int]:
+    """Pairs (i < j) where one outcome's title words all appear in the other outcome: the postings of
+    the title's words intersected, rarest first, until few are left."""
+    postings: dict[str, set[int]] = defaultdict(set)
+    for j, v in enumerate(views):
+        for token in v.full.content:
+            postings[token].add(j)
+    pairs: set[tuple[int, int]] = set()
+    examined = skipped = 0
+    for i, v in enumerate(views):
+        tokens = sorted(v.title.content, key=lambda token: (len(postings[token]), token))
+        if not tokens:
+            continue
+        if len(postings[tokens[0]]) > MAX_POSTINGS:
+            skipped += 1
+            continue
+        found = postings[tokens[0]]
+        for token in tokens[1:]:
+            found = found & postings[token]
+        examined += len(found)
+        pairs.update((min(i, j), max(i, j)) for j in found if j != i)
+    return pairs, examined, skipped
 
 
 def _across(items: list[Item]) -> Iterable[tuple[Item, Item]]:
@@ -147,7 +228,7 @@ def _cross_group(pairs: Iterable[tuple[Item, Item]], score: float) -> Iterable[t
 # --- scoring --------------------------------------------------------------------------
 
 
-def _score(x: _Signature, y: _Signature) -> float:
+def _score(x: Signature, y: Signature) -> float:
     """Weighted Jaccard of content and slots; 0 without a shared content token or on a veto."""
     shared = len(x.content & y.content)
     if not shared or _disjoint(x.audiences, y.audiences):
@@ -159,7 +240,7 @@ def _score(x: _Signature, y: _Signature) -> float:
     if x.directions or y.directions:
         union += SLOT_WEIGHT
         if x.directions and y.directions:
-            if not (x.directions & y.directions or (x.directions | y.directions) & _BETTER):
+            if not (x.directions & y.directions or (x.directions | y.directions) & BETTER):
                 return 0.0  # "increase X" and "reduce X" are opposite results
             common += SLOT_WEIGHT
     if x.audiences or y.audiences:
@@ -172,7 +253,7 @@ def _disjoint(a: int, b: int) -> bool:
     return bool(a and b and not a & b)
 
 
-def _slot_weight(sig: _Signature) -> float:
+def _slot_weight(sig: Signature) -> float:
     return SLOT_WEIGHT * (bool(sig.directions) + bool(sig.audiences))
 
 
@@ -184,7 +265,7 @@ Plan = tuple[int, int]
 
 
 def _candidate_pairs(
-    sigs: list[_Signature], threshold: float
+    sigs: list[Signature], threshold: float
 ) -> tuple[list[tuple[int, int, float]], int, int]:
     """Size-aware prefix filtering: every pair of signatures that can reach `threshold`.
 
@@ -233,7 +314,7 @@ def _candidate_pairs(
     return found, candidates, len(common)
 
 
-def _rarity_rank(sigs: list[_Signature]) -> dict[str, int]:
+def _rarity_rank(sigs: list[Signature]) -> dict[str, int]:
     """One global token order, rarest first (ties by text), shared by every prefix."""
     df = Counter(token for sig in sigs for token in sig.content)
     return {t: r for r, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
@@ -278,319 +359,10 @@ def _probe_plan(n: int, slots: float, m: int, threshold: float) -> Plan | None:
     need = max(1, own, _overlap_bound(n, m, slots, threshold))
     if n == 0 or need > min(n, m):
         return None
-    size = 2 if _overlap_bound(n, m, 2 * SLOT_WEIGHT, threshold) >= 2 else 1
+    size = 2 if _overlap_bound(n, m, _MAX_SLOTS, threshold) >= 2 else 1
     return n - need + size, size
 
 
 def _overlap_bound(n: int, m: int, slots: float, threshold: float) -> int:
     """Least s with (s + slots) / (n + m - s + slots) >= threshold: shared slots help at most."""
     return ceil((threshold * (n + m + slots) - slots) / (1 + threshold) - _EPS)
-
-
-# --- normalisation --------------------------------------------------------------------
-
-Word = tuple[int, str]
-"""A normalised word: (kind, value)."""
-
-_CONTENT, _LITERAL, _CODE, _INVERTED, _DIRECTION, _AUDIENCE, _NUM, _TARGET, _NUMWORD, _UNIT, _STOP = range(11)
-"""Word kinds; the first four carry content (an inverted noun flips the title's direction). A _NUM
-may name something (ward 7); a _TARGET (5%, 200,000, £1.4m) never does."""
-
-_TOKEN = re.compile(r"[£$€]?\d[\d,]*(?:\.\d+)?[%a-z]*|[^\W\d_][^\W_]*|%", re.IGNORECASE)
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+s?")
-_BRITISH_ISE = re.compile(r"(?<=[a-z]{3})is(e|ed|es|ing|ation|ations)$")
-_BRITISH_OUR = re.compile(r"(?<=[a-z]{3})our(s?)$")
-_DIRECTIONS = {"up": 1, "down": 2, "better": 4}
-_BETTER = _DIRECTIONS["better"]
-_AUDIENCES = {"customer": 1, "staff": 2, "supplier": 4}
-
-
-@lru_cache(maxsize=65536)
-def signature(text: str) -> _Signature:
-    """Normalise one title; cached because organisations repeat titles a lot."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    if text.isupper():
-        text = text.lower()
-    words = [w for raw in _TOKEN.findall(text) for w in _token(raw)]
-    if not _NUMBER_WORD_ENTRIES.isdisjoint(words):
-        words = _number_words(words)
-    if not _PHRASE_STARTS.isdisjoint(words):
-        words = _phrases(words)
-    return _classify(words)
-
-
-@lru_cache(maxsize=65536)
-def _token(raw: str) -> tuple[Word, ...]:
-    """One raw token as normalised words; an acronym (IT, ED) is never read as a stop word."""
-    if raw[0].isdigit() or raw[0] in "£$€":
-        plain = raw[0].isdigit() and "," not in raw and raw[-1].isdigit()
-        return ((_NUM if plain else _TARGET, raw.lower()),)
-    if _ACRONYM.fullmatch(raw):
-        acronym = raw.lower()[:-1] if raw.endswith("s") else raw.lower()
-        named = _CODE if any(c.isdigit() for c in acronym) else _LITERAL  # Q3, H1: names, like ward 7
-        return _ACRONYMS.get(acronym, ((named, acronym),))
-    word = raw.lower()
-    if any(c.isdigit() for c in word):
-        return _SINGLE.get(word, ((_CODE, word),))
-    stemmed = stem(word)
-    return _SINGLE.get(stemmed, ((_plain_kind(stemmed), stemmed),))
-
-
-def _plain_kind(word: str) -> int:
-    if word in _NUMBER_WORDS:
-        return _NUMWORD
-    if word == "%" or word in _STOP_WORDS:
-        return _STOP
-    return _UNIT if word in _UNITS else _CONTENT
-
-
-def _number_words(words: list[Word]) -> list[Word]:
-    """'two hundred thousand' -> 200000; cardinals only, so 'first contact' stays words."""
-    out: list[Word] = []
-    total: int | None = None
-    current = 0
-    for kind, value in [*words, (_STOP, "")]:
-        if kind == _NUMWORD or (total is not None and value in _SCALES):
-            total = total or 0
-            if kind == _NUMWORD:
-                current += _NUMBER_WORDS[value]
-            elif _SCALES[value] == 100:
-                current = max(current, 1) * 100
-            else:
-                total, current = total + max(current, 1) * _SCALES[value], 0
-            continue
-        if total is not None:
-            out.append((_NUM, str(total + current)))
-            total, current = None, 0
-        if value:
-            out.append((kind, value))
-    return out
-
-
-def _phrases(words: list[Word]) -> list[Word]:
-    """Greedy longest match of multi-word concepts ('roll out' -> launch)."""
-    out: list[Word] = []
-    i = 0
-    while i < len(words):
-        for size in range(min(_LONGEST_PHRASE, len(words) - i), 1, -1):
-            phrase = tuple(words[i : i + size])
-            if phrase in _PHRASES:
-                out.extend(_PHRASES[phrase])
-                i += size
-                break
-        else:
-            out.append(words[i])
-            i += 1
-    return out
-
-
-def _classify(words: list[Word]) -> _Signature:
-    """Gather content, slots and identifiers; targets and stop words fall away."""
-    content: set[str] = set()
-    identifiers: set[str] = set()
-    directions = audiences = 0
-    flip = False
-    for i, (kind, value) in enumerate(words):
-        if kind <= _INVERTED:
-            content.add(value)
-            flip = flip or kind == _INVERTED
-            if kind == _CODE:
-                identifiers.add(value)
-        elif kind == _DIRECTION:
-            directions |= _DIRECTIONS[value]
-        elif kind == _AUDIENCE:
-            audiences |= _AUDIENCES[value]
-        elif kind == _NUM and _is_identifier(words, i):
-            content.add(value)
-            identifiers.add(value)
-        elif kind == _UNIT and not (i and words[i - 1][0] in (_NUM, _TARGET)):
-            content.add(value)
-    if flip and directions & 3 in (1, 2):
-        directions ^= 3  # "reduce turnover" is "increase retention"
-    return _Signature(frozenset(content), directions, audiences, frozenset(identifiers))
-
-
-def _is_identifier(words: list[Word], i: int) -> bool:
-    """ISO 27001, release 4.2, ward 7: a bare number named by the word before it is no target."""
-    nxt_kind, nxt = words[i + 1] if i + 1 < len(words) else (_STOP, "")
-    if nxt_kind == _UNIT or nxt == "%":
-        return False
-    prev_kind, prev = words[i - 1] if i else (_STOP, "")
-    return prev_kind in (_CONTENT, _LITERAL, _CODE) and prev not in _KNOWN_VERBS
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Light, predictable stemming: British spelling, plural, -ing, -ed, final e, doubled consonant."""
-    w = _BRITISH_OUR.sub(r"or\1", _BRITISH_ISE.sub(r"iz\1", word))
-    if len(w) > 3:
-        if w.endswith("ies") and len(w) > 4:
-            w = w[:-3] + "y"
-        elif w.endswith("sses"):
-            w = w[:-2]
-        elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        if w.endswith("ing") and len(w) > 5:
-            w = w[:-3]
-        elif w.endswith("ed") and len(w) > 4:
-            w = w[:-2]
-        if w.endswith("e") and len(w) > 3:
-            w = w[:-1]
-        if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
-            w = w[:-1]
-    return _SPELLING.get(w, w)
-
-
-# --- lexicon: modest on purpose; each entry is planning language seen across functions ---
-
-_CONCEPT_TABLE = """
-dir:down       reduce, cut, lower, decrease, minimise, minimize, lessen, halve, trim, fewer, less, shorten,
-               shorter, slash, curb, eliminate, bring down
-dir:up         increase, raise, grow, growth, boost, expand, lift, maximise, maximize, double, triple, more,
-               higher, greater, scale up
-dir:better     improve, enhance, optimise, optimize, strengthen, better
-aud:customer   customer, patient, client, consumer, shopper, citizen, resident, user, guest, service user
-aud:staff      staff, employee, workforce, personnel, colleague, worker, team member
-aud:supplier   supplier, vendor, contractor
-inv:retention  turnover, attrition, churn
-retention      retention, retain
-launch         launch, introduce, deploy, implement, rollout, roll out, go live, ship
-retire         retire, decommission, sunset, phase out, shut down, switch off
-hire           hire, recruit, recruitment
-migrate        migrate, migration, move, transfer
-train          train, training, upskill
-automate       automate, automation
-noshow         no show, missed appointment, did not attend, missed visit
-booking        booking, book, appointment, reservation
-cost           cost, spend, spending, expense, expenditure
-sales          sales, revenue
-online_sales   e commerce, ecommerce
-online         online, digital, web
-complaint      complaint, grievance
-error          error, defect, bug, fault, mistake
-outage         outage, downtime
-uptime         uptime, availability
-satisfaction   satisfaction, csat
-nps            net promoter score, nps
-consumption    consumption, usage, use
-energy         energy, electricity
-emission       emission, carbon, co2, greenhouse gas
-inventory      inventory, stock
-payment        payment, pay
-ehr            electronic health record, electronic patient record, electronic medical record, ehr, emr, epr
-ed             emergency department, emergency room, accident and emergency
-%              per cent
-"""
-"""Concept id, then the words and phrases that name it. `dir:` and `aud:` ids fill the direction
-and audience slots; an `inv:` noun flips the title's direction; `a_b` expands to two concepts."""
-
-_ACRONYM_TABLE = """
-emergency_department  ed, er
-ehr                   ehr, emr, epr
-nps                   nps
-carbon                co2
-csat                  csat
-"""
-"""Upper-case acronyms worth expanding; any other acronym is kept as a word of its own."""
-
-_SPELLING_TABLE = """
-center      centre
-theater     theatre
-meter       metre
-liter       litre
-fiber       fibre
-license     licence
-catalog     catalogue
-pediatric   paediatric
-orthopedic  orthopaedic
-anesthetic  anaesthetic
-enrollment  enrolment
-"""
-"""American spelling, then British; -ise/-isation and -our are handled by rule in `stem`."""
-
-_STOP_TEXT = (
-    # function words
-    "a an the and or of for to in on at by with from into onto across all every each our its their this that "
-    "these those be is are was were been being as so than then under below over above within least most up "
-    "down out off via per through new fully further only also no not it we us who which whole s t "
-    # measure words: "no-show rate" and "no-shows" name the same result
-    "rate level number share proportion percentage ratio count volume amount total overall average mean "
-    "median score index figure "
-    # verbs that say a result is reached, not which one
-    "achieve deliver ensure reach hit meet attain drive enable make get keep maintain sustain complete "
-    "establish become have provide"
-)
-_KNOWN_VERB_TEXT = (
-    "hire recruit train open close publish process serve build onboard sign win resolve answer handle treat "
-    "see vaccinate screen install replace upgrade plant visit inspect approve respond save generate create "
-    "run host launch deploy implement migrate move retire automate"
-)
-"""Verbs before a count ("hire 40 nurses"): the number is a target, not an identifier."""
-_UNIT_TEXT = "percent pct minute min mins hour hr hrs day week month year point pp k m bn million thousand"
-_CARDINAL_TEXT = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen"
-)
-_TENS_TEXT = "twenty thirty forty fifty sixty seventy eighty ninety"
-
-
-def _table(text: str) -> dict[str, tuple[str, ...]]:
-    """Parse `id  word, phrase, ...` lines; an indented line continues the previous id."""
-    table: dict[str, tuple[str, ...]] = {}
-    key = ""
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        if not line[0].isspace():
-            key, _, line = line.partition(" ")
-        table[key] = table.get(key, ()) + tuple(w.strip() for w in line.split(",") if w.strip())
-    return table
-
-
-_SPELLING: dict[str, str] = {}  # filled below with stems, which need an (empty) map to exist
-_SPELLING.update({stem(uk): stem(us) for us, uks in _table(_SPELLING_TABLE).items() for uk in uks})
-_NUMBER_WORDS: dict[str, int] = {stem(w): n for n, w in enumerate(_CARDINAL_TEXT.split())}
-_NUMBER_WORDS.update({stem(w): 20 + 10 * n for n, w in enumerate(_TENS_TEXT.split())})
-_NUMBER_WORD_ENTRIES: frozenset[Word] = frozenset((_NUMWORD, w) for w in _NUMBER_WORDS)
-_SCALES: dict[str, int] = {stem("hundred"): 100, stem("thousand"): 1000, stem("million"): 1_000_000}
-_STOP_WORDS: frozenset[str] = frozenset(map(stem, _STOP_TEXT.split()))
-_UNITS: frozenset[str] = frozenset(map(stem, _UNIT_TEXT.split()))
-_CONCEPTS: dict[str, tuple[str, ...]] = _table(_CONCEPT_TABLE)
-_KNOWN_VERB_STEMS: frozenset[str] = frozenset(map(stem, _KNOWN_VERB_TEXT.split()))
-_KNOWN_VERBS: frozenset[str] = _KNOWN_VERB_STEMS | {c for c in _CONCEPTS if stem(c) in _KNOWN_VERB_STEMS}
-
-
-def _concept_words(concept: str) -> tuple[Word, ...]:
-    kinds = {"dir": _DIRECTION, "aud": _AUDIENCE, "inv": _INVERTED}
-    out: list[Word] = []
-    for part in concept.split("_"):
-        prefix, _, value = part.rpartition(":")
-        out.append((kinds[prefix], value) if prefix else (_STOP if part == "%" else _CONTENT, part))
-    return tuple(out)
-
-
-def _words_of(text: str) -> tuple[Word, ...]:
-    """A phrase normalised exactly as a title would be, word by word."""
-    return tuple(w for raw in _TOKEN.findall(text) for w in _token(raw))
-
-
-_SINGLE: dict[str, tuple[Word, ...]] = {
-    stem(phrase): _concept_words(concept)
-    for concept, phrases in _CONCEPTS.items()
-    for phrase in phrases
-    if " " not in phrase
-}
-_PHRASES: dict[tuple[Word, ...], tuple[Word, ...]] = {
-    _words_of(phrase): _concept_words(concept)
-    for concept, phrases in _CONCEPTS.items()
-    for phrase in phrases
-    if " " in phrase
-}
-_PHRASE_STARTS: frozenset[Word] = frozenset(p[0] for p in _PHRASES)
-_LONGEST_PHRASE: int = max(map(len, _PHRASES))
-_ACRONYMS: dict[str, tuple[Word, ...]] = {
-    acronym: _words_of(expansion.replace("_", " "))
-    for expansion, acronyms in _table(_ACRONYM_TABLE).items()
-    for acronym in acronyms
-}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,23 @@ NO_CACHE = click.option(
     is_flag=True,
     help="Parse every plan file again instead of reusing .cache/vap/ beside the plans (nothing is written).",
 )
+
+
+def _talk(command: Any) -> Any:
+    """--quiet and --verbose for the commands that do long work."""
+    command = click.option(
+        "--verbose",
+        "-v",
+        is_flag=True,
+        help="Print each phase with the time it took, also when the output is not a terminal.",
+    )(command)
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="Print only errors and notes (no progress, no summary). On a terminal, phases are shown "
+        "with counts by default; in CI or when the output is not a terminal, they are not.",
+    )(command)
 
 
 class _Group(click.Group):
@@ -69,8 +87,33 @@ def cli(debug: bool) -> None:
     help="Warning rules that fail the check (added to fail_on in portal.yaml); 'all' for every rule.",
 )
 @NO_CACHE
+@click.option(
+    "--enable",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    help="Turn on off-by-default rules (no-recent-dialogue, missing-trade-offs, ...) for this run.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge dates (no-recent-dialogue) as of this day, YYYY-MM-DD; default today.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="A published cycle's folder or its plans.json: turns on suspect-link.",
+)
 def check(
-    plans_dir: Path, output_format: str, strict: bool, fail_on: tuple[str, ...], no_cache: bool
+    plans_dir: Path,
+    output_format: str,
+    strict: bool,
+    fail_on: tuple[str, ...],
+    enable: tuple[str, ...],
+    as_of: dt.datetime | None,
+    previous: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check a planning repository and report every error and warning.
 
@@ -81,14 +124,18 @@ def check(
     Example:
       vap check plans
       vap check plans --format json --fail-on unconfirmed-plan
+      vap check plans --enable no-recent-dialogue --as-of 2026-10-01
+      vap check plans --previous site-archive/2026
       vap check plans --no-cache
     """
+    options = commands.check_options(enable=enable, as_of=as_of.date() if as_of else None, previous=previous)
     sys.exit(
         commands.check(
             plans_dir=plans_dir,
             output_format=output_format,
             strict=strict,
             fail_on=fail_on,
+            options=options,
             cache=not no_cache,
         )
     )
@@ -123,6 +170,7 @@ CONFIG_FILE = click.option(
 )
 @click.option("--no-diagrams", is_flag=True, help="Build without Graphviz diagrams (no 'dot' needed).")
 @NO_CACHE
+@_talk
 def build(
     plans_dir: Path,
     config_file: Path,
@@ -130,6 +178,8 @@ def build(
     audience: str | None,
     no_diagrams: bool,
     no_cache: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check the plans, then build the portal site (refuses to build when there are errors).
 
@@ -146,6 +196,8 @@ def build(
             audience=audience,
             diagrams=not no_diagrams,
             cache=not no_cache,
+            quiet=quiet,
+            verbose=verbose,
         )
     )
 
@@ -190,6 +242,7 @@ def build(
     is_flag=True,
     help="Earlier layout: the default audience at the top of DIR, others inside it (prints the access rule).",
 )
+@_talk
 def publish(
     plans_dir: Path,
     config_file: Path,
@@ -201,6 +254,8 @@ def publish(
     no_diagrams: bool,
     staging: Path | None,
     nested: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Publish the plans as a cycle of the versioned intranet site (earlier cycles stay as they were).
 
@@ -221,6 +276,8 @@ def publish(
             diagrams=not no_diagrams,
             staging=staging,
             nested=nested,
+            quiet=quiet,
+            verbose=verbose,
         )
     )
 

@@ -83,6 +83,8 @@ class Index:
 
         A depth-first walk up the `supports` links, each outcome once; a link back into the walk (a
         cycle of outcomes) adds nothing. Outcomes that serve the same items share one set."""
+        if self.plans.sight is not None:  # an edition: the whole cascade's answer, kept by the view
+            return self.plans.sight.served
         outcomes, items = self.outcomes, self.strategy_items
         memo: dict[str, frozenset[str]] = {}
         links = _Links(outcomes, items)
@@ -130,6 +132,43 @@ class Index:
             for item in items:
                 out[item].append(key)
         return {k: tuple(sorted(v)) for k, v in out.items()}
+
+    def via(self, key: str) -> tuple[str, ...]:
+        """Roles whose plan is not shown that an outcome's line of sight passes through ('' = left out)."""
+        sight = self.plans.sight
+        return sight.via.get(key, ()) if sight is not None else ()
+
+    def unseen(self, item_id: str) -> Mapping[str, int]:
+        """Role id ('' = plans left out) -> how many of its unshown outcomes serve a strategy item."""
+        sight = self.plans.sight
+        return sight.unseen.get(item_id, {}) if sight is not None else {}
+
+    def unseen_of_goal(self, goal_id: str) -> Mapping[str, int]:
+        """Like `unseen`, for a goal and all its milestones together (each outcome counted once)."""
+        sight = self.plans.sight
+        return sight.unseen_goals.get(goal_id, {}) if sight is not None else {}
+
+    def unseen_goal_only(self, goal_id: str) -> Mapping[str, int]:
+        """Like `unseen`, for outcomes that serve a goal but none of its milestones."""
+        sight = self.plans.sight
+        return sight.unseen_goal_only.get(goal_id, {}) if sight is not None else {}
+
+    @cached_property
+    def cascade_order(self) -> Mapping[str, int]:
+        """Each role's place in a depth-first walk of the reporting tree: top role first, every
+        manager before their reports (goal pages list outcomes in this order)."""
+        order: dict[str, int] = {}
+        roots = sorted((r for r in self.roles.values() if r.reports_to not in self.roles), key=lambda r: r.id)
+        stack = [r.id for r in reversed(roots)]
+        while stack:
+            current = stack.pop()
+            if current in order:
+                continue
+            order[current] = len(order)
+            stack.extend(reversed(self.reports_of(current)))
+        for role_id in self.roles:  # roles in a reporting cycle (an error) still get a place
+            order.setdefault(role_id, len(order))
+        return order
 
     def outcomes_linking(self, lower: str, upper: str) -> int:
         """How many of `lower`'s outcomes support an outcome of `upper` (edge labels in diagrams)."""

@@ -40,6 +40,9 @@ PORTAL_FIELDS: tuple[str, ...] = (
     "default_audience",
     "fail_on",
     "overview_depth",
+    "enable",
+    "dialogue_days",
+    "intranet_hosts",
 )
 STRATEGY_FIELDS: tuple[str, ...] = ("title", "owner", "summary", "goals")
 GOAL_FIELDS: tuple[str, ...] = ("id", "title", "description", "milestones")
@@ -101,6 +104,14 @@ WARNING_RULE_NAMES: tuple[str, ...] = (
     "level-gap",
     "diffused-focus",
     "incomplete-plan",
+    "due-after-parent",
+    "conflicting-outcomes",
+    "pass-through-outcome",
+    "manager-does-reports-work",
+    "fragile-coverage",
+    "no-recent-dialogue",
+    "missing-trade-offs",
+    "suspect-link",
 )
 
 
@@ -250,6 +261,9 @@ class Audience:
     drafts: DraftsMode
     role_findings: bool = True
     """Show each role's alignment findings on its page (`findings: false` in portal.yaml turns it off)."""
+    show_sources: bool = False
+    """Show publishers' details: file paths and lines of findings, rule hints, the publishing-readiness
+    box (`show_sources: true` in portal.yaml; the preview always shows them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +279,32 @@ class Portal:
     loc: Loc
     overview_depth: int = 3
     """How many levels of the organisation the home-page overview diagram shows."""
+    enable: tuple[str, ...] = ()
+    """Off-by-default warning rules this organisation turns on (no-recent-dialogue, missing-trade-offs)."""
+    dialogue_days: int = 90
+    """Window of no-recent-dialogue: days before the as-of date."""
+    intranet_hosts: tuple[str, ...] = ()
+    """Hosts that links in plan text may lead to (besides relative links); other hosts' links become text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sight:
+    """What an edition keeps of the whole cascade's line of sight when plans are shown as placeholders
+    or left out: which goals each shown outcome serves, and through which unshown plans, never what
+    those plans say."""
+
+    served: Mapping[str, frozenset[str]]
+    """Shown outcome key -> strategy ids it serves through the whole chain of plans."""
+    via: Mapping[str, tuple[str, ...]]
+    """Shown outcome key -> ids of the first roles on its way to the strategy whose plan is not shown
+    ('' for plans left out of the edition), sorted."""
+    unseen: Mapping[str, Mapping[str, int]]
+    """Strategy id -> role id ('' for plans left out) -> how many of its unshown outcomes serve it."""
+    unseen_goals: Mapping[str, Mapping[str, int]]
+    """Goal id -> role id ('' for plans left out) -> how many of its unshown outcomes serve the goal
+    or any of its milestones (each outcome once)."""
+    unseen_goal_only: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Goal id -> role id -> how many of its unshown outcomes serve the goal but none of its milestones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +317,9 @@ class PlanSet:
     """By role id, in sorted id order."""
     unreadable: frozenset[str] = frozenset()
     """Ids (file names) of role files that could not be read; references to them are not reported again."""
+    sight: Sight | None = None
+    """Line of sight computed on the whole cascade before an audience removed plans (None: these are
+    the whole plans, the index computes it itself)."""
 
     def outcome(self, key: str) -> Outcome | None:
         role_id, _, outcome_id = key.partition("#")

@@ -3,108 +3,185 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup
 
 from site_builder.checking.check import apply_policy
 from site_builder.checking.rules import RULES
-from site_builder.domain.model import Goal, Milestone
-from site_builder.domain.titles import is_shortened, short_title
+from site_builder.domain.audience import Withheld, withheld_reason
+from site_builder.domain.model import Finding, Goal, Milestone, Role
 from site_builder.generator import urls
-from site_builder.generator.pages import Link, Pages, front_matter, unique_ids
+from site_builder.generator.finding_text import sentence
+from site_builder.generator.pages import Link, Pages, front_matter, heading_id, unique_ids
+from site_builder.generator.safe_md import meta_text
 
 
 def _pct(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 100
 
 
-def alignment_page(pages: Pages) -> str:
-    here = urls.ALIGNMENT
-    ix, plans, findings = pages.ix, pages.plans, pages.view.findings
-    summary: dict[str, Counter[str]] = defaultdict(Counter)
-    for role in plans.roles.values():
-        row = summary[ix.departments[role.id]]
+def department_slugs(departments: Iterable[str]) -> dict[str, str]:
+    """Department -> the file name of its narrowed alignment page (unique, in sorted order)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for dept in sorted(set(departments)):
+        base = candidate = urls.slug(dept)
+        n = 1
+        while candidate in used:
+            n += 1
+            suffix = f"-{n}"
+            room = urls.SLUG_BYTES - len(suffix)
+            candidate = base.encode("utf-8")[:room].decode("utf-8", "ignore") + suffix
+        used.add(candidate)
+        out[dept] = candidate
+    return out
+
+
+def department_pages(pages: Pages) -> dict[str, str]:
+    """The alignment page narrowed to each department, by path."""
+    slugs = department_slugs(pages.ix.departments.values())
+    return {urls.alignment_page(slug): alignment_page(pages, dept) for dept, slug in slugs.items()}
+
+
+def alignment_page(pages: Pages, department: str | None = None) -> str:
+    """Every finding this edition may show, grouped by rule, and a count of those it may not, with
+    why; narrowed to one department when one is given (HTML)."""
+    ix, view = pages.ix, pages.view
+    in_scope = (lambda role: ix.departments.get(role or "") == department) if department else None
+    findings = [f for f in view.findings if in_scope is None or in_scope(f.role)]
+    withheld = [w for w in view.withheld if in_scope is None or (w.role is not None and in_scope(w.role))]
+    slugs = department_slugs(ix.departments.values())
+    roles = [r for r in pages.plans.roles.values() if in_scope is None or in_scope(r.id)]
+    context: dict[str, Any] = {
+        "department": department,
+        "findings": findings,
+        "plans_count": len(roles),
+        "rules": _by_rule(pages, findings),
+        "withheld": _withheld_groups(pages, withheld),
+        "withheld_count": len(withheld),
+        "departments": [(d, Link(d, urls.alignment_page(slugs[d]))) for d in sorted(slugs)],
+        "summary": _summary(pages, roles, slugs),
+        "coverage": [] if department else _coverage(pages),
+    }
+    if department is None and view.show_sources:
+        policy = tuple(pages.plans.portal.fail_on)
+        blocking = [f for f in apply_policy(view.findings, policy) if f.severity == "error"]
+        context["readiness"] = {
+            "policy": policy,
+            "blocking": blocking,
+            "rules": sorted(Counter(f.rule for f in blocking).items()),
+        }
+    title = f"Alignment: {department}" if department else "Alignment"
+    body = pages.render("alignment.html.j2", h1_id=heading_id(title), **context)
+    return front_matter(title=meta_text(title), search={"exclude": True}) + body
+
+
+def _summary(pages: Pages, roles: list[Role], slugs: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Plans, confirmations, links to the manager's plan and findings, per department."""
+    ix = pages.ix
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in pages.view.findings:
+        if f.role in ix.departments:
+            counts[ix.departments[f.role]]["findings"] += 1  # type: ignore[index]
+    for role in roles:
+        row = counts[ix.departments[role.id]]
         row["plans"] += 1
         row["confirmed"] += role.status == "confirmed"
         for outcome in role.outcomes:
             row["outcomes"] += 1
             row["linked"] += ix.links_to_manager(outcome.key)  # a key result through its objective
-    summary_rows = [
+    return [
         {
-            "department": dept,
+            "department": Link(dept, urls.alignment_page(slugs[dept])),
             "plans": c["plans"],
             "confirmed": c["confirmed"],
             "outcomes": c["outcomes"],
             "linked": c["linked"],
+            "findings": c["findings"],
             "confirmed_pct": _pct(c["confirmed"], c["plans"]),
             "linked_pct": _pct(c["linked"], c["outcomes"]),
         }
-        for dept, c in sorted(summary.items())
+        for dept, c in sorted(counts.items())
+        if c["plans"]
     ]
+
+
+def _coverage(pages: Pages) -> list[dict[str, Any]]:
+    """Each goal and milestone with the outcomes serving it, shown or in unconfirmed plans."""
+    ix = pages.ix
     coverage: list[dict[str, Any]] = []
-    for goal in plans.strategy.goals:
+    for goal in pages.plans.strategy.goals:
         items: list[Goal | Milestone] = [goal, *goal.milestones]
         for item in items:
             keys = ix.supporters_of_item.get(item.id, ())
-            roles = {k.split("#", 1)[0] for k in keys}
-            link = pages.ref_link(item.id).md()
+            unseen = ix.unseen(item.id)
+            roles = {k.split("#", 1)[0] for k in keys} | {r for r in unseen if r}
             coverage.append(
                 {
-                    "link": link,
-                    "outcomes": len(keys),
+                    "link": pages.ref_link(item.id),
+                    "outcomes": len(keys) + sum(unseen.values()),
+                    "unconfirmed": sum(unseen.values()),
                     "roles": len(roles),
                     "departments": len({ix.departments[r] for r in roles}),
                 }
             )
-    coverage.sort(key=lambda r: (r["outcomes"] > 0,))  # stable: uncovered first, strategy order kept
-    policy = tuple(plans.portal.fail_on)
-    blocking = [f for f in apply_policy(findings, policy) if f.severity == "error"]
-    rules = []
-    for rule in RULES:
-        mine = [f for f in findings if f.rule == rule.name]
-        if not mine:
-            continue
+    coverage.sort(key=lambda r: r["outcomes"] > 0)  # stable: uncovered first, strategy order kept
+    return coverage
+
+
+def _by_rule(pages: Pages, findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings grouped by rule (registry order, unknown rules after), then by department."""
+    order = {rule.name: n for n, rule in enumerate(RULES)}
+    summaries = {rule.name: rule.summary for rule in RULES}
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_rule[f.rule].append(f)
+    out = []
+    for name in sorted(by_rule, key=lambda n: (order.get(n, len(order)), n)):
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for f in mine:
-            dept = ix.departments.get(f.role or "", "Strategy")
+        for f in by_rule[name]:
+            dept = pages.ix.departments.get(f.role or "", "Strategy")
             groups[dept].append(
                 {
-                    "link": _finding_link(pages, f.role, f.outcome),
-                    "message": f.message,
+                    "text": sentence(pages, f),
+                    "rule": f.rule,
+                    "role": f.role or "",
                     "hint": f.hint,
                     "loc": str(f.loc),
                 }
             )
-        rules.append(
-            {"name": rule.name, "summary": rule.summary, "count": len(mine), "groups": sorted(groups.items())}
+        summary = summaries.get(name, name.replace("-", " "))
+        out.append(
+            {
+                "name": name,
+                "heading": summary[:1].upper() + summary[1:],
+                "anchor": f"rule-{name}",
+                "count": len(by_rule[name]),
+                "groups": sorted(groups.items()),
+            }
         )
-    return pages.render(
-        "alignment.md.j2",
-        here=here,
-        findings=findings,
-        summary=summary_rows,
-        covered=sum(1 for r in coverage if r["outcomes"]),
-        items=len(coverage),
-        coverage=coverage,
-        policy=policy,
-        blocking=blocking,
-        blocking_rules=sorted(Counter(f.rule for f in blocking).items()),
-        rules=rules,
-    )
+    return out
 
 
-def _finding_link(pages: Pages, role_id: str | None, outcome_id: str | None) -> str:
-    """Role › outcome title (shortened; the full title on hover), linking to the outcome."""
-    if role_id is None or role_id not in pages.plans.roles:
-        return "Strategy"
-    link = pages.role_link(role_id)
-    if outcome_id and link.page:
-        outcome = pages.ix.outcomes.get(f"{role_id}#{outcome_id}")
-        name = short_title(outcome.title) if outcome else outcome_id
-        full = outcome.title if outcome and is_shortened(outcome.title) else ""
-        return Link(f"{link.text} › {name}", link.page, urls.outcome_anchor(outcome_id), full).md()
-    return link.md()
+def _withheld_groups(pages: Pages, withheld: list[Withheld]) -> list[dict[str, Any]]:
+    """Withheld findings by reason: how many, of which rules, about which shown plans."""
+    by_reason: dict[str, list[Withheld]] = defaultdict(list)
+    for w in withheld:
+        by_reason[w.reason].append(w)
+    out = []
+    for reason, items in sorted(by_reason.items()):
+        roles = sorted({w.role for w in items if w.role}, key=lambda r: pages.ix.cascade_order.get(r, 0))
+        out.append(
+            {
+                "why": withheld_reason(reason),
+                "count": len(items),
+                "rules": sorted(Counter(w.rule for w in items).items()),
+                "roles": [pages.role_link(r, holder=True) for r in roles],
+            }
+        )
+    return out
 
 
 def organisation_page(pages: Pages) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from site_builder.domain.model import Role
 from site_builder.generator import urls
+from site_builder.generator.alignment import department_slugs
 
 if TYPE_CHECKING:
     from site_builder.generator.pages import Pages
@@ -27,18 +28,12 @@ def departments(pages: Pages) -> dict[str, list[Role]]:
     return {d: sorted(by_dept[d], key=lambda r: (r.title.lower(), r.id)) for d in sorted(by_dept)}
 
 
-def department_slugs(names: list[str]) -> dict[str, str]:
-    from site_builder.generator.pages import unique_ids
-
-    return unique_ids(names, taken={"index"})
-
-
 def directory_page(pages: Pages) -> str:
     """The filter and the departments with their counts (HTML; see directory.html.j2)."""
     from site_builder.generator.pages import front_matter
 
     by_dept = departments(pages)
-    slugs = department_slugs(list(by_dept))
+    slugs = department_slugs(by_dept)
     holders = not pages.view.is_hidden("holder")
     rows = [
         {
@@ -63,12 +58,12 @@ def directory_page(pages: Pages) -> str:
     return front_matter(title="Directory", search={"exclude": True}) + body
 
 
-def department_pages(pages: Pages) -> dict[str, str]:
+def department_lists(pages: Pages) -> dict[str, str]:
     """One list of roles per department, by page path."""
     from site_builder.generator.pages import front_matter
 
     by_dept = departments(pages)
-    slugs = department_slugs(list(by_dept))
+    slugs = department_slugs(by_dept)
     holders = not pages.view.is_hidden("holder")
     out = {}
     for dept, roles in by_dept.items():
@@ -112,4 +107,4 @@ def directory_json(pages: Pages) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
-__all__ = ["department_pages", "directory_json", "directory_page"]
+__all__ = ["department_lists", "directory_json", "directory_page"]

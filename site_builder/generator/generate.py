@@ -8,15 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder import progress
 from site_builder.checking.check import CheckResult, format_text, run_checks
 from site_builder.domain.audience import View, make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
-from site_builder.generator.alignment import alignment_page, organisation_page
-from site_builder.generator.directory import department_pages, directory_json, directory_page
+from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
+from site_builder.generator.directory import department_lists, directory_json, directory_page
 from site_builder.generator.pages import Pages
+from site_builder.generator.safe_md import set_intranet_hosts
 from site_builder.generator.signatures import diagram_pages, page_signatures
 from site_builder.generator.writer import WriteStats, write_tree
 
@@ -73,6 +75,8 @@ def generate(
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    if checked is None:
+        progress.start("Checking the plans")
     result = checked if checked is not None else run_checks(plans_dir)
     timings["check"] = time.perf_counter() - started
     if result.errors and on_errors == "raise":
@@ -81,7 +85,10 @@ def generate(
         )
     if result.errors and on_errors == "keep" and (out_dir / urls.HOME).is_file():
         return _last_good(result, out_dir, timings)
-    view = make_view(result.plans, resolve_audience(result.plans, audience), result.findings)
+    set_intranet_hosts(result.plans.portal.intranet_hosts)  # the link policy of safe_md, for every page
+    view = make_view(
+        result.plans, resolve_audience(result.plans, audience), result.findings, index=result.index
+    )
     index = Index(view.plans)
     change_files, notes = _changes(previous, view, index)
     settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
@@ -154,7 +161,7 @@ def _draw(work: _Work, cache_dir: Path) -> tuple[dict[str, str], int, int]:
     from site_builder.generator.diagrams import render_diagrams  # needs Graphviz: imported only when drawing
 
     mark = time.perf_counter()
-
+    progress.start(f"Drawing the diagrams of {len(work.todo):,} pages (Graphviz; cached ones are reused)")
     svgs, rendered, cached = render_diagrams(work.view, work.index, cache_dir, wanted=work.todo.__contains__)
     if work.reuse is not None:
         unchanged = work.signatures.keys() - work.todo
@@ -169,6 +176,7 @@ def _pages(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The diagram placeholders and the text of every page and card (changed ones rendered again)."""
     mark = time.perf_counter()
+    progress.start(f"Rendering {len(work.todo):,} generated pages")
     reuse = work.reuse
     placeholders = diagram_placeholders(
         svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
@@ -184,6 +192,7 @@ def _pages(
 def _write(out_dir: Path, texts: dict[str, str], work: _Work, change_files: dict[str, str]) -> WriteStats:
     """The generated tree on disk; with `reuse`, only the changed pages are compared and rewritten."""
     mark = time.perf_counter()
+    progress.start(f"Writing {len(texts):,} generated files (only changed ones are rewritten)")
     reuse = work.reuse
     written = write_tree(
         out_dir,
@@ -207,6 +216,8 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
         urls.ALIGNMENT: lambda: alignment_page(pages),
         urls.ORGANISATION: lambda: organisation_page(pages),
     }
+    for dept, slug in department_slugs(pages.ix.departments.values()).items():
+        whole[urls.alignment_page(slug)] = lambda dept=dept: alignment_page(pages, dept)  # type: ignore[misc]
     out: dict[str, str] = {}
     for path, make in whole.items():
         if path in todo:
@@ -214,7 +225,7 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
                 out[path] = make()
     if any(p.startswith("directory/") for p in todo):
         with rendering("the department lists"):
-            out.update((p, t) for p, t in department_pages(pages).items() if p in todo)
+            out.update((p, t) for p, t in department_lists(pages).items() if p in todo)
     for goal in plans.strategy.goals:
         if urls.goal_page(goal.id) in todo:
             with rendering(f"goal '{goal.id}'"):

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from site_builder.domain.audience import View
 from site_builder.domain.index import Index
-from site_builder.domain.model import Finding, Goal, Milestone, Outcome, Role
+from site_builder.domain.model import Finding, Goal, Milestone, Role
 from site_builder.domain.titles import is_shortened, short_title
 from site_builder.generator import urls
 from site_builder.generator.safe_md import (
@@ -23,7 +23,6 @@ from site_builder.generator.safe_md import (
     html_inline,
     html_plain,
     html_text,
-    markdown_html,
     md_block,
     md_inline,
     md_text,
@@ -236,147 +235,22 @@ class Pages:
     def role(self, role: Role) -> str:
         """A role page: front matter for MkDocs, then HTML the generator renders itself (no Markdown
         pass in MkDocs: it was half the build time; see docs/performance.md)."""
-        tags = [meta_text(self.ix.departments[role.id])]
-        if (level := self.level_name(role)) is not None:
-            tags.append(meta_text(level))
-        tags += [meta_text(self.goal_title(g)) for g in self.ix.goals_served(role.id)]
-        note = self.change_notes.get(role.id)
-        body = self.render(
-            "role.html.j2",
-            role=role,
-            h1_id=heading_id(role.title),
-            outcomes=[self._outcome_context(o, depth) for o, depth in self.ix.outcome_tree(role.id)],
-            department=self.ix.departments[role.id],
-            level=level,
-            manager=self.role_link(role.reports_to) if role.reports_to else None,
-            line_of_sight=self._line_of_sight(role),
-            reports=[self._team_member(r) for r in self.ix.reports_of(role.id)],
-            peers=[self._team_member(r) for r in self.ix.peers(role.id)],
-            findings=self.findings_by_role.get(role.id, ()),
-            placeholder=role.id in self.view.placeholders,
-            sentence=self.plain_sentence(role),
-            diagram=Markup(self.diagrams.get(f"role/{role.id}", "")),
-            card=f"{urls.LINK_SCHEME}{urls.role_card(role.id)}",
-            change_note=markdown_html(note) if note else "",
-            outcome_diagram=Markup(self.diagrams.get(f"outcomes/{role.id}", "")),
-        )
-        return (
-            front_matter(
-                title=meta_text(role.title),
-                description=meta_text("Value-added plan of the " + role.title),
-                tags=tags,
-            )
-            + body
-        )
+        from site_builder.generator.role_page import role_page  # it builds on this module
 
-    def _team_member(self, role_id: str | None) -> dict[str, Any]:
-        role = self.plans.roles[role_id or ""]
-        return {
-            "link": self.role_link(role.id, holder=True),
-            "value": html_inline(_first_sentence(role.value_add)) if role.value_add else "",
-            "vacant": role.vacant and not self.view.is_hidden("holder"),
-            "status": role.status,
-        }
+        return role_page(self, role)
 
-    def _outcome_context(self, outcome: Outcome, depth: int = 0) -> dict[str, Any]:
-        """One outcome of a role page; a sub-result is a heading one level below the outcome it refines,
-        and a long title heads its section (and the table of contents) by its first sentence."""
-        return {
-            "o": outcome,
-            "level": min(3 + depth, 6),
-            "short": short_title(outcome.title),
-            "full": outcome.title if is_shortened(outcome.title) else "",
-            "anchor": urls.outcome_anchor(outcome.id),
-            "supports": [
-                {"link": self.ref_link(ref.target), "how": html_inline(ref.how) if ref.how else ""}
-                for ref in outcome.supports
-            ],
-            "supported_by": [
-                self.outcome_link(k)
-                for k in self.ix.supported_by.get(outcome.key, ())
-                if k in self.ix.outcomes
-            ],
-        }
+    @cached_property
+    def team_parts(self) -> Mapping[str, Any]:
+        """Each manager's part of the organisation, computed once for all role pages."""
+        from site_builder.generator.team import team_parts
 
-    def _line_of_sight(self, role: Role) -> list[Markup]:
-        """From this role up each manager to the goals it serves, one line each (HTML)."""
-        lines = [Markup(f"<strong>{html_plain(role.title)}</strong> (this role)")]
-        for manager in self.ix.chain(role.id):
-            lines.append(self.role_link(manager, holder=True).html())
-        goals = self.ix.goals_served(role.id)
-        if goals:
-            listed = ", ".join(Link(self.goal_title(g), urls.goal_page(g)).html() for g in goals)
-            lines.append(Markup(f"Strategy: {listed}"))
-        return lines
+        return team_parts(self.view, self.ix)
 
     def goal(self, goal: Goal) -> str:
-        """A goal page (HTML): milestones, diagram, and every outcome that delivers it, by department."""
-        items = [goal.id, *(m.id for m in goal.milestones)]
-        keys = sorted({k for i in items for k in self.ix.supporters_of_item.get(i, ())})
-        direct = {k for i in items for k in self.ix.supported_by.get(i, ())}
-        by_dept: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-        for key in keys:
-            outcome = self.ix.outcomes[key]
-            by_dept[self.ix.departments[outcome.role]][outcome.role].append(
-                {
-                    "key": key,
-                    "link": self.outcome_link(key),
-                    "direct": key in direct,
-                    "target": html_inline(outcome.target),
-                    "due": outcome.due,
-                    "children": [],
-                }
-            )
-        for roles_rows in by_dept.values():
-            for role_id, rows in roles_rows.items():
-                roles_rows[role_id] = self._nest_sub_results(role_id, rows)
-        anchors = unique_ids(sorted(by_dept), taken={"milestones", "outcomes-that-deliver-this-goal"})
-        groups = [
-            (
-                dept,
-                anchors[dept],
-                [
-                    (self.role_link(r, holder=True), rows)
-                    for r, rows in sorted(
-                        roles.items(), key=lambda kv: (self.plans.roles[kv[0]].title.lower(), kv[0])
-                    )
-                ],
-            )
-            for dept, roles in sorted(by_dept.items())
-        ]
-        body = self.render(
-            "goal.html.j2",
-            goal=goal,
-            h1_id=heading_id(f"{goal.id}: {goal.title}"),
-            groups=groups,
-            count=len(keys),
-            roles=len({k.split("#")[0] for k in keys}),
-            departments=len(by_dept),
-            diagram=Markup(self.diagrams.get(f"goal/{goal.id}", "")),
-        )
-        return (
-            front_matter(
-                title=meta_text(f"{goal.id} {goal.title}"),
-                description=meta_text(f"Strategy goal {goal.id}: {goal.title}"),
-            )
-            + body
-        )
+        """A goal page (HTML): milestones, diagram, and every outcome that delivers it."""
+        from site_builder.generator.goal_page import goal_page  # it builds on this module
 
-    def _nest_sub_results(self, role_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """A role's rows, each sub-result under the outcome it refines when that is listed too."""
-        by_key = {row["key"]: row for row in rows}
-        top: list[dict[str, Any]] = []
-        placed: set[str] = set()  # a parent is placed before its sub-results: loops cannot nest
-        for outcome, _ in self.ix.outcome_tree(role_id):
-            row = by_key.get(outcome.key)
-            if row is None:
-                continue
-            parent = next((by_key[p] for p in self.ix.refines.get(outcome.key, ()) if p in placed), None)
-            (parent["children"] if parent is not None else top).append(row)
-            placed.add(outcome.key)
-        for row in by_key.values():  # in key order, as before sub-results were nested
-            row["children"].sort(key=lambda r: r["key"])
-        return sorted(top, key=lambda r: r["key"])
+        return goal_page(self, goal)
 
     def strategy(self) -> str:
         return self.render("strategy.md.j2", here=urls.STRATEGY)

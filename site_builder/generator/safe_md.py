@@ -1,9 +1,13 @@
-"""Plan text made safe for the generated Markdown: no raw HTML, no script links, no remote images.
+"""The one boundary between plan text and HTML: no raw HTML, no script links, no outside requests.
 
 Plan files are written by many people; the site must never run script that came from
-them nor make requests to outside hosts. Plan Markdown keeps emphasis, lists and
-ordinary links; anything that could become live HTML is escaped here, and the plugin
-re-checks every href/src of generated pages as a second line of defence.
+them nor make requests to outside hosts. Every way plan text reaches a page goes through
+here: Markdown fields become HTML by one Markdown pass and nh3 (md_block/md_inline hand that
+HTML to the page templates with Markdown's own characters entity-encoded, so MkDocs' second
+Markdown pass cannot revive anything); titles and names are escaped text. Links keep only
+relative URLs, mailto: and the intranet hosts of portal.yaml; images from plan text are
+never kept; no plan text is ever put in a `title` attribute (Material's tooltips turn a
+title into live HTML on hover). The plugin re-checks every href/src as a second line of defence.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ from __future__ import annotations
 import functools
 import html
 import re
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
 from markupsafe import Markup
 
 SAFE_SCHEMES = ("http", "https", "mailto")
-_LINK = re.compile(r"(!?)\[((?:[^\]\\]|\\.)*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(
+    r"(!?)\[((?:[^\]\\]|\\.)*)\]\(\s*<?([^)\s>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:\s*)(\S+)(.*)$", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
@@ -37,43 +44,110 @@ def meta_text(text: str | None) -> str:
     return " ".join((text or "").translate(_META).split())
 
 
-def safe_url(url: str) -> bool:
-    """True for relative links and http(s)/mailto; False for javascript:, data:, vbscript: and friends."""
+def _decoded(url: str) -> str:
     decoded = url
     for _ in range(3):  # `javascript&amp;#58;` is `javascript:` after the browser's own unescaping
         decoded = html.unescape(decoded)
-    decoded = _CONTROL.sub("", decoded)
-    match = _SCHEME.match(decoded)
+    return _CONTROL.sub("", decoded)
+
+
+def safe_url(url: str) -> bool:
+    """True for relative links and http(s)/mailto; False for javascript:, data:, vbscript: and friends."""
+    match = _SCHEME.match(_decoded(url))
     return match is None or match.group(1).lower() in SAFE_SCHEMES
+
+
+_intranet: frozenset[str] = frozenset()
+
+
+def set_intranet_hosts(hosts: tuple[str, ...] | list[str]) -> None:
+    """The hosts plan text may link to (portal.yaml `intranet_hosts`); set once per generation."""
+    global _intranet
+    wanted = frozenset(h.strip().lower().rstrip(".") for h in hosts if h.strip())
+    if wanted != _intranet:
+        _intranet = wanted
+        html_block.cache_clear()
+        html_inline.cache_clear()
+
+
+def _host_allowed(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == h or (h.startswith("*.") and host.endswith(h[1:])) for h in _intranet)
+
+
+def plan_link(url: str) -> bool:
+    """True for a link plan text may keep: relative, mailto:, or http(s) to an intranet host of portal.yaml.
+
+    A browser reads `//host`, `/\\host` and `\\\\host` as links to another host: judged by that host.
+    """
+    decoded = _decoded(url).replace("\\", "/")
+    if not decoded.isascii():  # look-alike letters, bidi and zero-width characters: never a real link
+        return not (_SCHEME.match(decoded) or decoded.startswith("//") or ":" in decoded)
+    if decoded.startswith("//"):
+        return _host_allowed(urlsplit("http:" + decoded).hostname or "")
+    match = _SCHEME.match(decoded)
+    if match is None:
+        return True
+    scheme = match.group(1).lower()
+    if scheme == "mailto":
+        return True
+    if scheme in ("http", "https"):
+        try:
+            return _host_allowed(urlsplit(decoded).hostname or "")
+        except ValueError:
+            return False
+    return False
 
 
 def _link(match: re.Match[str]) -> str:
     bang, text, url = match.group(1), match.group(2), match.group(3)
     if bang:
         return text or "(image)"  # images from plan text would be requests the intranet must not make
-    if not safe_url(url):
+    if not plan_link(url):
         return text
-    return match.group(0)
+    return f"[{text}]({url})"  # the title is dropped: Material's tooltip would render it as HTML
 
 
 def _ref_def(match: re.Match[str]) -> str:
-    return match.group(0) if safe_url(match.group(2)) else ""
+    return f"{match.group(1)}{match.group(2)}" if plan_link(match.group(2)) else ""
+
+
+_MD_CHARS = {c: f"&#{ord(c)};" for c in "\\`*_[]{}!|~^#\n"}
+_MD_ESCAPE = str.maketrans(_MD_CHARS)
+_LINE_START = frozenset("+-=>0123456789")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)|([^<]+)")
+
+
+def _md_safe(markup: str) -> str:
+    """Sanitised HTML that a later Markdown pass (MkDocs renders our .md pages) leaves exactly as it is.
+
+    Every character Markdown or attr_list could read as syntax becomes a character reference, in
+    text and in attribute values alike; newlines too, so the HTML is one line wherever it is placed.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        tag, text = match.group(1), match.group(2)
+        if text is not None:
+            return text.translate(_MD_ESCAPE)
+        name, _, attrs = tag.partition(" ")
+        return name + (
+            " " + re.sub(r'"[^"]*"', lambda v: v.group(0).translate(_MD_ESCAPE), attrs) if attrs else ""
+        )
+
+    out = _TAG_OR_TEXT.sub(one, markup)
+    if out[:1] in _LINE_START:  # `- x`, `1. x`, `> x` at the start of a template line would open a block
+        out = f"&#{ord(out[0])};{out[1:]}"
+    return out
 
 
 def md_block(text: str | None) -> str:
-    """Plan Markdown for a block position: formatting kept, HTML escaped, unsafe links reduced to text."""
-    if not text:
-        return ""
-    out = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    out = out.replace("{", "&#123;").replace("}", "&#125;")  # no attr_list injection
-    out = _LINK.sub(_link, out)
-    return _REF_DEF.sub(_ref_def, out)
+    """Plan Markdown for a block position of a Markdown page: sanitised HTML, safe from MkDocs' Markdown."""
+    return _md_safe(html_block(text))
 
 
 def md_inline(text: str | None) -> str:
-    """Plan Markdown inside one line (a list item, a table cell): newlines folded, pipes escaped."""
-    return " ".join(md_block(text).split("\n")).replace("|", "\\|")
+    """Plan Markdown inside one line of a Markdown page (a list item, a table cell): HTML, one line."""
+    return _md_safe(html_inline(text))
 
 
 def md_text(text: str | None) -> str:
@@ -97,7 +171,7 @@ _PLAIN = re.compile(r"[\\`*_\[\]<>&!#|{}~\n]|^\s*(?:[-+>=]|\d+[.)])|^ {4}|\s{2}$
 text and ~50 times faster than a Markdown pass."""
 _TAGS = nh3.ALLOWED_TAGS - {"img", "area", "map"}
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href"},  # never `title`: Material's content.tooltips renders a title as HTML on hover
     "div": {"class"},  # admonitions
     "p": {"class"},
     "code": {"class"},
@@ -123,9 +197,23 @@ def _converter(raw_html: bool) -> markdown.Markdown:
     return md
 
 
-def _clean(html_out: str) -> Markup:
+def _plan_href(element: str, attribute: str, value: str) -> str | None:
+    """nh3's last word on plan text: a link keeps its href only within the link policy (plan_link)."""
+    if attribute == "href":
+        return value if plan_link(value) else None
+    return value
+
+
+def _clean(html_out: str, *, plan: bool = False) -> Markup:
     return Markup(
-        nh3.clean(html_out, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None)
+        nh3.clean(
+            html_out,
+            tags=_TAGS,
+            attributes=_ATTRIBUTES,
+            url_schemes=set(SAFE_SCHEMES) if plan else _SCHEMES,
+            link_rel=None,
+            attribute_filter=_plan_href if plan else None,
+        )
     )
 
 
@@ -165,7 +253,7 @@ def _plan_html(text: str) -> Markup:
     md = _converter(False)
     md.reset()
     out = md.convert(source)
-    return _clean(out.replace(amp, "&amp;") if amp else out)
+    return _clean(out.replace(amp, "&amp;") if amp else out, plan=True)
 
 
 @functools.lru_cache(maxsize=65536)

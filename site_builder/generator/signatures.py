@@ -16,7 +16,8 @@ from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Role
 from site_builder.generator import urls
-from site_builder.generator.directory import department_slugs
+from site_builder.generator.alignment import department_slugs
+from site_builder.generator.team import team_parts
 
 Signature = Hashable
 
@@ -49,6 +50,7 @@ def role_signature(
     notes: Mapping[str, str],
     findings: tuple[Any, ...],
     memo: dict[Any, Any] | None = None,
+    parts: Mapping[str, Any] | None = None,
 ) -> Signature:
     """`memo`: shared by the calls of one page_signatures (a manager is in many chains, a team is
     every member's peers)."""
@@ -58,6 +60,8 @@ def role_signature(
         (
             tuple(_outcome_ref(ix, r.target) if not r.is_strategy else r.target for r in o.supports),
             tuple(_outcome_ref(ix, k) for k in ix.supported_by.get(o.key, ())),
+            tuple(sorted(ix.served.get(o.key, ()))),
+            tuple(_named(ix, v) if v else v for v in ix.via(o.key)),
         )
         for o in role.outcomes
     )
@@ -81,9 +85,28 @@ def role_signature(
         refs,
         ix.goals_served(role.id),
         findings if view.role_findings else (),
+        tuple(_outcome_ref(ix, f.related) for f in findings if f.related) if view.role_findings else (),
         tuple(_brief(ix, d.with_) for d in role.dialogue),
         notes.get(role.id),
+        _part(ix, parts.get(role.id)) if parts is not None else None,
     )
+
+
+def _part(ix: Index, part: Any) -> Any:
+    """What a manager's page shows of the organisation below: each listed plan's status and dates."""
+    if part is None:
+        return None
+    rows = tuple(
+        (
+            row,
+            _brief(ix, row[0]),
+            ix.roles[row[0]].confirmed_on,
+            tuple(d.date for d in ix.roles[row[0]].dialogue),
+        )
+        for row in part.rows
+    )
+    names = tuple(_named(ix, r) for _, _, roles in part.drift for r in roles)
+    return (rows, part.drift, names, part.withheld, part.size)
 
 
 def _links_up(ix: Index, role_id: str) -> int:
@@ -100,8 +123,9 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
         findings_by_role.setdefault(f.role or "", []).append(f)
     out: dict[str, Signature] = {}
     memo: dict[Any, Any] = {}
+    parts = team_parts(view, ix)
     for role in plans.roles.values():
-        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo)
+        sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo, parts)
         out[urls.role_page(role.id)] = sig
         out[urls.role_card(role.id)] = sig
     roster = tuple(
@@ -110,7 +134,7 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
     )
     out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
     out[urls.DIRECTORY_JSON] = roster
-    for slug in department_slugs(sorted({ix.departments[r] for r in plans.roles})).values():
+    for slug in department_slugs(ix.departments.values()).values():
         out[urls.department_page(slug)] = roster
     out[urls.STRATEGY] = _brief(ix, plans.strategy.owner)
     for goal in plans.strategy.goals:
@@ -128,22 +152,24 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
             ),
             tuple(tuple(ix.supported_by.get(i, ())) for i in items),
             tuple(len(ix.supporters_of_item.get(m, ())) for m in items),
+            tuple((ix.unseen(i), tuple(_named(ix, r) for r in ix.unseen(i))) for i in items),
+            ix.unseen_of_goal(goal.id),
+            ix.unseen_goal_only(goal.id),
+            tuple(ix.cascade_order.get(k.split("#")[0]) for k in keys),
+            tuple(ix.departments.get(r) for i in items for r in ix.unseen(i)),
         )
-    out[urls.ALIGNMENT] = (
+    # the alignment pages name roles, their managers and outcomes in sentences: any plan may show
+    alignment = (
         view.findings,
-        tuple(
-            (
-                r.title,
-                ix.departments[r.id],
-                r.status,
-                r.reports_to,
-                tuple(tuple(ref.target for ref in o.supports) for o in r.outcomes),  # key results count
-                # as linked through the objective they name
-            )
-            for r in plans.roles.values()
-        ),
-        tuple(ix.supporters_of_item.get(i, ()) for i in ix.strategy_items),
+        view.withheld,
+        view.show_sources,
+        tuple(plans.roles.values()),
+        tuple(ix.departments.items()),
+        tuple((i, ix.supporters_of_item.get(i, ()), ix.unseen(i)) for i in ix.strategy_items),
     )
+    out[urls.ALIGNMENT] = alignment
+    for slug in department_slugs(ix.departments.values()).values():
+        out[urls.alignment_page(slug)] = alignment
     return out
 
 

@@ -25,10 +25,11 @@ def role_page(role_id: str) -> str:
 
 
 def department_page(slug: str) -> str:
+    """The directory's list of one department's roles."""
     return f"directory/{slug}.md"
 
 
-HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION))
+HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION, ALIGNMENT))
 
 
 def is_html_page(path: str) -> bool:
@@ -36,7 +37,7 @@ def is_html_page(path: str) -> bool:
     organisation: every page whose size grows with the organisation): MkDocs adds the theme around
     them without a Markdown pass. The others are small and Markdown."""
     return (
-        path.startswith(("roles/", "directory/"))
+        path.startswith(("roles/", "alignment-", "directory/"))
         or (path.startswith("strategy/") and path != STRATEGY)
         or path in HTML_PAGES
     )
@@ -48,6 +49,13 @@ def role_card(role_id: str) -> str:
 
 def goal_page(goal_id: str) -> str:
     return f"strategy/{goal_id.lower()}.md"
+
+
+def alignment_page(slug: str) -> str:
+    """The alignment page narrowed to one department. Beside alignment.md, not below it: the theme
+    shares one navigation among pages outside the navigation at one depth, and links from below a
+    navigation page to it would be written short ('../'), wrong for the pages sharing them."""
+    return f"alignment-{slug}.md"
 
 
 def outcome_anchor(outcome_id: str) -> str:
@@ -65,6 +73,19 @@ def rel(from_page: str, to_page: str) -> str:
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
 
 
+SLUG_BYTES = 60
+"""A slug becomes part of a file name: file systems allow 255 bytes, and a department name is plan
+text of any length, so a slug keeps whole words up to this many bytes (UTF-8)."""
+
+
 def slug(text: str) -> str:
     out = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(p for p in out.split("-") if p) or "unassigned"
+    words = [p for p in out.split("-") if p]
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word]).encode("utf-8")) > SLUG_BYTES:
+            if not kept:  # one long word: cut it at a character boundary
+                kept.append(word.encode("utf-8")[:SLUG_BYTES].decode("utf-8", "ignore"))
+            break
+        kept.append(word)
+    return "-".join(kept) or "unassigned"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,90 +44,162 @@ def _target(path: Path) -> Path | None:
         return None
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_a_file(path: Path | str) -> str | None:
+    """What a path is when it is not a regular file ("a named pipe (FIFO)"...), found without opening it.
+
+    Opening a FIFO for reading waits for a writer forever; a device may never end: neither is read.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or a broken link: the caller reports that
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
+def bad_name(name: str) -> bool:
+    """A file name that is not valid UTF-8 (os.scandir hands it over with surrogate escapes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown_name(path: str) -> str:
+    """A path for a finding, readable even when its bytes are not UTF-8."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
-    """Every plan file's bytes, refusing symbolic links that lead outside plans/."""
+    """Every plan file's bytes, refusing links that lead outside plans/ and anything that is not a file."""
     if not plans_dir.is_dir():
         raise PortalError(
             f"no planning repository at '{plans_dir}': expected a folder holding portal.yaml, "
             "strategy.yaml and roles/ (create one with 'vap init DIR')"
         )
-    root = plans_dir.resolve()
-    base = plans_dir.parent
-    prefix = os.path.join(str(base), "") if str(base) not in ("", ".") else ""
+    reader = _Reader(plans_dir, findings)
+    portal = reader.top("portal.yaml")
+    strategy = reader.top("strategy.yaml")
+    return Sources(portal, strategy, reader.roles())
 
-    def rel(path: Path | str) -> str:
+
+class _Reader:
+    """Reads one planning repository; every refusal becomes a finding naming the file."""
+
+    def __init__(self, plans_dir: Path, findings: list[Finding]) -> None:
+        self.plans_dir = plans_dir
+        self.findings = findings
+        self.root = plans_dir.resolve()
+        self.base = plans_dir.parent
+        self.prefix = os.path.join(str(self.base), "") if str(self.base) not in ("", ".") else ""
+        self.seen: dict[str, str] = {}
+        """Real path -> the plan file (rel) read from it: a second way to the same file is a duplicate."""
+
+    def rel(self, path: Path | str) -> str:
         text = str(path)
-        if prefix and text.startswith(prefix):  # plain strings: pathlib costs ~30 us a file
-            text = text[len(prefix) :]
-        elif prefix:
-            return Path(path).relative_to(base).as_posix()
+        if self.prefix and text.startswith(self.prefix):  # plain strings: pathlib costs ~30 us a file
+            text = text[len(self.prefix) :]
+        elif self.prefix:
+            return Path(path).relative_to(self.base).as_posix()
         return text.replace(os.sep, "/") if os.sep != "/" else text
 
-    def read(path: Path | str, *, linked: bool = True) -> SourceFile | None:
+    def refuse(self, path: Path | str, rule: str, message: str, hint: str, *, line: int | None = 1) -> None:
+        loc = Loc(shown_name(self.rel(path)), line, 1 if line else None)
+        self.findings.append(Finding("error", rule, message, loc, hint=hint))
+
+    def read(self, path: Path | str, *, linked: bool = True) -> SourceFile | None:
+        what = not_a_file(path)  # a stat, never an open: a FIFO would block, a device never end
+        if what is not None:
+            hint = "replace it with a YAML file (or remove it)"
+            self.refuse(path, "schema", f"{Path(path).name} is {what}, not a file; it is not read", hint)
+            return None
         if not linked:  # a plain file found by the walk
             try:
                 with open(path, "rb") as file:
-                    return SourceFile(rel(path), file.read())
+                    return SourceFile(self.rel(path), file.read())
             except OSError as exc:
-                raise PortalError(f"cannot read {rel(path)}: {exc.strerror}") from exc
-        path = Path(path)
-        real = _target(path)
-        if real is None or not _inside(real, root):
-            findings.append(
-                Finding(
-                    "error",
-                    "unsafe-path",
-                    "symbolic link leads outside plans/; it is not read"
-                    if real
-                    else "symbolic link leads nowhere (its target is missing, or links loop); it is not read",
-                    Loc(rel(path), 1, 1),
-                    hint="copy the file into plans/ instead of linking to it",
-                )
+                raise PortalError(f"cannot read {self.rel(path)}: {exc.strerror}") from exc
+        real = _target(Path(path))
+        if real is None or not _inside(real, self.root):
+            message = (
+                "symbolic link leads outside plans/; it is not read"
+                if real
+                else "symbolic link leads nowhere (its target is missing, or links loop); it is not read"
             )
+            self.refuse(path, "unsafe-path", message, "copy the file into plans/ instead of linking to it")
             return None
+        first = self.seen.get(str(real))
+        if first is not None:
+            message = f"symbolic link leads to {first}, which is already read as a plan"
+            self.refuse(path, "duplicate-id", message, "one plan, one file: remove the link")
+            return None
+        self.seen[str(real)] = self.rel(path)
         try:
-            return SourceFile(rel(path), real.read_bytes())
+            return SourceFile(self.rel(path), real.read_bytes())
         except OSError as exc:
-            raise PortalError(f"cannot read {rel(path)}: {exc.strerror}") from exc
+            raise PortalError(f"cannot read {self.rel(path)}: {exc.strerror}") from exc
 
-    def top(name: str) -> SourceFile | None:
-        path = plans_dir / name
+    def top(self, name: str) -> SourceFile | None:
+        path = self.plans_dir / name
         if not path.exists() and not path.is_symlink():
-            findings.append(
-                Finding(
-                    "error",
-                    "schema",
-                    f"required file {name} is missing",
-                    Loc(rel(plans_dir) + "/" + name),
-                    hint="run 'vap init' in an empty folder to see a complete example",
-                )
-            )
+            hint = "run 'vap init' in an empty folder to see a complete example"
+            self.refuse(path, "schema", f"required file {name} is missing", hint, line=None)
             return None
-        return read(path)
+        return self.read(path)
 
-    portal = top("portal.yaml")
-    strategy = top("strategy.yaml")
-    roles_dir = plans_dir / "roles"
-    roles: list[SourceFile] = []
-    if not roles_dir.is_dir():
-        findings.append(
-            Finding(
-                "error",
-                "schema",
-                "required folder roles/ is missing",
-                Loc(rel(plans_dir) + "/roles"),
-                hint="create plans/roles/ with one YAML file per role",
-            )
+    def roles(self) -> tuple[SourceFile, ...]:
+        folder = self.plans_dir / "roles"
+        hint = "create plans/roles/ with one YAML file per role"
+        if not folder.is_dir():
+            what = not_a_file(folder) or "a file"
+            exists = folder.exists()
+            message = f"roles is {what}, but must be a folder of role files" if exists else ""
+            self.refuse(folder, "schema", message or "required folder roles/ is missing", hint, line=None)
+            return ()
+        before = len(self.findings)
+        walked = _walk(folder, self.root, self.findings, self.rel)
+        for path, linked in walked:
+            if not linked:  # a plain file's real path: links to it are duplicates
+                real = os.path.join(str(self.root), os.path.relpath(path, str(self.plans_dir)))
+                self.seen[real] = self.rel(path)
+        if not walked and len(self.findings) == before:
+            hint = "write one YAML file per role; 'vap new role ID' writes a skeleton"
+            self.refuse(folder, "schema", "roles/ holds no role file (*.yaml)", hint, line=None)
+        read = (self.read(path, linked=linked) for path, linked in walked)
+        return tuple(source for source in read if source is not None)
+
+
+def _name_problem(name: str, clash: dict[str, str]) -> tuple[str, str, str] | None:
+    """(rule, message, hint) for a file name that cannot be a plan's, or that clashes with another's."""
+    if bad_name(name):
+        return "encoding", "file name is not valid UTF-8; it is not read", "rename it: letters, digits and -"
+    if not name.endswith(YAML_SUFFIXES):
+        return None
+    folded = name.casefold().rsplit(".", 1)[0]
+    first = clash.setdefault(folded, name)
+    if first != name:  # both are read: their ids judge them too
+        message = (
+            f"{name} and {first} differ only in case or extension; "
+            "some file systems cannot hold both, and they name one role"
         )
-    else:
-        for path, linked in _walk(roles_dir, root, findings, rel):
-            source = read(path, linked=linked)
-            if source is not None:
-                roles.append(source)
-    return Sources(portal, strategy, tuple(roles))
+        return "duplicate-id", message, "keep one of them"
+    return None
 
 
-def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> list[tuple[str, bool]]:
+def _walk(
+    folder: Path, root: Path, findings: list[Finding], rel: Callable[[str], str]
+) -> list[tuple[str, bool]]:
     """Role files below folder (path, is a symlink), sorted; links to folders outside plans/ are refused.
 
     Folders reached through links are never entered, so only files that are links themselves need
@@ -140,10 +214,17 @@ def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> lis
         except OSError as exc:
             raise PortalError(f"cannot list {current}: {exc.strerror}") from exc
         subfolders: list[str] = []
+        clash: dict[str, str] = {}
         for entry in entries:
             if _ignored(entry.name):
                 continue
             path = entry.path
+            problem = _name_problem(entry.name, clash)
+            if problem is not None:
+                rule, message, hint = problem
+                findings.append(Finding("error", rule, message, Loc(shown_name(rel(path))), hint=hint))
+                if rule == "encoding":
+                    continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError:  # a loop of links; read() reports it if it is named like a plan file
@@ -156,7 +237,7 @@ def _walk(folder: Path, root: Path, findings: list[Finding], rel: object) -> lis
                                 "error",
                                 "unsafe-path",
                                 "symbolic link leads outside plans/; it is not read",
-                                Loc(rel(path)),  # type: ignore[operator]
+                                Loc(rel(path)),
                                 hint="copy the folder into plans/ instead of linking to it",
                             )
                         )

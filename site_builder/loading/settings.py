@@ -29,6 +29,9 @@ from site_builder.loading.role_plan import ROLE_ID
 
 STRATEGY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 
+HOST = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+"""An intranet host plan text may link to: a plain DNS name, or `*.name` for every host below it."""
+
 
 def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
     node = document(source, findings, "a mapping of portal settings")
@@ -65,6 +68,13 @@ def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         audiences = {"everyone": Audience("everyone", (), "include")}
         default = "everyone"
     depth = f.integer(node, "overview_depth", where)
+    hosts = f.text_list(node, "intranet_hosts", where)
+    for host in hosts:
+        if not HOST.fullmatch(host):
+            f.error(
+                f"intranet host '{host}' is not a host name (lower-case letters, digits, - and ., or *.name)",
+                node.items["intranet_hosts"][1].loc,
+            )
     return Portal(
         organization=f.text(node, "organization", where) or "",
         cycle=f.text(node, "cycle", where) or "",
@@ -76,18 +86,26 @@ def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         fail_on=_fail_on(node, f),
         loc=node.loc,
         overview_depth=depth if depth and depth > 0 else 3,
+        enable=_rule_names(node, f, "enable"),
+        dialogue_days=days if (days := f.integer(node, "dialogue_days", where)) and days > 0 else 90,
+        intranet_hosts=tuple(h for h in hosts if HOST.fullmatch(h)),
     )
 
 
 def _fail_on(node: Map, f: Fields) -> tuple[str, ...]:
     """Warning rules that block publishing; an unknown name is a finding with its line, not a crash."""
-    names = f.text_list(node, "fail_on", "portal.yaml")
-    items = f.seq(node, "fail_on", "portal.yaml")
-    known = {*WARNING_RULE_NAMES, "all"}
+    return _rule_names(node, f, "fail_on")
+
+
+def _rule_names(node: Map, f: Fields, key: str) -> tuple[str, ...]:
+    """A list of warning rule names (fail_on, enable); an unknown name is a finding with its line."""
+    names = f.text_list(node, key, "portal.yaml")
+    items = f.seq(node, key, "portal.yaml")
+    known = {*WARNING_RULE_NAMES, "all"} if key == "fail_on" else set(WARNING_RULE_NAMES)
     for name, item in zip(names, items.items if items else [], strict=False):
         if name not in known:
             f.error(
-                f"fail_on names unknown rule '{name}'",
+                f"{key} names unknown rule '{name}'",
                 item.loc,
                 hint=did_you_mean(name, known) or "warning rules: " + ", ".join(sorted(WARNING_RULE_NAMES)),
             )
@@ -110,7 +128,7 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
         if body is None:
             out[name] = Audience(name, (), "include")
             continue
-        f.keys(body, ("hide", "drafts", "findings"), (), where)
+        f.keys(body, ("hide", "drafts", "findings", "show_sources"), (), where)
         hide = f.text_list(body, "hide", where)
         for field_name in hide:
             if field_name not in HIDEABLE_FIELDS:
@@ -121,8 +139,9 @@ def _audiences(node: Map, f: Fields) -> dict[str, Audience]:
                 )
         drafts = f.choice(body, "drafts", DRAFTS_MODES, where) or "placeholder"
         findings = f.choice(body, "findings", ("true", "false"), where) != "false"
+        sources = f.choice(body, "show_sources", ("true", "false"), where) == "true"
         hidden = tuple(h for h in hide if h in HIDEABLE_FIELDS)
-        out[name] = Audience(name, hidden, drafts, findings)  # type: ignore[arg-type]
+        out[name] = Audience(name, hidden, drafts, findings, sources)  # type: ignore[arg-type]
     return out
 
 

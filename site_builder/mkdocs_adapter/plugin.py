@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from site_builder import progress
 from site_builder.checking.check import CheckResult
 from site_builder.generator import search, urls
 from site_builder.generator.generate import Generated, generate
@@ -85,7 +86,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         return (self._root(config) / self.config.previous).resolve() if self.config.previous else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        theme.configure(config, changes=self.config.previous is not None)
+        theme.configure(config, changes=self.config.previous is not None, preview=self.serving)
         audience = self.config.audience
         if self.serving and audience is None:
             audience = "preview"
@@ -167,6 +168,8 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.page_urls = {f.url for f in files.documentation_pages()}
+        if not self.serving:
+            progress.start("MkDocs: laying out the pages in the theme", len(self.page_urls))
         return nav
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -182,6 +185,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         return self.banner + html if self.banner else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        progress.advance()
         if "<!--vap-diagram " not in output:
             return output
 
@@ -195,6 +199,8 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.serving:
+            progress.start("MkDocs: writing the search index and the sitemap")
         index = Path(config.site_dir) / "search" / "search_index.json"
         if self.serving:
             self.search_docs = merge_search_index(index, self.search_docs, self.page_urls, self.html_entries)

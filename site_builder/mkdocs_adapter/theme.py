@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,21 @@ from site_builder.generator import urls
 
 PACKAGE = Path(__file__).parent.parent  # site_builder/
 THEME_DIR = PACKAGE / "theme" if (PACKAGE / "theme").is_dir() else PACKAGE.parent / "theme"
+log = logging.getLogger("mkdocs.plugins.vap")
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "def_list")
 ASSETS = ("assets/vap.css", "assets/vap-diagrams.js", "assets/vap-directory.js")
 """Files of theme/assets the plugin adds to every site (plugin.on_files)."""
 
 
-def configure(config: MkDocsConfig, *, changes: bool) -> None:
+def configure(config: MkDocsConfig, *, changes: bool, preview: bool = False) -> None:
     """Theme overrides, the package's stylesheet and Markdown extensions, and a nav that stays small."""
     theme = config.theme
     theme["font"] = False  # intranet-safe: no Google Fonts request, whatever mkdocs.yml says
     config.extra.setdefault("generator", False)  # no "Made with Material" link to an outside host
+    config.extra["vap_preview"] = preview  # theme/main.html: live reload's inline script
+    if "content.tooltips" in theme.get("features", []):  # see docs/manual/security.md
+        theme["features"] = [f for f in theme["features"] if f != "content.tooltips"]
+        log.info("vap: content.tooltips is switched off: it renders titles copied from plan text as HTML")
     if str(THEME_DIR) not in theme.dirs:
         theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))
     if "assets/vap.css" not in config.extra_css:

@@ -88,6 +88,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+    output = proc.stdout.read() if proc.stdout else ""
+    assert "'dirty' build" not in output  # MkDocs' warning does not apply to our incremental preview...
+    assert "rebuilds incrementally" in output  # ...which explains itself once instead
     # stopped with SIGTERM (as a service manager would), the preview leaves no temporary site behind
     assert not list(scratch.glob("mkdocs_*")), "vap serve left its temporary site folder behind"
 

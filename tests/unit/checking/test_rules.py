@@ -146,6 +146,15 @@ def test_every_warning_rule_of_the_contract_is_registered_and_tested_here() -> N
         "level-gap",
         "diffused-focus",
         "incomplete-plan",
+        # additions to the contract, tested in test_drift_rules.py
+        "due-after-parent",
+        "conflicting-outcomes",
+        "pass-through-outcome",
+        "manager-does-reports-work",
+        "fragile-coverage",
+        "no-recent-dialogue",
+        "missing-trade-offs",
+        "suspect-link",
     ]
     assert {r.name for r in RULES} == WARNING_RULES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
-from site_builder.generator.directory import department_pages, directory_json, directory_page
+from site_builder.generator.directory import department_lists, directory_json, directory_page
 from site_builder.generator.pages import Pages
 
 HOLDERS = ("Dana Reyes", "Amara Okafor", "José Álvarez")
@@ -33,7 +33,7 @@ def test_an_audience_hiding_holders_gets_no_holder_in_the_data_or_the_lists(smal
     audience = "audiences:\n  no-names:\n    hide: [holder]\n    drafts: include\n"
     portal.write_text(portal.read_text().replace("audiences:\n", audience))
     pages = _pages(small_plans, "no-names")
-    texts = [directory_json(pages), directory_page(pages), *department_pages(pages).values()]
+    texts = [directory_json(pages), directory_page(pages), *department_lists(pages).values()]
     assert not [name for name in HOLDERS for text in texts if name in text]
     assert all('"holder"' not in r and '"vacant"' not in r for r in texts[:1])
     assert "Vacant" not in texts[1] and "Vacant" not in "".join(texts[2:])
@@ -48,4 +48,4 @@ def test_the_directory_page_does_not_grow_with_the_roles(small_plans: Path) -> N
     after = directory_page(pages)
     assert len(pages.plans.roles) >= 44
     assert "Extra role" not in after and len(after) - len(before) < 20  # only the counts changed
-    assert "Extra role 39" in "".join(department_pages(pages).values())
+    assert "Extra role 39" in "".join(department_lists(pages).values())

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
 
-from site_builder.generator.safe_md import html_block, html_inline, html_plain, markdown_html, safe_url
+from site_builder.generator.safe_md import (
+    html_block,
+    html_inline,
+    html_plain,
+    markdown_html,
+    md_block,
+    md_inline,
+    plan_link,
+    safe_url,
+    set_intranet_hosts,
+)
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -55,7 +67,7 @@ def test_plain_text_takes_the_fast_path_and_matches_markdown() -> None:
     assert html_inline("Plain words") == "Plain words"
 
 
-def test_markdown_formatting_is_kept() -> None:
+def test_markdown_formatting_is_kept(intranet: None) -> None:
     assert html_inline("*really* [docs](https://intranet.example/x)") == (
         '<em>really</em> <a href="https://intranet.example/x">docs</a>'
     )
@@ -95,3 +107,79 @@ def test_one_line_text_never_becomes_a_block(text: str, shown: str) -> None:
 
 def test_a_comparison_opening_a_paragraph_is_no_quotation() -> None:
     assert html_block(">= 90% of calls\nanswered") == "<p>&gt;= 90% of calls\nanswered</p>"
+
+
+@pytest.fixture
+def intranet() -> Iterator[None]:
+    """intranet.example and every host below corp.example are the intranet (portal.yaml intranet_hosts)."""
+    set_intranet_hosts(["intranet.example", "*.corp.example"])
+    yield
+    set_intranet_hosts([])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://intranet.example/x",
+        "http://wiki.corp.example/page",
+        "../strategy/",
+        "#goal",
+        "mailto:someone@intranet.example",
+    ],
+)
+def test_links_to_the_intranet_are_kept(intranet: None, url: str) -> None:
+    assert plan_link(url)
+    assert f'href="{url}"' in html_inline(f"[x]({url})")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "https://intranet.example.evil.example/",
+        "https://corp.example.evil.example/",
+        "https://intranet.exаmple/",  # a Cyrillic а
+        "javascript:window.__pwned=1",
+        "java\u200bscript:window.__pwned=1",
+        "javascript&#58;window.__pwned=1",
+        "data:text/html,x",
+        "ftp://intranet.example/x",
+        "vap:roles/x.md",
+    ],
+)
+def test_other_links_become_text(intranet: None, url: str) -> None:
+    assert not plan_link(url)
+    out = html_inline(f"[shown text]({url})") + md_inline(f"[shown text]({url})")
+    assert "href" not in out and "shown text" in out, out
+
+
+def test_link_titles_never_reach_a_title_attribute(intranet: None) -> None:
+    for text in (
+        '[t](/ok "<img src=x onerror=window.__pwned=1>")',
+        "[t](/ok '<img src=x onerror=window.__pwned=1>')",
+        "[t](/ok (<img src=x onerror=window.__pwned=1>))",
+        '[t][d]\n\n[d]: /ok "<img src=x onerror=window.__pwned=1>"',
+        '<a href=/ok title="<img src=x onerror=window.__pwned=1>">a</a>',
+    ):
+        for out in (html_block(text), md_block(text), md_inline(text)):
+            assert not re.search(r"<[a-z][^>]*\stitle=", out), (text, out)  # as text it may show
+
+
+def test_images_from_plan_text_are_never_kept(intranet: None) -> None:
+    for text in ("![alt](https://intranet.example/i.png)", "![alt][r]\n\n[r]: /i.png", "<img src=/i.png>"):
+        out = html_block(text) + md_block(text)
+        assert "<img" not in out, out
+
+
+def test_markdown_page_html_survives_a_second_markdown_pass() -> None:
+    """md_block output placed in a page MkDocs renders: Markdown and attr_list find nothing to act on."""
+    import markdown
+
+    text = "*em* `code` [a](#x) | pipe {: onclick=x } _u_ ![i](/i.png) \\ ~ ^"
+    once = md_block(text)
+    assert "\n" not in once and "|" not in once and "{" not in once and "*" not in once
+    twice = markdown.markdown(once, extensions=["attr_list", "tables", "md_in_html"])
+    assert "onclick" not in twice.replace("onclick=x", "")  # only the literal text, never an attribute
+    assert twice.count("<em>") == 2 and twice.count("<a ") == 1 and "<img" not in twice, twice

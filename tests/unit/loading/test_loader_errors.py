@@ -1043,3 +1043,17 @@ def test_the_committed_scenarios_stay_small_and_hold_no_links() -> None:
     committed = [p for p in BAD.rglob("*") if ".cache" not in p.relative_to(BAD).parts]  # caches: gitignored
     assert [p for p in committed if p.is_symlink()] == []
     assert sum(p.stat().st_size for p in committed if p.is_file()) < 200_000
+
+
+def test_show_sources_is_an_audience_setting_off_by_default(plans: Path) -> None:
+    edit(plans, "portal.yaml", "    drafts: include\n", "    drafts: include\n    show_sources: true\n")
+    audiences = run_checks(plans).plans.portal.audiences
+    assert (audiences["leadership"].show_sources, audiences["all-staff"].show_sources) == (True, False)
+    edit(plans, "portal.yaml", "show_sources: true", "show_sources: sometimes")
+    (found,) = errors(plans)
+    assert (found["rule"], found["file"], found["message"]) == (
+        "schema",
+        "plans/portal.yaml",
+        "'show_sources' in audience 'leadership' must be one of true, false; got 'sometimes'",
+    )
+    assert isinstance(found["line"], int) and found["line"] > 1
