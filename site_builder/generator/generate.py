@@ -16,6 +16,7 @@ from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
 from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
+from site_builder.generator.goal_lists import goal_department_pages, goal_lists
 from site_builder.generator.directory import department_lists, directory_json, directory_page
 from site_builder.generator.pages import Pages
 from site_builder.generator.safe_md import set_intranet_hosts
@@ -230,6 +231,9 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
         if urls.goal_page(goal.id) in todo:
             with rendering(f"goal '{goal.id}'"):
                 out[urls.goal_page(goal.id)] = pages.goal(goal)
+        if any(p in todo for p in goal_lists(pages.ix, goal).values()):
+            with rendering(f"the lists of goal '{goal.id}'"):
+                out.update((p, t) for p, t in goal_department_pages(pages, goal).items() if p in todo)
     for role in plans.roles.values():
         if urls.role_page(role.id) in todo or urls.role_card(role.id) in todo:
             with rendering(f"role '{role.id}'"):

@@ -51,6 +51,11 @@ def goal_page(goal_id: str) -> str:
     return f"strategy/{goal_id.lower()}.md"
 
 
+def goal_department_page(goal_id: str, slug: str) -> str:
+    """One department's outcomes for a goal whose page only counts them (goal_lists.py)."""
+    return f"strategy/{goal_id.lower()}/{slug}.md"
+
+
 def alignment_page(slug: str) -> str:
     """The alignment page narrowed to one department. Beside alignment.md, not below it: the theme
     shares one navigation among pages outside the navigation at one depth, and links from below a
