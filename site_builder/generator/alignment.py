@@ -64,6 +64,8 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
         "departments": [(d, Link(d, urls.alignment_page(slugs[d]))) for d in sorted(slugs)],
         "summary": _summary(pages, roles, slugs),
         "coverage": [] if department else _coverage(pages),
+        "counts_only": department is None and len(findings) > FINDINGS_LIMIT,
+        "department_pages": {d: urls.alignment_page(s) for d, s in slugs.items()},
     }
     if department is None and view.show_sources:
         policy = tuple(pages.plans.portal.fail_on)
@@ -184,6 +186,9 @@ def _withheld_groups(pages: Pages, withheld: list[Withheld]) -> list[dict[str, A
     return out
 
 
+FINDINGS_LIMIT = 300
+"""Findings the whole-organisation alignment page lists itself; above, it counts them by department
+(each department's page lists them: at 10,000 roles the full list was ~480 KB of HTML)."""
 ORG_TREE_LIMIT = 1500
 """Above this many roles the organisation page draws each department's tree ORG_TREE_DEPTH levels deep
 (at 10,000 roles the whole tree was 1.1 MB of HTML); deeper teams are a link to their manager's team."""

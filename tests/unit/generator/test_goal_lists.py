@@ -66,3 +66,17 @@ def test_a_large_organisation_points_to_the_directory_instead_of_listing_every_r
         "Booking Team Lead" in before and "Booking Team Lead" not in after
     )  # below the cut in its department
     assert 'href="vap:roles/head-ops.md#team">1 more in the team</a>' in after
+
+
+def test_many_findings_are_counted_by_department_on_the_alignment_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = _pages()
+    full = alignment.alignment_page(pages)
+    assert '<ul class="vap-findings">' in full
+    monkeypatch.setattr(alignment, "FINDINGS_LIMIT", 0)
+    counted = alignment.alignment_page(pages)
+    assert '<ul class="vap-findings">' not in counted and "too many for one page" in counted
+    assert re.search(r'href="vap:alignment-[a-z0-9-]+\.md#rule-[a-z-]+">', counted)
+    dept = next(iter(pages.ix.departments.values()))
+    assert '<ul class="vap-findings">' in alignment.alignment_page(pages, dept)  # each department lists them
