@@ -24,7 +24,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pagesize.py beside this file
+import pagesize
+
 ROOT = Path(__file__).resolve().parent.parent
+PAGES: dict[int, str] = {}
+"""Size -> the heaviest page of each kind, as text (pagesize.report)."""
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CONFIG = """site_name: Synthetic organisation
 theme:
@@ -179,6 +184,9 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     )
     out["baseline_s"], out["baseline_mb"] = base.seconds, base.peak_mb
     out["site_mb"] = du(org / "site") / 1e6
+    pages, largest = pagesize.report(org / "site")
+    out["page_kb"] = largest / 1024
+    PAGES[size] = pages
     fragments = list((org / "site" / "pagefind" / "fragment").glob("*.pf_fragment"))  # one per page
     out["index_per_role_kb"] = sum(f.stat().st_size for f in fragments) / size / 1024
     out["index_docs"] = len(fragments)
@@ -199,6 +207,7 @@ TARGETS = {
         "peak_mb": 400,
         "kb": 1.5,
         "reload_s": 1.5,
+        "page_kb": pagesize.PAGE_LIMIT_KB,
     },
     10000: {
         "check_s": 5,
@@ -208,6 +217,7 @@ TARGETS = {
         "peak_mb": 1500,
         "kb": 1.5,
         "reload_s": 4,
+        "page_kb": pagesize.PAGE_LIMIT_KB,
     },
 }
 
@@ -248,6 +258,7 @@ def _run_all(args: argparse.Namespace, work: Path) -> None:
         "peak MB",
         "site MB",
         "index KB/role",
+        "largest page KB",
         "reload s",
     )
     print(" | ".join(header))
@@ -267,9 +278,11 @@ def _run_all(args: argparse.Namespace, work: Path) -> None:
             f"{peak:.0f}",
             f"{r['site_mb']:.0f}",
             f"{r['index_per_role_kb']:.2f}",
+            f"{r['page_kb']:.0f}",
             f"{r['reload_s']:.2f}" if "reload_s" in r else "-",
         )
         print(" | ".join(str(c) for c in row), flush=True)
+        print(f"    heaviest page of each kind at {size} roles:\n{PAGES[size]}", flush=True)
         target = TARGETS.get(size)
         if target:
             checks = {
@@ -279,6 +292,7 @@ def _run_all(args: argparse.Namespace, work: Path) -> None:
                 "ratio": r["warm_s"] / r["baseline_s"] <= target["ratio"],
                 "memory": peak < target["peak_mb"],
                 "index": r["index_per_role_kb"] < target["kb"],
+                "page size": r["page_kb"] <= target["page_kb"],
             }
             if "reload_s" in r:
                 checks["reload"] = r["reload_s"] < target["reload_s"]

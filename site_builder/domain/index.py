@@ -52,10 +52,12 @@ class Index:
 
     @cached_property
     def departments(self) -> Mapping[str, str]:
-        """Each role's department, inherited down the tree; roles without one get 'Unassigned'."""
+        """Each role's department, inherited down the tree; a top role without one is 'Executive' (it
+        leads every department), other roles without one get 'Unassigned'."""
         out: dict[str, str] = {}
-        for role_id in self.roles:
-            out[role_id] = self.plans.department_of(role_id) or "Unassigned"
+        for role_id, role in self.roles.items():
+            fallback = "Executive" if role.reports_to not in self.roles else "Unassigned"
+            out[role_id] = self.plans.department_of(role_id) or fallback
         return out
 
     @cached_property

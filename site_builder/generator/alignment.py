@@ -64,6 +64,8 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
         "departments": [(d, Link(d, urls.alignment_page(slugs[d]))) for d in sorted(slugs)],
         "summary": _summary(pages, roles, slugs),
         "coverage": [] if department else _coverage(pages),
+        "counts_only": department is None and len(findings) > FINDINGS_LIMIT,
+        "department_pages": {d: urls.alignment_page(s) for d, s in slugs.items()},
     }
     if department is None and view.show_sources:
         policy = tuple(pages.plans.portal.fail_on)
@@ -184,12 +186,22 @@ def _withheld_groups(pages: Pages, withheld: list[Withheld]) -> list[dict[str, A
     return out
 
 
+FINDINGS_LIMIT = 300
+"""Findings the whole-organisation alignment page lists itself; above, it counts them by department
+(each department's page lists them: at 10,000 roles the full list was ~480 KB of HTML)."""
+ORG_TREE_LIMIT = 1500
+"""Above this many roles the organisation page draws each department's tree ORG_TREE_DEPTH levels deep
+(at 10,000 roles the whole tree was 1.1 MB of HTML); deeper teams are a link to their manager's team."""
+ORG_TREE_DEPTH = 2
+
+
 def organisation_page(pages: Pages) -> str:
     """Each department as a nested reporting tree (top role first, under its own department), HTML."""
     ix = pages.ix
     departments: dict[str, list[tuple[int, str]]] = defaultdict(list)
     # depth-first, iterative: every role appears under its department, indented below its manager
     roots = [r for r in pages.plans.roles.values() if r.reports_to not in pages.plans.roles]
+    cut = len(pages.plans.roles) > ORG_TREE_LIMIT
     stack: list[tuple[str, int, str | None]] = [(r.id, 0, None) for r in reversed(roots)]
     while stack:
         role_id, depth, parent_dept = stack.pop()
@@ -201,8 +213,18 @@ def organisation_page(pages: Pages) -> str:
             note = " — <em>vacant</em>"
         elif role.status != "confirmed":
             note = f" — <em>{role.status}</em>"
+        children = [
+            c
+            for c in ix.reports_of(role_id)
+            if not (cut and depth >= ORG_TREE_DEPTH and ix.departments[c] == dept)
+        ]
+        hidden = len(ix.reports_of(role_id)) - len(children)
+        if hidden:  # a large organisation: the team is on the role's page and in the department's list
+            note += (
+                f' — <a href="{urls.LINK_SCHEME}{urls.role_page(role_id)}#team">{hidden} more in the team</a>'
+            )
         departments[dept].append((depth, f"{pages.role_link(role_id, holder=True).html()}{note}"))
-        for child in reversed(ix.reports_of(role_id)):
+        for child in reversed(children):
             stack.append((child, depth + 1, dept))
     anchors = unique_ids(sorted(departments), taken={"the-organisation"})
     body = pages.render(

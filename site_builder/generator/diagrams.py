@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Milestone, Role
 from site_builder.domain.titles import short_title
-from site_builder.generator import urls
+from site_builder.generator import diagram_text, urls
 from site_builder.generator.dot import Renderer, escape_attr, escape_id, escape_label
 
 MAX_CHAIN = 3
@@ -29,18 +30,22 @@ MAX_DEPARTMENT_DIAGRAM = 150
 
 _HEAD = (
     'graph [rankdir={rankdir}, bgcolor="transparent", fontname="Helvetica", fontsize=10, nodesep=0.25, '
-    'ranksep=0.45, tooltip="{tooltip}"];\n'
+    "ranksep=0.45];\n"
     'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, fillcolor="#eef1fb", '
     'color="#3949ab", fontcolor="#1a1a2e", margin="0.12,0.06"];\n'
     'edge [color="#5c6bc0", fontname="Helvetica", fontsize=9, fontcolor="#333333", arrowsize=0.7];\n'
 )
 _FOCUS = 'fillcolor="#3949ab", fontcolor="#ffffff", penwidth=2'
+_SUBJECT = 'class="vap-subject"'
+"""Marks the subject of the page: the diagram opens centred on it (theme/assets/vap-diagrams.js)."""
 _STRATEGY = 'shape=box, style="filled", fillcolor="#fff4d6", color="#a86b00"'
 _MORE = 'shape=plaintext, style="", fontcolor="#444444"'
 
 
 def _graph(name: str, body: Iterable[str], *, rankdir: str = "BT") -> str:
-    head = _HEAD.format(rankdir=rankdir, tooltip=escape_attr(name))
+    """The name becomes the SVG's <title> (its accessible name); no graph tooltip, which dot would draw
+    as an `<a>` without a link around the whole diagram."""
+    head = _HEAD.format(rankdir=rankdir)
     return f'digraph "{escape_id(name)}" {{\n{head}' + "".join(body) + "}\n"
 
 
@@ -48,13 +53,24 @@ def _link(page: str, anchor: str = "") -> str:
     return escape_attr(urls.DIAGRAM_SCHEME + page + (f"#{anchor}" if anchor else ""))
 
 
+@dataclass(frozen=True)
+class Node:
+    """What a drawn node says, in words, and the page (and anchor) it links to."""
+
+    text: str
+    page: str
+    anchor: str = ""
+
+
 class Diagrams:
     def __init__(self, view: View, index: Index) -> None:
         self.view = view
         self.ix = index
         self.roles = view.plans.roles
+        self.nodes: dict[str, Node] = {}
+        """What each node id drawn so far says and links to: the text equivalent (diagram_text.py)."""
 
-    def _role_node(self, role: Role, node_id: str, *, focus: bool = False) -> str:
+    def _role_node(self, role: Role, node_id: str, *, focus: bool = False, subject: bool = False) -> str:
         lines = [role.title]
         state = []
         if role.vacant and "holder" not in self.view.hidden:
@@ -75,12 +91,25 @@ class Diagrams:
         ]
         if focus:
             attrs.append(_FOCUS)
+        if focus or subject:
+            attrs.append(_SUBJECT)
+        self.nodes[node_id] = Node(
+            " ".join([role.title, *(f"[{s}]" for s in state)]), urls.role_page(role.id)
+        )
         if role.vacant and "holder" not in self.view.hidden:
             attrs.append('style="rounded,filled,dashed"')
         elif role.status != "confirmed":
             # the focus fill stays: a second fillcolor would win and leave the focus's white text unreadable
             attrs.append('style="rounded,filled,dotted"' + ("" if focus else ', fillcolor="#fdf0ee"'))
         return f'"{node_id}" [{", ".join(attrs)}];\n'
+
+    def _more_node(self, node_id: str, text: str, tip: str, role_id: str, anchor: str = "") -> str:
+        """A marker for what is left out, linking to the role page that lists it."""
+        self.nodes[node_id] = Node(text, urls.role_page(role_id), anchor)
+        return (
+            f'"{node_id}" [label="{text}", URL="{_link(urls.role_page(role_id), anchor)}", '
+            f'tooltip="{escape_attr(f"{text}: {tip}")}", {_MORE}];\n'
+        )
 
     def role(self, role: Role) -> str:
         """Chain of managers up to the top, the role highlighted, its direct reports below."""
@@ -91,7 +120,9 @@ class Diagrams:
         for manager in shown:
             if manager is None:
                 hidden = len(chain) - MAX_CHAIN
-                body.append(f'"more-up" [label="... {hidden} more levels", {_MORE}];\n')
+                above = self.roles[chain[MAX_CHAIN - 2]]  # the highest manager drawn below the gap
+                tip = f"the reporting line goes on above {above.title}"
+                body.append(self._more_node("more-up", f"... {hidden} more levels", tip, above.id))
                 body.append(f'"{lower}" -> "more-up";\n')
                 lower = "more-up"
                 continue
@@ -106,7 +137,8 @@ class Diagrams:
             count = self.ix.outcomes_linking(report, role.id)
             body.append(f'"{report}" -> "{role.id}" [label="{count} outcome{"s" if count != 1 else ""}"];\n')
         if len(reports) > MAX_REPORTS:
-            body.append(f'"more-down" [label="+{len(reports) - MAX_REPORTS} more reports", {_MORE}];\n')
+            text = f"+{len(reports) - MAX_REPORTS} more reports"
+            body.append(self._more_node("more-down", text, f"the team of {role.title}", role.id, "team"))
             body.append(f'"more-down" -> "{role.id}" [style=dashed];\n')
         return _graph(f"Reporting line of {role.title}", body)
 
@@ -124,19 +156,27 @@ class Diagrams:
             f'tooltip="{escape_attr(outcome.title + " (" + role.title + ")")}"',
         ]
         if focus:
-            attrs.append(_FOCUS)
+            attrs += [_FOCUS, _SUBJECT]
+        self.nodes[key] = Node(
+            f"{short_title(outcome.title)} ({role.title})",
+            urls.role_page(role.id),
+            urls.outcome_anchor(outcome.id),
+        )
         return f'"{key}" [{", ".join(attrs)}];\n'
 
-    def _strategy_node(self, item_id: str) -> str:
+    def _strategy_node(self, item_id: str, *, subject: bool = False) -> str:
         item = self.ix.strategy_items[item_id]
         if isinstance(item, Milestone):
             page, anchor, kind = urls.goal_page(item.goal), urls.milestone_anchor(item.id), "Milestone"
         else:
             page, anchor, kind = urls.goal_page(item.id), "", "Goal"
         label = escape_label(f"{kind} {item.id}", max_lines=1) + "\\n" + escape_label(item.title, max_lines=2)
+        self.nodes[item.id] = Node(f"{kind} {item.id}: {item.title}", page, anchor)
         return (
             f'"{item.id}" [label="{label}", URL="{_link(page, anchor)}", '
-            f'tooltip="{escape_attr(f"{kind} {item.id}: {item.title}")}", {_STRATEGY}];\n'
+            f'tooltip="{escape_attr(f"{kind} {item.id}: {item.title}")}", {_STRATEGY}'
+            + (f", {_SUBJECT}" if subject else "")
+            + "];\n"
         )
 
     def outcomes(self, role: Role) -> str | None:
@@ -165,7 +205,8 @@ class Diagrams:
                     edges.append(f'"{key}" -> "{outcome.key}";\n')
             if len(supporters) > MAX_BELOW:
                 more = f"more-{outcome.key}"
-                body.append(f'"{more}" [label="+{len(supporters) - MAX_BELOW} more", {_MORE}];\n')
+                text = f"+{len(supporters) - MAX_BELOW} more"
+                body.append(self._more_node(more, text, "every supporting outcome", role.id, "outcomes"))
                 edges.append(f'"{more}" -> "{outcome.key}" [style=dashed];\n')
         for target in sorted(above):
             body.append(
@@ -201,7 +242,7 @@ class Diagrams:
         """The goal, its milestones, and the supporting outcomes below them (roles when there are many)."""
         goal = self.ix.strategy_items[goal_id]
         milestones = [m.id for m in getattr(goal, "milestones", ())]
-        body = [self._strategy_node(goal_id)]
+        body = [self._strategy_node(goal_id, subject=True)]
         for ms in milestones:
             body += [self._strategy_node(ms), f'"{ms}" -> "{goal_id}";\n']
         keys = sorted({k for i in (goal_id, *milestones) for k in self.ix.supporters_of_item.get(i, ())})
@@ -228,10 +269,13 @@ class Diagrams:
             for r in roles:
                 depts[self.ix.departments[r]] = depts.get(self.ix.departments[r], 0) + 1
             for n, (dept, count) in enumerate(sorted(depts.items())):
-                label = escape_label(f"{dept}: {count} roles", max_lines=2)
+                label = escape_label(f"{dept}: {count} role{'s' if count != 1 else ''}", max_lines=2)
+                self.nodes[f"dept-{n}"] = Node(
+                    f"{dept}: {count} role{'s' if count != 1 else ''}", urls.ORGANISATION
+                )
                 body.append(f'"dept-{n}" [label="{label}", URL="{_link(urls.ORGANISATION)}"];\n')
                 body.append(f'"dept-{n}" -> "{goal_id}" [style=dashed];\n')
-        return _graph(f"Goal {goal_id} and the outcomes that deliver it", body, rankdir="LR")
+        return _graph(f"Goal {goal_id} and the outcomes that deliver it", body, rankdir="BT")
 
     def org(self, depth: int, roots: Iterable[str] | None = None, name: str = "Organisation overview") -> str:
         """The top `depth` levels of the reporting tree (or of each root given)."""
@@ -244,7 +288,7 @@ class Diagrams:
         frontier = [(r if isinstance(r, str) else r.id, 1) for r in start]
         while frontier:
             role_id, level = frontier.pop(0)
-            body.append(self._role_node(self.roles[role_id], role_id))
+            body.append(self._role_node(self.roles[role_id], role_id, subject=level == 1))
             reports = self.ix.reports_of(role_id)
             if level < depth:
                 for report in reports:
@@ -252,7 +296,9 @@ class Diagrams:
                     frontier.append((report, level + 1))
             elif reports:
                 n = len(reports)
-                body.append(f'"more-{role_id}" [label="{n} report{"s" if n != 1 else ""}", {_MORE}];\n')
+                text = f"{n} report{'s' if n != 1 else ''}"
+                title = self.roles[role_id].title
+                body.append(self._more_node(f"more-{role_id}", text, f"the team of {title}", role_id, "team"))
                 body.append(f'"more-{role_id}" -> "{role_id}" [dir=back, style=dashed];\n')
         return _graph(name, body, rankdir="BT")
 
@@ -262,42 +308,57 @@ def diagram_sources(
 ) -> dict[str, str]:
     """The diagrams of the site by key (`role/<id>`, `outcomes/<id>`, `goal/<id>`, `org/...`), for
     the pages `wanted` accepts (page paths, see signatures.diagram_pages)."""
+    return {key: dot for key, (dot, _) in _sources_and_text(view, index, wanted).items()}
+
+
+def _sources_and_text(view: View, index: Index, wanted: Callable[[str], bool]) -> dict[str, tuple[str, str]]:
+    """Each diagram's DOT source with its text equivalent (the nodes it draws, as a list of links)."""
     d = Diagrams(view, index)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
+
+    def add(key: str, draw: Callable[[], str | None]) -> None:
+        d.nodes = {}
+        dot = draw()
+        if dot is not None:
+            out[key] = (dot, diagram_text.outline(key, dot, d.nodes))
+
     if wanted(urls.HOME):
-        out["org/overview"] = d.org(view.plans.portal.overview_depth)
+        add("org/overview", lambda: d.org(view.plans.portal.overview_depth))
     for goal in view.plans.strategy.goals:
         if wanted(urls.goal_page(goal.id)):
-            out[f"goal/{goal.id}"] = d.goal(goal.id)
+            add(f"goal/{goal.id}", lambda g=goal.id: d.goal(g))  # type: ignore[misc]
     for role in view.plans.roles.values():
         if not wanted(urls.role_page(role.id)):
             continue
-        out[f"role/{role.id}"] = d.role(role)
-        cascade = d.outcomes(role)
-        if cascade is not None:
-            out[f"outcomes/{role.id}"] = cascade
+        add(f"role/{role.id}", lambda r=role: d.role(r))  # type: ignore[misc]
+        add(f"outcomes/{role.id}", lambda r=role: d.outcomes(r))  # type: ignore[misc]
     if len(view.plans.roles) <= MAX_DEPARTMENT_DIAGRAM and wanted(urls.ORGANISATION):
-        out["org/full"] = d.org(99, name="The whole organisation")
+        add("org/full", lambda: d.org(99, name="The whole organisation"))
     return out
 
 
 def render_diagrams(
     view: View, index: Index, cache_dir: Path, wanted: Callable[[str], bool] = lambda page: True
 ) -> tuple[dict[str, str], int, int]:
-    """SVG per diagram key, plus how many were rendered and how many came from the cache."""
+    """The HTML of each diagram by key (SVG, legend, text equivalent: diagram_text.compose), plus how
+    many were rendered and how many came from the cache."""
     renderer = Renderer(cache_dir)
-    svgs = renderer.render_many(diagram_sources(view, index, wanted))
-    sized = {key: _WIDTH.sub(_natural_width, svg, count=1) for key, svg in svgs.items()}
-    return sized, renderer.stats.rendered, renderer.stats.cached
+    found = _sources_and_text(view, index, wanted)
+    svgs = renderer.render_many({key: dot for key, (dot, _) in found.items()})
+    shown = {
+        key: diagram_text.compose(key, _WIDTH.sub(_natural_width, svg, count=1), found[key][1])
+        for key, svg in svgs.items()
+    }
+    return shown, renderer.stats.rendered, renderer.stats.cached
 
 
 _WIDTH = re.compile(r'style="max-width:([\d.]+)pt"')
 
 
 def _natural_width(match: re.Match[str]) -> str:
-    """Natural size, shrinking with the page down to 70% (text stays legible); below that it scrolls."""
+    """Natural size (10 pt labels are 13 px): without script the view scrolls, with it the script pans."""
     width = float(match.group(1))
-    return f'style="width:{width:.0f}pt;max-width:max(100%,{width * 0.7:.0f}pt)"'
+    return f'style="width:{width:.0f}pt;max-width:none"'
 
 
 __all__ = ["Diagrams", "diagram_sources", "render_diagrams"]

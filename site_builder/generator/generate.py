@@ -16,6 +16,8 @@ from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
 from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
+from site_builder.generator.directory import department_lists, directory_json, directory_page
+from site_builder.generator.goal_lists import goal_department_pages, goal_lists
 from site_builder.generator.pages import Pages
 from site_builder.generator.safe_md import set_intranet_hosts
 from site_builder.generator.signatures import diagram_pages, page_signatures
@@ -86,9 +88,9 @@ def generate(
     work = _work(view, index, notes, settings, reuse, timings)
     svgs, rendered, cached = _draw(work, cache_dir or out_dir.parent / "diagrams") if diagrams else ({}, 0, 0)
     placeholders, texts = _pages(work, svgs, notes, directory_urls)
-    files = {p: t for p, t in texts.items() if not p.startswith("cards/")}
+    files = {p: t for p, t in texts.items() if p.endswith(".md")}
     files.update(change_files)
-    statics = {p: t for p, t in texts.items() if p.startswith("cards/")}
+    statics = {p: t for p, t in texts.items() if not p.endswith(".md")}
     written = _write(out_dir, {**files, **statics}, work, change_files)
     return Generated(
         result,
@@ -217,7 +219,8 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
     whole: dict[str, Callable[[], str]] = {
         urls.HOME: pages.home,
         urls.STRATEGY: pages.strategy,
-        urls.DIRECTORY: pages.directory,
+        urls.DIRECTORY: lambda: directory_page(pages),
+        urls.DIRECTORY_JSON: lambda: directory_json(pages),
         urls.DIRECTORY_AZ: pages.directory_az,
         urls.ALIGNMENT: lambda: alignment_page(pages),
         urls.ORGANISATION: lambda: organisation_page(pages),
@@ -229,10 +232,16 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
         if path in todo:
             with rendering(f"page '{path}'"):
                 out[path] = make()
+    if any(p.startswith("directory/") for p in todo):
+        with rendering("the department lists"):
+            out.update((p, t) for p, t in department_lists(pages).items() if p in todo)
     for goal in plans.strategy.goals:
         if urls.goal_page(goal.id) in todo:
             with rendering(f"goal '{goal.id}'"):
                 out[urls.goal_page(goal.id)] = pages.goal(goal)
+        if any(p in todo for p in goal_lists(pages.ix, goal).values()):
+            with rendering(f"the lists of goal '{goal.id}'"):
+                out.update((p, t) for p, t in goal_department_pages(pages, goal).items() if p in todo)
     for role in plans.roles.values():
         if urls.role_page(role.id) in todo or urls.role_card(role.id) in todo:
             with rendering(f"role '{role.id}'"):

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from site_builder.domain.model import Goal
 from site_builder.domain.titles import short_title
+from site_builder.generator.goal_lists import goal_lists
 from site_builder.generator.pages import Link, Pages, front_matter, heading_id
 from site_builder.generator.safe_md import html_inline, meta_text
 
@@ -22,18 +23,8 @@ def goal_page(pages: Pages, goal: Goal) -> str:
     ix = pages.ix
     items = [goal.id, *(m.id for m in goal.milestones)]
     keys = sorted({k for i in items for k in ix.supporters_of_item.get(i, ())})
-    direct = {k for i in items for k in ix.supported_by.get(i, ())}
     unseen = ix.unseen_of_goal(goal.id)
-    groups = [
-        _group(pages, f"{m.id} {m.title}", ix.supporters_of_item.get(m.id, ()), ix.unseen(m.id), direct)
-        for m in goal.milestones
-    ]
-    milestone_ids = {m.id for m in goal.milestones}
-    only = [
-        k for k in ix.supporters_of_item.get(goal.id, ()) if not ix.served.get(k, frozenset()) & milestone_ids
-    ]
-    title = "The goal itself, through none of its milestones" if goal.milestones else "The goal"
-    groups.append(_group(pages, title, only, ix.unseen_goal_only(goal.id), direct))
+    groups = goal_groups(pages, goal)
     roles = {k.split("#")[0] for k in keys} | {r for r in unseen if r}
     departments = {ix.departments[r] for r in roles} | ({LEFT_OUT} if "" in unseen else set())
     body = pages.render(
@@ -46,6 +37,7 @@ def goal_page(pages: Pages, goal: Goal) -> str:
         roles=len(roles),
         departments=len(departments),
         milestone_counts={m.id: _count(pages, m.id) for m in goal.milestones},
+        lists=goal_lists(ix, goal),
         diagram=Markup(pages.diagrams.get(f"goal/{goal.id}", "")),
     )
     return (
@@ -55,6 +47,37 @@ def goal_page(pages: Pages, goal: Goal) -> str:
         )
         + body
     )
+
+
+def goal_groups(pages: Pages, goal: Goal, department: str | None = None) -> list[dict[str, Any]]:
+    """The supporters of each milestone, then of the goal alone, by department (only `department`'s
+    when one is given: the goal's list for that department, goal_lists.py)."""
+    ix = pages.ix
+    items = [goal.id, *(m.id for m in goal.milestones)]
+    direct = {k for i in items for k in ix.supported_by.get(i, ())}
+
+    def mine(keys: Sequence[str], unseen: Mapping[str, int]) -> tuple[Sequence[str], Mapping[str, int]]:
+        if department is None:
+            return keys, unseen
+        dept = ix.departments
+        return (
+            [k for k in keys if dept[k.split("#")[0]] == department],
+            {r: n for r, n in unseen.items() if r in dept and dept[r] == department},
+        )
+
+    groups = [
+        _group(
+            pages, f"{m.id} {m.title}", *mine(ix.supporters_of_item.get(m.id, ()), ix.unseen(m.id)), direct
+        )
+        for m in goal.milestones
+    ]
+    milestone_ids = {m.id for m in goal.milestones}
+    only = [
+        k for k in ix.supporters_of_item.get(goal.id, ()) if not ix.served.get(k, frozenset()) & milestone_ids
+    ]
+    title = "The goal itself, through none of its milestones" if goal.milestones else "The goal"
+    groups.append(_group(pages, title, *mine(only, ix.unseen_goal_only(goal.id)), direct))
+    return groups
 
 
 def _count(pages: Pages, item_id: str) -> int:

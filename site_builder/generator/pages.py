@@ -52,8 +52,14 @@ def _env() -> jinja2.Environment:
         block=html_block,
         inline=html_inline,
         json=lambda v: json.dumps(v, ensure_ascii=False),
+        nowrap=nowrap,
     )
     return env
+
+
+def nowrap(value: object) -> Markup:
+    """A date or an id kept on one line: browsers break after a hyphen ("2026-" / "10-31")."""
+    return Markup('<span class="vap-nowrap">{}</span>').format(value)
 
 
 _ENV: jinja2.Environment | None = None
@@ -196,26 +202,26 @@ class Pages:
         return {k: tuple(v) for k, v in out.items()}
 
     def plain_sentence(self, role: Role) -> Markup:
-        """The 30-second summary a newcomer reads first (HTML)."""
+        """The 30-second summary a newcomer reads first (HTML): where the role stands, in words. The value
+        add has its own section and the manager a link in the header and the line of sight, so neither
+        is repeated here."""
         title = html_plain(role.title)
-        parts: list[str] = []
-        first = _first_sentence(role.value_add)
-        if role.id in self.view.placeholders:
-            parts.append(f"The plan for the {title} is still being agreed")
-        elif first:
-            parts.append(f"The {title} adds value by this: {html_inline(_lower_first(first))}")
-        else:
-            parts.append(f"The {title} has not yet written down the value it adds")
-        manager = self.plans.roles.get(role.reports_to or "")
-        if role.reports_to is None:
-            parts.append("it is the top role and answers for the strategy itself")
-        elif manager is not None:
-            parts.append(f"reports to the {self.role_link(manager.id).html()}")
         goals = self.ix.goals_served(role.id)
-        if goals:
-            listed = [Link(g, urls.goal_page(g)).html() for g in goals]
-            parts.append("serves goal" + ("s " if len(goals) > 1 else " ") + _and(listed))
-        sentence = "; ".join(parts) + "."
+        listed = _and([Link(g, urls.goal_page(g)).html() for g in goals])
+        serves = f"serves goal{'s' if len(goals) > 1 else ''} {listed}" if goals else ""
+        if role.id in self.view.placeholders:
+            sentence = f"The plan for the {title} is still being agreed."
+        elif role.reports_to is None:
+            sentence = f"The {title} is the top role: it answers for the strategy itself" + (
+                f" and {serves}." if serves else "."
+            )
+        elif serves:
+            lead = f"The {title}" if role.status == "confirmed" else f"As drafted, the {title}"
+            sentence = f"{lead} {serves}."
+        else:
+            sentence = f"No outcome of the {title} leads to a strategy goal yet."
+        if not role.value_add and role.id not in self.view.placeholders:
+            sentence += " The value the role adds is not written down yet."
         if role.vacant and not self.view.is_hidden("holder"):
             sentence += " The role is vacant at the moment."
         return Markup(sentence)
@@ -252,29 +258,12 @@ class Pages:
     def home(self) -> str:
         return self.render("home.md.j2", here=urls.HOME, diagram=self.diagrams.get("org/overview"))
 
-    def directory(self) -> str:
-        """Every role by department (HTML: at 10,000 roles Markdown took seconds for this page alone)."""
-        by_dept: dict[str, list[Role]] = defaultdict(list)
-        for role in self.plans.roles.values():
-            by_dept[self.ix.departments[role.id]].append(role)
-        anchors = unique_ids(sorted(by_dept), taken={"directory-of-roles"})
-        groups = [
-            (
-                dept,
-                anchors[dept],
-                [self._directory_row(r) for r in sorted(roles, key=lambda r: (r.title.lower(), r.id))],
-            )
-            for dept, roles in sorted(by_dept.items())
-        ]
-        body = self.render("directory.html.j2", groups=groups)
-        return front_matter(title="Directory", search={"exclude": True}) + body
-
     def directory_az(self) -> str:
-        rows = [
-            self._directory_row(r)
-            for r in sorted(self.plans.roles.values(), key=lambda r: (r.title.lower(), r.id))
-        ]
-        body = self.render("directory_az.html.j2", rows=rows)
+        """Every role A to Z; above AZ_LIMIT roles only where to find them (at 10,000 roles the list was
+        2.2 MB of HTML: the directory's filter finds a role by name instead)."""
+        roles = sorted(self.plans.roles.values(), key=lambda r: (r.title.lower(), r.id))
+        rows = [self._directory_row(r) for r in roles] if len(roles) <= AZ_LIMIT else []
+        body = self.render("directory_az.html.j2", rows=rows, total=len(roles))
         return front_matter(title="Roles A to Z", search={"exclude": True}) + body
 
     def _directory_row(self, role: Role) -> dict[str, Any]:
@@ -302,6 +291,10 @@ class Pages:
             placeholder=role.id in self.view.placeholders,
             page_link=f"../roles/{role.id}/" if self.directory_urls else f"../roles/{role.id}.html",
         )
+
+
+AZ_LIMIT = 1500
+"""Roles the A to Z page lists itself."""
 
 
 def front_matter(**meta: object) -> str:

@@ -46,7 +46,6 @@ def role_page(pages: Pages, role: Role) -> str:
         line_of_sight=_line_of_sight(pages, role),
         reports=[_team_member(pages, r) for r in pages.ix.reports_of(role.id)],
         peers=[_team_member(pages, r) for r in pages.ix.peers(role.id)],
-        manager_member=_team_member(pages, role.reports_to) if role.reports_to in pages.plans.roles else None,
         findings=_findings(pages, role.id),
         part=_part(pages, role.id),
         placeholder=role.id in pages.view.placeholders,

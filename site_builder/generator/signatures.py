@@ -17,6 +17,7 @@ from site_builder.domain.index import Index
 from site_builder.domain.model import Role
 from site_builder.generator import urls
 from site_builder.generator.alignment import department_slugs
+from site_builder.generator.goal_lists import goal_lists
 from site_builder.generator.team import team_parts
 
 Signature = Hashable
@@ -133,6 +134,9 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
         for r in plans.roles.values()
     )
     out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
+    out[urls.DIRECTORY_JSON] = roster
+    for slug in department_slugs(ix.departments.values()).values():
+        out[urls.department_page(slug)] = roster
     out[urls.STRATEGY] = _brief(ix, plans.strategy.owner)
     for goal in plans.strategy.goals:
         items = (goal.id, *(m.id for m in goal.milestones))
@@ -155,6 +159,8 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
             tuple(ix.cascade_order.get(k.split("#")[0]) for k in keys),
             tuple(ix.departments.get(r) for i in items for r in ix.unseen(i)),
         )
+        for path in goal_lists(ix, goal).values():  # a department's share of the goal's list
+            out[path] = out[urls.goal_page(goal.id)]
     # the alignment pages name roles, their managers and outcomes in sentences: any plan may show
     alignment = (
         view.findings,

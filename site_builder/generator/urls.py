@@ -8,6 +8,8 @@ HOME = "index.md"
 STRATEGY = "strategy/index.md"
 DIRECTORY = "directory.md"
 DIRECTORY_AZ = "directory-a-z.md"
+DIRECTORY_JSON = "directory.json"
+"""What the directory's filter reads (theme/assets/vap-directory.js): a local file, no outside request."""
 ALIGNMENT = "alignment.md"
 ORGANISATION = "organisation.md"
 CHANGES = "changes.md"
@@ -22,6 +24,11 @@ def role_page(role_id: str) -> str:
     return f"roles/{role_id}.md"
 
 
+def department_page(slug: str) -> str:
+    """The directory's list of one department's roles."""
+    return f"directory/{slug}.md"
+
+
 HTML_PAGES = frozenset((DIRECTORY, DIRECTORY_AZ, ORGANISATION, ALIGNMENT))
 
 
@@ -30,7 +37,7 @@ def is_html_page(path: str) -> bool:
     organisation: every page whose size grows with the organisation): MkDocs adds the theme around
     them without a Markdown pass. The others are small and Markdown."""
     return (
-        path.startswith(("roles/", "alignment-"))
+        path.startswith(("roles/", "alignment-", "directory/"))
         or (path.startswith("strategy/") and path != STRATEGY)
         or path in HTML_PAGES
     )
@@ -42,6 +49,11 @@ def role_card(role_id: str) -> str:
 
 def goal_page(goal_id: str) -> str:
     return f"strategy/{goal_id.lower()}.md"
+
+
+def goal_department_page(goal_id: str, slug: str) -> str:
+    """One department's outcomes for a goal whose page only counts them (goal_lists.py)."""
+    return f"strategy/{goal_id.lower()}/{slug}.md"
 
 
 def alignment_page(slug: str) -> str:

@@ -120,6 +120,7 @@ class VapPlugin(BasePlugin[VapConfig]):
             # a preview never dies of a half-typed plan: keep the last good pages, say what failed
             log.error("vap: %s", exc)
             self.banner = theme.error_banner([str(exc)])
+        theme.name_site(config, self.generated.view.plans.portal.organization)
         self.rebuild_all = self.banner != previous_banner  # the banner must reach every page
         if not self.generated.last_good:
             self.svgs = self.generated.svgs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ log = logging.getLogger("mkdocs.plugins.vap")
 STYLESHEETS = ("assets/vap.css", "assets/vap-search.css")
 SEARCH_SCRIPT = "assets/vap-search.js"
 """The header search answered from the Pagefind index (search_index.py): an external file."""
-ASSETS = (*STYLESHEETS, SEARCH_SCRIPT)
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
+SCRIPTS = (SEARCH_SCRIPT, "assets/vap-diagrams.js", "assets/vap-directory.js")
+ASSETS = (*STYLESHEETS, *SCRIPTS)
+"""Files of theme/assets the plugin adds to every site (plugin.on_files)."""
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "def_list")
 
 
 def configure(config: MkDocsConfig, *, changes: bool, preview: bool = False) -> None:
@@ -36,14 +39,28 @@ def configure(config: MkDocsConfig, *, changes: bool, preview: bool = False) -> 
     for css in STYLESHEETS:
         if css not in config.extra_css:
             config.extra_css.append(css)
-    if SEARCH_SCRIPT not in config.extra_javascript:
-        config.extra_javascript.append(SEARCH_SCRIPT)
+    scripts = {str(script) for script in config.extra_javascript}
+    for script in SCRIPTS:  # ours, served locally
+        if script not in scripts:
+            config.extra_javascript.append(script)
     if config.nav is None:
         # MkDocs' automatic nav lists every page in every page: quadratic (see docs/performance.md)
         config.nav = default_nav(Path(config.docs_dir), changes=changes)
     for ext in REQUIRED_EXTENSIONS:
         if ext not in config.markdown_extensions:
             config.markdown_extensions.append(ext)
+
+
+SITE_NAME_FROM_PORTAL = "from portal.yaml"
+"""mkdocs.yml's `site_name` placeholder (what `vap init` writes): the name comes from portal.yaml.
+Any other `site_name` was set on purpose and wins."""
+
+
+def name_site(config: MkDocsConfig, organization: str) -> None:
+    """The organisation's own name in the header, the title and the search box, from portal.yaml,
+    unless mkdocs.yml names the site on purpose (MkDocs requires `site_name`: hence a placeholder)."""
+    if config.site_name.strip().lower() in (SITE_NAME_FROM_PORTAL, ""):
+        config.site_name = f"{organization} plans"
 
 
 def install(env: jinja2.Environment, bytecode: jinja2.BytecodeCache | None) -> jinja2.Environment:
@@ -87,7 +104,7 @@ class MemoryBytecode(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple[str, str] | None:
+def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple[str, str, str] | None:
     """The cache key of the primary navigation of a page, or None when it must be rendered for this
     page alone: a page in the navigation marks itself active there, and `toc.integrate` puts the
     page's own table of contents into it."""
@@ -95,7 +112,8 @@ def nav_fragment_key(page: Any, nav: Any, base_url: str, features: Any) -> tuple
         return None
     if page in nav.pages or getattr(page, "parent", None) is not None:
         return None
-    return ("nav", base_url)
+    # links are relative to the page's folder: roles/x/ and directory/x/ share a depth, not their links
+    return ("nav", base_url, posixpath.dirname(str(getattr(page, "url", "")).rstrip("/")))
 
 
 def default_nav(docs_dir: Path, *, changes: bool) -> list[dict[str, str]]:

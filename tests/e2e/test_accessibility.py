@@ -24,6 +24,9 @@ PAGES = {
     "goal": "strategy/g1/",
     "role": "roles/lead-booking-team/",
     "directory": "directory/",
+    "department": "directory/operations/",
+    "organisation": "organisation/",
+    "top role": "roles/ceo/",
     "alignment": "alignment/",
     "start-here": "start-here/",
 }

@@ -18,6 +18,7 @@ from site_builder.cli.main import cli
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.generator.alignment import alignment_page, department_pages, department_slugs
+from site_builder.generator.goal_lists import goal_department_pages
 from site_builder.generator.pages import Pages
 from tests.conftest import ROOT
 
@@ -167,7 +168,8 @@ def test_goal_pages_count_every_supporting_outcome_placeholders_included(unconfi
         every = {k for i in items for k in result.index.supporters_of_item.get(i, ())}
         page = pages.goal(goal)
         assert f"<p>{len(every)} outcome" in page, goal.id
-        assert "whose plan is not yet confirmed" in page
+        lists = "".join(goal_department_pages(pages, goal).values())  # a large goal lists them there
+        assert "whose plan is not yet confirmed" in page + lists
         assert page.count("<details") >= 2 and "<summary>" in page
 
 
@@ -179,6 +181,7 @@ def test_placeholder_content_stays_out_of_role_and_goal_pages(unconfirmed_org: P
     assert len(secret) > 10  # synthetic titles repeat across roles: only those no shown plan has
     text = "".join(pages.role(r) for r in pages.plans.roles.values())
     text += "".join(pages.goal(g) for g in pages.plans.strategy.goals) + alignment_page(pages)
+    text += "".join(t for g in pages.plans.strategy.goals for t in goal_department_pages(pages, g).values())
     leaked = [t for t in sorted(secret) if f">{t}<" in text or f"“{t}”" in text]
     leaked += [
         o.key

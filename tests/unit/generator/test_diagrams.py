@@ -32,7 +32,7 @@ CONFIRMED = "status: confirmed\nconfirmed_on: 2027-01-12"
 HOLDERS = ("Dana Reyes", "Amara Okafor", "José Álvarez")
 NODE_STATEMENT = re.compile(r'^"(?:[^"\\]|\\.)*" \[', re.M)
 """A node statement: one line (labels escape their newlines), a quoted id, then attributes."""
-SVG_NODE = re.compile(r'<g id="[^"]*node\d+" class="node">\s*<title>([^<]*)</title>')
+SVG_NODE = re.compile(r'<g id="[^"]*node\d+" class="node(?: vap&#45;subject)?">\s*<title>([^<]*)</title>')
 
 
 def load(plans: Path, audience: str | None = "preview") -> tuple[View, Index]:
@@ -149,6 +149,8 @@ def test_a_long_chain_collapses_beyond_max_chain(tmp_path: Path) -> None:
     near = [f"level-{depth - k}" for k in range(1, MAX_CHAIN)]
     assert declared(dot) == {f"level-{depth}", *near, "more-up", "chief"}
     assert f'"{near[-1]}" -> "more-up";' in dot and '"more-up" -> "chief";' in dot
+    # the marker is a link: to the highest manager drawn below it, whose diagram goes further up
+    assert f'URL="vap:roles/{near[-1]}.md"' in node_line(dot, "more-up")
 
 
 def test_edge_labels_count_the_linking_outcomes(small_plans: Path) -> None:
@@ -227,3 +229,27 @@ def test_the_cache_renders_only_what_changed(small_plans: Path, tmp_path: Path) 
     # (clinics-live serves G1-M1), and both organisation charts. Head of Care's two diagrams and goal G2
     # never show it, so they come from the cache.
     assert (third.diagrams_rendered, third.diagrams_cached) == (9, 3)
+
+
+# --------------------------------------------------------------------------- around the diagram
+
+
+@needs_dot
+def test_no_link_without_a_target_and_the_list_says_what_the_diagram_draws(tmp_path: Path) -> None:
+    from site_builder.generator.diagrams import render_diagrams
+
+    view, index = load(SMALL)
+    shown, _, _ = render_diagrams(view, index, tmp_path / "cache")
+    assert set(shown) == SMALL_KEYS
+    for key, block in shown.items():
+        svg = block[block.index("<svg") : block.index("</svg>")]
+        anchors = re.findall(r"<a\b[^>]*>", svg)
+        assert anchors and all(re.search(r' href="vap:[^"]+"', a) for a in anchors), (key, anchors)
+        assert '<p class="vap-legend">' in block and '<details class="vap-diagram-text">' in block
+    chief = shown["role/chief"]
+    listed = chief[chief.index("<details") :]
+    # every box of the reporting line, each with its manager and the count the arrow carries
+    assert '<a href="vap:roles/head-ops.md">Head of Operations</a><ul><li>reports to ' in listed
+    assert '<a href="vap:roles/chief.md">Chief Executive</a> (1 outcome)' in listed
+    goal = shown["goal/G1"]
+    assert "supports <a href=\"vap:strategy/g1.md\">Goal G1: Make booking effortless</a>" in goal

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
 from site_builder.generator import urls
+from site_builder.generator.directory import department_lists, directory_json, directory_page
 from site_builder.generator.generate import generate
 from site_builder.generator.pages import Pages
 from tests.conftest import FIXTURES, ROOT
@@ -42,7 +44,9 @@ def _all_pages(pages: Pages) -> dict[str, str]:
     out: dict[str, str] = {
         urls.HOME: pages.home(),
         urls.STRATEGY: pages.strategy(),
-        urls.DIRECTORY: pages.directory(),
+        urls.DIRECTORY: directory_page(pages),
+        urls.DIRECTORY_JSON: directory_json(pages),
+        **department_lists(pages),
         urls.DIRECTORY_AZ: pages.directory_az(),
     }
     for goal in pages.plans.strategy.goals:
@@ -58,31 +62,34 @@ def test_generated_markdown_matches_the_golden_files(audience: str, update_golde
     files = _all_pages(pages)
     for path, text in sorted(files.items()):
         _compare(f"{audience}/{path}", text, update_goldens)
-    golden = sorted(p.relative_to(GOLDEN / audience).as_posix() for p in (GOLDEN / audience).rglob("*.md"))
+    golden = sorted(
+        p.relative_to(GOLDEN / audience).as_posix()
+        for p in (GOLDEN / audience).rglob("*")
+        if p.suffix in (".md", ".json")
+    )
     assert golden == sorted(files), "golden files without a page, or pages without a golden file"
 
 
 @pytest.mark.parametrize(
     ("role", "sentence"),
     [
-        (
+        (  # the top role
             "chief",
-            "The Chief Executive adds value by this: sets the direction and makes the trade-offs no one "
-            "else can; it is the top role and answers for the strategy itself; serves goals "
+            "The Chief Executive is the top role: it answers for the strategy itself and serves goals "
             '<a href="vap:strategy/g1.md">G1</a> and <a href="vap:strategy/g2.md">G2</a>.',
         ),
-        (
+        (  # vacant, and a draft plan
             "booking-lead",
-            "The Booking Team Lead adds value by this: keeps the booking desk running while clinics switch "
-            'over; reports to the <a href="vap:roles/head-ops.md">Head of Operations</a>; '
-            'serves goal <a href="vap:strategy/g1.md">G1</a>. '
+            'As drafted, the Booking Team Lead serves goal <a href="vap:strategy/g1.md">G1</a>. '
             "The role is vacant at the moment.",
         ),
-        (
+        (  # discussed, not yet confirmed
             "head-care",
-            "The Head of Care adds value by this: makes sure patients come back for the care they need; "
-            'reports to the <a href="vap:roles/chief.md">Chief Executive</a>; '
-            'serves goal <a href="vap:strategy/g2.md">G2</a>.',
+            'As drafted, the Head of Care serves goal <a href="vap:strategy/g2.md">G2</a>.',
+        ),
+        (  # confirmed
+            "head-ops",
+            'The Head of Operations serves goal <a href="vap:strategy/g1.md">G1</a>.',
         ),
     ],
 )
@@ -91,13 +98,55 @@ def test_plain_language_sentence(role: str, sentence: str) -> None:
     assert pages.plain_sentence(pages.plans.roles[role]) == sentence
 
 
+@pytest.mark.parametrize("role", ["booking-lead", "head-care", "head-ops"])
+def test_the_role_page_says_the_value_add_once_and_links_the_manager_twice(role: str) -> None:
+    pages = _pages("preview")
+    plan = pages.plans.roles[role]
+    page = pages.role(plan)
+    manager = f'href="vap:roles/{plan.reports_to}.md"'
+    # a conversation "with" the manager, and a finding about the plan's confirmation, name them again
+    page = page.split('<h2 id="dialogue">')[0]
+    page = re.sub(
+        r'<div class="admonition [a-z]+"[^>]*>\s*<p class="admonition-title">Alignment findings.*?</div>',
+        "",
+        page,
+        flags=re.S,
+    )
+    header = page[: page.index('<p class="vap-summary"')]
+    sight = page[page.index('id="your-line-of-sight"') :].split("</ol>", 1)[0]
+    assert page.count(manager) == 2 and manager in header and manager in sight
+    first = plan.value_add.split(". ")[0].strip().rstrip(".")
+    assert first and page.count(first) == 1, f"the value add of {role} is repeated"
+    assert "adds value by this" not in page
+
+
+def test_the_top_role_reads_as_the_top_and_belongs_to_the_executive() -> None:
+    pages = _pages("preview")
+    chief = pages.plans.roles["chief"]
+    page = pages.role(chief)
+    assert "Reports to:" not in page and "nobody" not in page
+    assert page.count("the top role") == 1
+
+
+def test_a_top_role_without_a_department_is_the_executive(small_plans: Path) -> None:
+    chief = small_plans / "roles" / "chief.yaml"
+    chief.write_text(
+        chief.read_text(encoding="utf-8").replace("department: Executive\n", ""), encoding="utf-8"
+    )
+    care = small_plans / "roles" / "care" / "head-care.yaml"
+    care.write_text(care.read_text(encoding="utf-8").replace("department: Care\n", ""), encoding="utf-8")
+    departments = Index(run_checks(small_plans).plans).departments
+    assert departments["chief"] == "Executive"  # the top role leads every department: not "Unassigned"
+    assert departments["head-care"] == "Unassigned"  # below the top, a missing department still shows
+    assert departments["head-ops"] == "Operations"
+
+
 def test_draft_plan_shown_as_placeholder_keeps_title_and_place() -> None:
     pages = _pages("all-staff")  # drafts: placeholder
     role = pages.plans.roles["booking-lead"]
     assert role.outcomes == () and role.value_add == ""
     assert pages.plain_sentence(role) == (
-        "The plan for the Booking Team Lead is still being agreed; reports to the "
-        '<a href="vap:roles/head-ops.md">Head of Operations</a>. The role is vacant at the moment.'
+        "The plan for the Booking Team Lead is still being agreed. The role is vacant at the moment."
     )
     page = pages.role(role)
     assert '<h1 id="booking-team-lead">Booking Team Lead</h1>' in page and "Plan in progress" in page
@@ -115,7 +164,8 @@ def _edit(plans: Path, rel: str, old: str, new: str) -> None:
     ("rel", "old", "new", "rewritten"),
     [
         # value-add: the role's page and card, and the pages that show it in their Team view: its
-        # manager (direct reports), its peers (same manager) and its own reports (their manager)
+        # manager (direct reports) and its peers (same manager); its own reports link their manager
+        # in the header and the line of sight, without the value add
         (
             "roles/ops/head-ops.yaml",
             "Turns the booking goal",
@@ -125,7 +175,6 @@ def _edit(plans: Path, rel: str, old: str, new: str) -> None:
                 "cards/head-ops.html",
                 "roles/chief.md",
                 "roles/head-care.md",
-                "roles/booking-lead.md",
             },
         ),
         # an outcome's title: every page that links to it by name (the outcome it supports, what

@@ -1,0 +1,57 @@
+"""Goal pages that stay light: above GOAL_LIST_LIMIT outcomes a goal page counts them by milestone and
+department and links to one list per department (at 10,000 roles a goal page listing every outcome
+was 1-1.6 MB of HTML)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from site_builder.domain.index import Index
+from site_builder.domain.model import Goal
+from site_builder.generator import urls
+from site_builder.generator.alignment import department_slugs
+
+if TYPE_CHECKING:
+    from site_builder.generator.pages import Pages
+
+GOAL_LIST_LIMIT = 200
+"""Outcomes a goal page lists itself; above this it links to its per-department lists."""
+
+
+def goal_lists(ix: Index, goal: Goal) -> dict[str, str]:
+    """Department -> the page listing that department's outcomes for the goal; empty for a goal whose
+    page lists everything itself."""
+    items = [goal.id, *(m.id for m in goal.milestones)]
+    keys = {k for i in items for k in ix.supporters_of_item.get(i, ())}
+    unseen = ix.unseen_of_goal(goal.id)
+    if len(keys) + sum(unseen.values()) <= GOAL_LIST_LIMIT:
+        return {}
+    depts = {ix.departments[k.split("#")[0]] for k in keys}
+    depts |= {ix.departments[r] for r in unseen if r in ix.departments}
+    slugs = department_slugs(ix.departments.values())
+    return {dept: urls.goal_department_page(goal.id, slugs[dept]) for dept in sorted(depts)}
+
+
+def goal_department_pages(pages: Pages, goal: Goal) -> dict[str, str]:
+    """Each department's outcomes for the goal, grouped by milestone, by page path."""
+    from site_builder.generator.goal_page import goal_groups
+    from site_builder.generator.pages import front_matter, heading_id
+    from site_builder.generator.safe_md import meta_text
+
+    out = {}
+    for dept, path in goal_lists(pages.ix, goal).items():
+        groups = goal_groups(pages, goal, dept)
+        body = pages.render(
+            "goal_department.html.j2",
+            goal=goal,
+            department=dept,
+            h1_id=heading_id(f"{goal.id} {dept}"),
+            groups=[g for g in groups if g["count"]],
+            count=sum(g["count"] for g in groups),
+        )
+        title = meta_text(f"{goal.id} {goal.title}: {dept}")
+        out[path] = front_matter(title=title, search={"exclude": True}) + body
+    return out
+
+
+__all__ = ["GOAL_LIST_LIMIT", "goal_department_pages", "goal_lists"]
