@@ -37,7 +37,7 @@ class CheckOptions:
     """What a check needs beyond the plans: the date it judges by and the last published cycle."""
 
     as_of: dt.date | None = None
-    """Default: the day the check runs."""
+    """Default: portal.yaml's `as_of`, else the day the check runs."""
     previous: PlanSet | None = None
     """The plans as the previous cycle published them (plans.json), for suspect-link."""
     published_on: dt.date | None = None
@@ -189,7 +189,7 @@ def fragile_coverage(ix: Index) -> Iterator[Finding]:
 
 
 def no_recent_dialogue(ix: Index, options: CheckOptions) -> Iterator[Finding]:
-    as_of = options.as_of or dt.date.today()
+    as_of = options.as_of or ix.plans.portal.as_of or dt.date.today()
     days = ix.plans.portal.dialogue_days
     since = as_of - dt.timedelta(days=days)
     for role in ix.roles.values():
