@@ -11,6 +11,7 @@ from site_builder.checking.check import CheckOptions, apply_policy, run_checks
 from site_builder.checking.drift_rules import OFF_BY_DEFAULT
 from site_builder.domain.snapshot import from_json
 from tests.unit.checking.test_rules import (
+    BOOKING_LEAD,
     CHIEF,
     HEAD_CARE,
     HEAD_OPS,
@@ -164,9 +165,14 @@ def test_missing_trade_offs_is_turned_on_in_portal_yaml_and_spares_a_plan_with_t
 def test_fragile_coverage_fires_on_a_milestone_served_only_through_an_unconfirmed_plan(plans: Path) -> None:
     on = CheckOptions(enable=frozenset({"fragile-coverage"}))
     assert _rule(plans, "fragile-coverage", on) == [
-        "'G2-M1' (No-shows halved) is served only through vacant or unconfirmed plans: head-care"
+        # G1-M1 reaches head-ops (confirmed) and chief, but only the draft booking-lead delivers it
+        "'G1-M1' (Online booking in every clinic) is served only through vacant or unconfirmed plans: "
+        "booking-lead",
+        "'G2-M1' (No-shows halved) is served only through vacant or unconfirmed plans: head-care",
     ]
     edit(plans, HEAD_CARE, "status: discussed", "status: confirmed\nconfirmed_on: 2027-01-12")
+    edit(plans, BOOKING_LEAD, "holder: vacant", "holder: Ana Ruiz")  # the post is filled
+    edit(plans, BOOKING_LEAD, "status: draft", "status: confirmed\nconfirmed_on: 2027-01-12")
     assert _rule(plans, "fragile-coverage", on) == []
 
 
