@@ -259,3 +259,15 @@ def test_suspect_link_spares_a_plan_confirmed_again_after_the_publication(plans:
     edit(plans, CHIEF, 'target: ">= 60%"', 'target: ">= 75%"')
     assert _rule(plans, "suspect-link", options) == []
     assert _rule(plans, "suspect-link") == []  # no previous cycle, no rule
+
+
+def test_no_recent_dialogue_judges_by_portal_as_of_unless_as_of_is_given(plans: Path) -> None:
+    """A fixed as_of in portal.yaml keeps findings the same on any day; --as-of still wins."""
+    append(plans, PORTAL, "enable: [no-recent-dialogue]\nas_of: 2027-04-04\n")
+
+    def late(options: CheckOptions) -> list[str]:
+        findings = run_checks(plans, options).findings
+        return [f.message for f in findings if f.rule == "no-recent-dialogue" and f.role == "head-ops"]
+
+    assert late(CheckOptions()) == ["no conversation with the manager recorded in the 90 days before 2027-04-04"]
+    assert late(CheckOptions(as_of=dt.date(2027, 4, 3))) == []  # the command line overrides portal.yaml
