@@ -348,10 +348,10 @@ RULES: tuple[Rule, ...] = (
     Rule("due-after-parent", drift.due_after_parent, "outcome due after the manager's outcome it supports"),
     Rule("conflicting-outcomes", drift.conflicting_outcomes, "outcomes pulling one measure opposite ways"),
     Rule("pass-through-outcome", drift.pass_through_outcome, "outcome restating the manager's, same target"),
-    Rule("manager-does-reports-work", drift.manager_does_reports_work, "manager focus item a report's"),
-    Rule("fragile-coverage", drift.fragile_coverage, "goal or milestone served only by unconfirmed plans"),
+    Rule("manager-does-reports-work", drift.manager_does_reports_work, "manager's focus repeats a report's"),
+    Rule("fragile-coverage", drift.fragile_coverage, "goal or milestone resting on unconfirmed plans"),
     Rule("no-recent-dialogue", drift.no_recent_dialogue, "no recent conversation recorded", options=True),
-    Rule("missing-trade-offs", drift.missing_trade_offs, "resources but no trade-offs"),
+    Rule("missing-trade-offs", drift.missing_trade_offs, "plan with resources but no trade-offs"),
     Rule("suspect-link", drift.suspect_link, "supports a manager's outcome changed since publishing", True),
 )
 WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
