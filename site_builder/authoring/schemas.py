@@ -154,7 +154,7 @@ def portal_schema() -> Schema:
             },
             "as_of": {
                 **_ref("date"),
-                "description": "The day no-recent-dialogue judges by when --as-of is not given (default today).",
+                "description": "The day no-recent-dialogue judges by without --as-of (default today).",
             },
             "intranet_hosts": {
                 "description": "Hosts that links in plan text may lead to; other hosts' links become text.",

@@ -269,5 +269,6 @@ def test_no_recent_dialogue_judges_by_portal_as_of_unless_as_of_is_given(plans: 
         findings = run_checks(plans, options).findings
         return [f.message for f in findings if f.rule == "no-recent-dialogue" and f.role == "head-ops"]
 
-    assert late(CheckOptions()) == ["no conversation with the manager recorded in the 90 days before 2027-04-04"]
+    expected = "no conversation with the manager recorded in the 90 days before 2027-04-04"
+    assert late(CheckOptions()) == [expected]
     assert late(CheckOptions(as_of=dt.date(2027, 4, 3))) == []  # the command line overrides portal.yaml
