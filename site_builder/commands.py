@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from site_builder.checking.check import (
     format_json,
     format_text,
     parse_rule_list,
+    previous_cycle,
     run_checks,
     summary_line,
 )
@@ -24,16 +26,10 @@ from site_builder.loading import parsecache
 
 def check_options(*, enable: tuple[str, ...], as_of: dt.date | None, previous: Path | None) -> CheckOptions:
     """The options of `vap check`: enabled rules, the as-of date and the previous cycle's snapshot."""
-    snap = None
+    last = CheckOptions()
     if previous is not None:
-        snap = snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous)
-    published = dt.date.fromisoformat(snap.published_at[:10]) if snap and snap.published_at[:10] else None
-    return CheckOptions(
-        as_of=as_of,
-        previous=snap.plans if snap else None,
-        published_on=published,
-        enable=frozenset(parse_rule_list(enable)) - {"all"},
-    )
+        last = previous_cycle(snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous))
+    return replace(last, as_of=as_of, enable=frozenset(parse_rule_list(enable)) - {"all"})
 
 
 def check(
