@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from site_builder.checking.check import apply_policy
-from site_builder.checking.rules import RULES
+from site_builder.checking.rules import RULES, possible_duplicates
 from site_builder.domain.audience import Withheld, withheld_reason
 from site_builder.domain.model import Finding, Goal, Milestone, Role
 from site_builder.generator import urls
@@ -63,6 +63,8 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
         "summary": _summary(pages, roles, slugs),
         "coverage": [] if department else _coverage(pages),
     }
+    full = department is None and not view.hidden and not view.placeholders  # leadership, the preview
+    context["possible"] = _possible(pages) if full else []
     if department is None and view.show_sources:
         policy = tuple(pages.plans.portal.fail_on)
         blocking = [f for f in apply_policy(view.findings, policy) if f.severity == "error"]
@@ -74,6 +76,24 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
     title = f"Alignment: {department}" if department else "Alignment"
     body = pages.render("alignment.html.j2", h1_id=heading_id(title), **context)
     return front_matter(title=meta_text(title), search={"exclude": True}) + body
+
+
+def _possible(pages: Pages) -> list[dict[str, Any]]:
+    """Possible duplicates: for editions that show every plan in full (leadership, the preview)."""
+    out = []
+    for a, b in possible_duplicates(pages.ix):
+        first, second = pages.ix.outcomes[a], pages.ix.outcomes[b]
+        out.append(
+            {
+                "a": pages.ref_link(a),
+                "a_role": pages.role_link(first.role, holder=True),
+                "a_dept": pages.ix.departments[first.role],
+                "b": pages.ref_link(b),
+                "b_role": pages.role_link(second.role, holder=True),
+                "b_dept": pages.ix.departments[second.role],
+            }
+        )
+    return out
 
 
 def _summary(pages: Pages, roles: list[Role], slugs: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -213,3 +214,34 @@ def test_every_manager_sees_their_part_of_the_organisation() -> None:
     assert "<th>Last conversation</th>" not in staff  # all-staff hides dialogue
     lead = pages.role(pages.plans.roles["mobile-developer"])  # no reports: no part
     assert 'id="part-of-the-organisation"' not in lead
+
+
+def test_possible_duplicates_below_the_warning_are_listed_for_leadership_only(tmp_path: Path) -> None:
+    """A pair worth a conversation but under the duplicate-effort threshold: listed, not warned."""
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small" / "plans", plans)
+    ops, care = plans / "roles" / "ops" / "head-ops.yaml", plans / "roles" / "care" / "head-care.yaml"
+    ops.write_text(
+        ops.read_text(encoding="utf-8").replace(
+            "dialogue:\n",
+            "  - id: ct-reports\n    title: Report CT scans within 24 hours\n"
+            "    measure: CT reports issued within 24 h of scan\n    target: 90%\n    due: 2027-03-15\n"
+            "    supports:\n      - chief#booking\ndialogue:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    care.write_text(
+        care.read_text(encoding="utf-8")
+        + "  - id: ct-turnaround\n    title: Cut CT reporting turnaround to one day\n"
+        "    measure: Hours from CT scan to report\n    target: 24 hours\n    due: 2027-05-31\n"
+        "    supports:\n      - chief#retention\n",
+        encoding="utf-8",
+    )
+    assert "duplicate-effort" not in {f.rule for f in run_checks(plans).findings}  # below the warning
+    page = alignment_page(_pages(plans, "leadership"))
+    listed = page.split('id="possible-duplicates"', 1)[1]
+    assert listed.count("<li>") == 1
+    assert "Report CT scans within 24 hours" in listed and "Cut CT reporting turnaround to one day" in listed
+    assert "(Operations)" in listed and "(Care)" in listed
+    assert 'id="possible-duplicates"' not in alignment_page(_pages(plans, "all-staff"))  # hides fields
