@@ -225,9 +225,10 @@ def _outcome_items(ix: Index) -> list[Item]:
 
 
 def possible_duplicates(ix: Index) -> list[tuple[str, str]]:
-    """Pairs of outcome keys below the duplicate-effort threshold yet worth a conversation, sorted."""
-    matches = near_duplicates(_outcome_items(ix), threshold=POSSIBLE)
-    return [(m.a, m.b) for m in matches if m.score < THRESHOLD]
+    """Pairs of outcome keys below the duplicate-effort threshold yet worth a conversation, the most
+    alike first (ties by keys)."""
+    matches = [m for m in near_duplicates(_outcome_items(ix), threshold=POSSIBLE) if m.score < THRESHOLD]
+    return [(m.a, m.b) for m in sorted(matches, key=lambda m: (-m.score, m.a, m.b))]
 
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:

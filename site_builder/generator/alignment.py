@@ -64,7 +64,7 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
         "coverage": [] if department else _coverage(pages),
     }
     full = department is None and not view.hidden and not view.placeholders  # leadership, the preview
-    context["possible"] = _possible(pages) if full else []
+    context["possible"], context["possible_more"] = _possible(pages) if full else ([], 0)
     if department is None and view.show_sources:
         policy = tuple(pages.plans.portal.fail_on)
         blocking = [f for f in apply_policy(view.findings, policy) if f.severity == "error"]
@@ -78,10 +78,15 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
     return front_matter(title=meta_text(title), search={"exclude": True}) + body
 
 
-def _possible(pages: Pages) -> list[dict[str, Any]]:
-    """Possible duplicates: for editions that show every plan in full (leadership, the preview)."""
+POSSIBLE_SHOWN = 50
+"""The most alike possible duplicates listed; a large organisation gets a count of the rest."""
+
+
+def _possible(pages: Pages) -> tuple[list[dict[str, Any]], int]:
+    """Possible duplicates, and how many more: for editions showing every plan in full."""
+    pairs = possible_duplicates(pages.ix)
     out = []
-    for a, b in possible_duplicates(pages.ix):
+    for a, b in pairs[:POSSIBLE_SHOWN]:
         first, second = pages.ix.outcomes[a], pages.ix.outcomes[b]
         out.append(
             {
@@ -93,7 +98,7 @@ def _possible(pages: Pages) -> list[dict[str, Any]]:
                 "b_dept": pages.ix.departments[second.role],
             }
         )
-    return out
+    return out, len(pairs) - len(out)
 
 
 def _summary(pages: Pages, roles: list[Role], slugs: Mapping[str, str]) -> list[dict[str, Any]]:

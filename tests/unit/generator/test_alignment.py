@@ -15,10 +15,11 @@ from click.testing import CliRunner
 
 from site_builder.authoring.synth import generate as synth
 from site_builder.checking.check import run_checks
+from site_builder.checking.rules import possible_duplicates
 from site_builder.cli.main import cli
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
-from site_builder.generator.alignment import alignment_page, department_pages
+from site_builder.generator.alignment import POSSIBLE_SHOWN, alignment_page, department_pages
 from site_builder.generator.pages import Pages
 from tests.conftest import ROOT
 
@@ -245,3 +246,15 @@ def test_possible_duplicates_below_the_warning_are_listed_for_leadership_only(tm
     assert "Report CT scans within 24 hours" in listed and "Cut CT reporting turnaround to one day" in listed
     assert "(Operations)" in listed and "(Care)" in listed
     assert 'id="possible-duplicates"' not in alignment_page(_pages(plans, "all-staff"))  # hides fields
+    assert "more are less alike" not in listed  # one pair: all listed
+
+
+def test_possible_duplicates_list_the_most_alike_first_and_count_the_rest(tmp_path: Path) -> None:
+    org = tmp_path / "org"
+    synth(org, 300, seed=3)
+    pages = _pages(org / "plans", "leadership")
+    pairs = possible_duplicates(pages.ix)
+    assert len(pairs) > POSSIBLE_SHOWN  # a synthetic organisation repeats itself
+    listed = alignment_page(pages).split('id="possible-duplicates"', 1)[1]
+    assert listed.count("<li>") == POSSIBLE_SHOWN
+    assert f"{len(pairs) - POSSIBLE_SHOWN} more are less alike" in listed
