@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from site_builder.checking.check import (
     format_json,
     format_text,
     parse_rule_list,
+    previous_cycle,
     run_checks,
     summary_line,
 )
@@ -69,16 +71,10 @@ def _progress(quiet: bool, verbose: bool) -> contextlib.AbstractContextManager[N
 
 def check_options(*, enable: tuple[str, ...], as_of: dt.date | None, previous: Path | None) -> CheckOptions:
     """The options of `vap check`: enabled rules, the as-of date and the previous cycle's snapshot."""
-    snap = None
+    last = CheckOptions()
     if previous is not None:
-        snap = snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous)
-    published = dt.date.fromisoformat(snap.published_at[:10]) if snap and snap.published_at[:10] else None
-    return CheckOptions(
-        as_of=as_of,
-        previous=snap.plans if snap else None,
-        published_on=published,
-        enable=frozenset(parse_rule_list(enable)) - {"all"},
-    )
+        last = previous_cycle(snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous))
+    return replace(last, as_of=as_of, enable=frozenset(parse_rule_list(enable)) - {"all"})
 
 
 def check(

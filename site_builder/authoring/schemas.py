@@ -152,6 +152,10 @@ def portal_schema() -> Schema:
                 "description": "Window of no-recent-dialogue, in days before the as-of date (default 90).",
                 "type": ["integer", "null"],
             },
+            "as_of": {
+                **_ref("date"),
+                "description": "The day no-recent-dialogue judges by without --as-of (default today).",
+            },
             "intranet_hosts": {
                 "description": "Hosts that links in plan text may lead to; other hosts' links become text.",
                 "type": ["array", "null"],

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from site_builder.checking.drift_rules import CheckOptions
-from site_builder.checking.integrity import check_integrity
+from site_builder.checking.drift_rules import CheckOptions, suspect_link
+from site_builder.checking.integrity import check_integrity, name_outcomes
 from site_builder.checking.rules import ERROR_RULES, WARNING_RULES, check_warnings
+from site_builder.domain import snapshot
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, PlanSet
 from site_builder.errors import PortalError
@@ -48,6 +50,21 @@ def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckRes
         findings += check_warnings(index, options or CheckOptions())
         findings.sort(key=Finding.sort_key)
         return CheckResult(loaded.plans, index, tuple(findings), loaded.files)
+
+
+def previous_cycle(snap: snapshot.Snapshot) -> CheckOptions:
+    """The options that turn suspect-link on against a published cycle's plans.json."""
+    day = snap.published_at[:10]
+    return CheckOptions(previous=snap.plans, published_on=dt.date.fromisoformat(day) if day else None)
+
+
+def with_suspect_links(result: CheckResult, previous: snapshot.Snapshot) -> CheckResult:
+    """The result with suspect-link run against `previous`: publishing learns which cycle came before
+    only after the plans are checked (the target folder depends on them), so this rule runs then."""
+    extra = name_outcomes(list(suspect_link(result.index, previous_cycle(previous))), result.plans)
+    if not extra:
+        return result
+    return replace(result, findings=tuple(sorted((*result.findings, *extra), key=Finding.sort_key)))
 
 
 def parse_rule_list(values: Iterable[str]) -> tuple[str, ...]:
@@ -108,6 +125,8 @@ __all__ = [
     "format_json",
     "format_text",
     "parse_rule_list",
+    "previous_cycle",
     "run_checks",
     "summary_line",
+    "with_suspect_links",
 ]

@@ -37,7 +37,7 @@ class CheckOptions:
     """What a check needs beyond the plans: the date it judges by and the last published cycle."""
 
     as_of: dt.date | None = None
-    """Default: the day the check runs."""
+    """Default: portal.yaml's `as_of`, else the day the check runs."""
     previous: PlanSet | None = None
     """The plans as the previous cycle published them (plans.json), for suspect-link."""
     published_on: dt.date | None = None
@@ -169,10 +169,13 @@ def _common_manager(ix: Index, a: str, b: str) -> str | None:
 
 
 def fragile_coverage(ix: Index) -> Iterator[Finding]:
-    """Strategy items served only through vacant or unconfirmed plans."""
+    """Strategy items whose delivering outcomes (those no other outcome serving the item supports) all
+    sit in vacant or unconfirmed plans: confirmed managers above them do not make the work firm."""
     owner = ix.plans.strategy.owner
     for item_id, keys in sorted(ix.supporters_of_item.items()):
-        roles = {key.partition("#")[0] for key in keys} - {owner}
+        serving = set(keys)
+        delivering = [k for k in keys if not serving.intersection(ix.supported_by.get(k, ()))]
+        roles = {key.partition("#")[0] for key in delivering} - {owner}
         if not roles or item_id not in ix.strategy_items:
             continue
         if all(ix.roles[r].vacant or ix.roles[r].status != "confirmed" for r in roles if r in ix.roles):
@@ -189,7 +192,7 @@ def fragile_coverage(ix: Index) -> Iterator[Finding]:
 
 
 def no_recent_dialogue(ix: Index, options: CheckOptions) -> Iterator[Finding]:
-    as_of = options.as_of or dt.date.today()
+    as_of = options.as_of or ix.plans.portal.as_of or dt.date.today()
     days = ix.plans.portal.dialogue_days
     since = as_of - dt.timedelta(days=days)
     for role in ix.roles.values():

@@ -97,7 +97,7 @@ def cli(debug: bool) -> None:
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Judge dates (no-recent-dialogue) as of this day, YYYY-MM-DD; default today.",
+    help="Judge dates (no-recent-dialogue) as of YYYY-MM-DD; default: as_of in portal.yaml, else today.",
 )
 @click.option(
     "--previous",

@@ -141,6 +141,9 @@ _FIELD_RULES = {
     "level-compression": "level",
     "level-gap": "level",
     "diffused-focus": "focus",
+    "manager-does-reports-work": "focus",
+    "missing-trade-offs": "resources",
+    "no-recent-dialogue": "dialogue",
 }
 
 

@@ -42,6 +42,7 @@ PORTAL_FIELDS: tuple[str, ...] = (
     "overview_depth",
     "enable",
     "dialogue_days",
+    "as_of",
     "intranet_hosts",
 )
 STRATEGY_FIELDS: tuple[str, ...] = ("title", "owner", "summary", "goals")
@@ -283,6 +284,9 @@ class Portal:
     """Off-by-default warning rules this organisation turns on (no-recent-dialogue, missing-trade-offs)."""
     dialogue_days: int = 90
     """Window of no-recent-dialogue: days before the as-of date."""
+    as_of: dt.date | None = None
+    """The day dated rules judge by when `--as-of` is not given (None: the day the check runs); an
+    example or archive fixes it so its findings do not change with the calendar."""
     intranet_hosts: tuple[str, ...] = ()
     """Hosts that links in plan text may lead to (besides relative links); other hosts' links become text."""
 

@@ -9,7 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from site_builder.checking.check import apply_policy
-from site_builder.checking.rules import RULES
+from site_builder.checking.rules import RULES, possible_duplicates
 from site_builder.domain.audience import Withheld, withheld_reason
 from site_builder.domain.model import Finding, Goal, Milestone, Role
 from site_builder.generator import urls
@@ -27,7 +27,7 @@ def department_slugs(departments: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for dept in sorted(set(departments)):
-        base = candidate = urls.slug(dept)
+        base = candidate = urls.slug(dept)  # at most SLUG_BYTES: a file name has limits
         n = 1
         while candidate in used:
             n += 1
@@ -67,6 +67,8 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
         "counts_only": department is None and len(findings) > FINDINGS_LIMIT,
         "department_pages": {d: urls.alignment_page(s) for d, s in slugs.items()},
     }
+    full = department is None and not view.hidden and not view.placeholders  # leadership, the preview
+    context["possible"], context["possible_more"] = _possible(pages) if full else ([], 0)
     if department is None and view.show_sources:
         policy = tuple(pages.plans.portal.fail_on)
         blocking = [f for f in apply_policy(view.findings, policy) if f.severity == "error"]
@@ -78,6 +80,29 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
     title = f"Alignment: {department}" if department else "Alignment"
     body = pages.render("alignment.html.j2", h1_id=heading_id(title), **context)
     return front_matter(title=meta_text(title), search={"exclude": True}) + body
+
+
+POSSIBLE_SHOWN = 50
+"""The most alike possible duplicates listed; a large organisation gets a count of the rest."""
+
+
+def _possible(pages: Pages) -> tuple[list[dict[str, Any]], int]:
+    """Possible duplicates, and how many more: for editions showing every plan in full."""
+    pairs = possible_duplicates(pages.ix)
+    out = []
+    for a, b in pairs[:POSSIBLE_SHOWN]:
+        first, second = pages.ix.outcomes[a], pages.ix.outcomes[b]
+        out.append(
+            {
+                "a": pages.ref_link(a),
+                "a_role": pages.role_link(first.role, holder=True),
+                "a_dept": pages.ix.departments[first.role],
+                "b": pages.ref_link(b),
+                "b_role": pages.role_link(second.role, holder=True),
+                "b_dept": pages.ix.departments[second.role],
+            }
+        )
+    return out, len(pairs) - len(out)
 
 
 def _summary(pages: Pages, roles: list[Role], slugs: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -170,6 +170,118 @@ def _incomplete(s: _Say) -> str:
     return f"{s.who(s.f.role)}: the draft plan still lacks {html_plain(lacks)}."
 
 
+def _parent(s: _Say) -> Outcome | None:
+    """The manager's outcome this finding's outcome supports (due-after-parent, pass-through)."""
+    if s.f.related:
+        return s.pages.ix.outcomes.get(s.f.related)
+    refs = s.outcome.supports if s.outcome is not None else ()
+    parents = [p for r in refs if (p := s.pages.ix.outcomes.get(r.target)) and p.role == s.manager()]
+    late = [p for p in parents if p.due and s.outcome and s.outcome.due and s.outcome.due > p.due]
+    return next(iter(late or parents), None)
+
+
+def _due_parent(s: _Say) -> str:
+    o, parent = s.outcome, _parent(s)
+    if o is None or parent is None:
+        return _fallback(s)
+    return (
+        f"{s.who(s.f.role)}: the outcome {s.oc()} is due {o.due}, after {s.oc(parent)} of "
+        f"{s.who(parent.role)} (due {parent.due}) that it serves. Deliver it sooner, or agree a later "
+        "date with the manager."
+    )
+
+
+def _pass_through(s: _Say) -> str:
+    parent = _parent(s)
+    if parent is None:
+        return _fallback(s)
+    return (
+        f"{s.who(s.f.role)}: the outcome {s.oc()} restates {s.oc(parent)} of {s.who(parent.role)} "
+        "with the same target, so it adds nothing at this level. Say which part of that result this "
+        "role delivers, with a target of its own."
+    )
+
+
+def _conflicting(s: _Say) -> str:
+    other = s.pages.ix.outcomes.get(s.f.related or "")
+    if s.outcome is None or other is None or s.f.role is None:
+        return _fallback(s)
+    above = {other.role, *s.pages.ix.chain(other.role)}
+    common = next((r for r in (s.f.role, *s.pages.ix.chain(s.f.role)) if r in above), None)
+    settle = f"before {s.who(common)} has to settle it" if common else "before leadership has to settle it"
+    return (
+        f"{s.who(s.f.role)}: the outcome {s.oc()} ({html_plain(s.outcome.target or '')}) pulls against "
+        f"{s.oc(other)} of {s.who(other.role)} ({html_plain(other.target or '')}) on the same measure. "
+        f"Agree one target together {settle}."
+    )
+
+
+_FOCUS = re.compile(r'^focus item "(.*)" duplicates "(.*)" in the plan of direct report \'([^\']+)\'$')
+
+
+def _manager_does(s: _Say) -> str:
+    match = _FOCUS.match(s.f.message)
+    if match is None:
+        return _fallback(s)
+    return (
+        f"{s.who(s.f.role)}: the focus item “{html_plain(match.group(1))}” is also in the plan of direct "
+        f"report {s.who(match.group(3))}. Leave that work to the report and keep the work only this "
+        "role can do."
+    )
+
+
+def _fragile(s: _Say) -> str:
+    items = s.quoted_items()
+    if not items or ": " not in s.f.message:
+        return _fallback(s)
+    roles = [r for r in s.f.message.rsplit(": ", 1)[1].split(", ") if r in s.pages.plans.roles]
+    through = ", ".join(str(s.who(r)) for r in roles) or "plans not shown in this edition"
+    return (
+        f"{s.pages.ref_link(items[0]).html()} is delivered only through plans that are vacant or not yet "
+        f"confirmed: {through}. Confirm a plan that delivers it, or fill the post."
+    )
+
+
+_BEFORE = re.compile(r"in the (\d+) days before (\d{4}-\d{2}-\d{2})$")
+
+
+def _no_dialogue(s: _Say) -> str:
+    match = _BEFORE.search(s.f.message)
+    if match is None:
+        return _fallback(s)
+    return (
+        f"{s.who(s.f.role)}: no conversation with the manager ({s.who(s.manager())}) is recorded in the "
+        f"{match.group(1)} days before {match.group(2)}. Talk the plan through and record it."
+    )
+
+
+def _missing_trade_offs(s: _Say) -> str:
+    return (
+        f"{s.who(s.f.role)}: the plan asks for resources but names no trade-offs. Say what this role "
+        "will not do, or will do later, with what it has."
+    )
+
+
+def _suspect_link(s: _Say) -> str:
+    changed = s.f.message.split("changed since the last published cycle", 1)[-1].lstrip(": ;")
+    if s.outcome is None or s.f.related is None:  # the manager's own finding: which reports are suspect
+        reports = [r for r in changed.split(": ", 1)[-1].split(", ") if r in s.pages.plans.roles]
+        if s.outcome is None or not reports:
+            return _fallback(s)
+        return (
+            f"{s.who(s.f.role)}: the outcome {s.oc()} changed since the last published cycle; the confirmed "
+            f"plans of {', '.join(str(s.who(r)) for r in reports)} support it and need another conversation."
+        )
+    parent = _parent(s)
+    if parent is None:
+        return _fallback(s)
+    return (
+        f"{s.who(s.f.role)}: the outcome {s.oc()} supports {s.oc(parent)} of {s.who(parent.role)}, which "
+        f"changed since the last published cycle ({html_plain(changed)}). This plan needs another "
+        "conversation with the manager, then confirming again."
+    )
+
+
 def _fallback(s: _Say) -> str:
     text = html_inline(s.f.message)
     return f"{s.who(s.f.role)}: {text}" if s.f.role else str(text)
@@ -190,6 +302,14 @@ SENTENCES: dict[str, Callable[[_Say], str]] = {
     "level-gap": _level_gap,
     "diffused-focus": _diffused,
     "incomplete-plan": _incomplete,
+    "due-after-parent": _due_parent,
+    "pass-through-outcome": _pass_through,
+    "conflicting-outcomes": _conflicting,
+    "manager-does-reports-work": _manager_does,
+    "fragile-coverage": _fragile,
+    "no-recent-dialogue": _no_dialogue,
+    "missing-trade-offs": _missing_trade_offs,
+    "suspect-link": _suspect_link,
 }
 
 

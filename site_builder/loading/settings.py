@@ -88,6 +88,7 @@ def read_portal(source: SourceFile, findings: list[Finding]) -> Portal | None:
         overview_depth=depth if depth and depth > 0 else 3,
         enable=_rule_names(node, f, "enable"),
         dialogue_days=days if (days := f.integer(node, "dialogue_days", where)) and days > 0 else 90,
+        as_of=f.date(node, "as_of", where),
         intranet_hosts=tuple(h for h in hosts if HOST.fullmatch(h)),
     )
 

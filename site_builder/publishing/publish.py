@@ -18,7 +18,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.checking.check import CheckResult, apply_policy, format_text, parse_rule_list, run_checks
+from site_builder.checking.check import (
+    CheckResult,
+    apply_policy,
+    format_text,
+    parse_rule_list,
+    run_checks,
+    with_suspect_links,
+)
 from site_builder.domain import snapshot
 from site_builder.domain.audience import resolve_audience
 from site_builder.domain.model import Audience, Finding
@@ -100,6 +107,9 @@ def publish(
                 )
             previous, more = _previous(target, known)
             notes += more
+            if (last := _snapshot_of(target, previous)) is not None:  # suspect-link needs the last cycle
+                result = with_suspect_links(result, snapshot.read(last))
+                findings = gate(result, fail_on)
             site_url = cycle_url(user_config(config_file).get("site_url"), target)
             if site_url is None:
                 notes.append(

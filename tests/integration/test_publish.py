@@ -615,3 +615,36 @@ def test_the_staging_folder_can_be_chosen_and_must_not_be_served(tmp_path: Path)
     assert result.path == portal.root.resolve() / "FY2027-H1"
     assert list(chosen.iterdir()) == []  # a chosen staging folder stays, empty
     assert not staging_of(portal).exists()
+
+
+def test_publishing_over_an_earlier_cycle_finds_suspect_links(tmp_path: Path) -> None:
+    """A manager rewords an outcome after cycle 1 was published: the report whose confirmed plan
+    supports it (confirmed before that publication) is told its agreement is suspect, in the pages."""
+    portal = Portal(tmp_path / "portal")
+    first = portal.publish("cycle1", at=H1_AT)
+    assert not [f for f in first.findings if f.rule == "suspect-link"]  # no earlier cycle: nothing to compare
+    head_ops = portal.plans / "roles" / "ops" / "head-ops.yaml"
+    head_ops.write_text(
+        head_ops.read_text(encoding="utf-8").replace(
+            "title: One rota for all clinic desks", "title: One rota for every clinic desk and the phone line"
+        ),
+        encoding="utf-8",
+    )
+    second = portal.publish(None, cycle="FY2027-H2", at=H2_AT)
+    suspect = sorted((f.role, f.outcome) for f in second.findings if f.rule == "suspect-link")
+    assert suspect == [("clinic-admin", "desks-staffed"), ("head-ops", "rota")]
+    report = next(f for f in second.findings if f.rule == "suspect-link" and f.role == "clinic-admin")
+    assert (
+        'title was "One rota for all clinic desks", now "One rota for every clinic desk and the phone line"'
+        in report.message
+    )
+    said = "which changed since the last published cycle (title was &quot;One rota for all clinic desks&quot;"
+    site = portal.root / "FY2027-H2"
+    assert said in (site / "roles" / "clinic-admin" / "index.html").read_text(encoding="utf-8")  # the report
+    assert said in (site / "alignment" / "index.html").read_text(encoding="utf-8")
+    manager = (site / "roles" / "head-ops" / "index.html").read_text(encoding="utf-8")
+    assert "changed since the last published cycle; the confirmed plans of" in manager
+    assert "Clinic Administrator" in manager.split("the confirmed plans of", 1)[1][:400]
+    # the same plans published again over cycle 2: nothing changed since, nothing suspect
+    third = portal.publish(None, cycle="FY2027-H3", at=H2_AT + dt.timedelta(days=1))
+    assert not [f for f in third.findings if f.rule == "suspect-link"]

@@ -11,6 +11,7 @@ from site_builder.checking.check import CheckOptions, apply_policy, run_checks
 from site_builder.checking.drift_rules import OFF_BY_DEFAULT
 from site_builder.domain.snapshot import from_json
 from tests.unit.checking.test_rules import (
+    BOOKING_LEAD,
     CHIEF,
     HEAD_CARE,
     HEAD_OPS,
@@ -164,9 +165,14 @@ def test_missing_trade_offs_is_turned_on_in_portal_yaml_and_spares_a_plan_with_t
 def test_fragile_coverage_fires_on_a_milestone_served_only_through_an_unconfirmed_plan(plans: Path) -> None:
     on = CheckOptions(enable=frozenset({"fragile-coverage"}))
     assert _rule(plans, "fragile-coverage", on) == [
-        "'G2-M1' (No-shows halved) is served only through vacant or unconfirmed plans: head-care"
+        # G1-M1 reaches head-ops (confirmed) and chief, but only the draft booking-lead delivers it
+        "'G1-M1' (Online booking in every clinic) is served only through vacant or unconfirmed plans: "
+        "booking-lead",
+        "'G2-M1' (No-shows halved) is served only through vacant or unconfirmed plans: head-care",
     ]
     edit(plans, HEAD_CARE, "status: discussed", "status: confirmed\nconfirmed_on: 2027-01-12")
+    edit(plans, BOOKING_LEAD, "holder: vacant", "holder: Ana Ruiz")  # the post is filled
+    edit(plans, BOOKING_LEAD, "status: draft", "status: confirmed\nconfirmed_on: 2027-01-12")
     assert _rule(plans, "fragile-coverage", on) == []
 
 
@@ -253,3 +259,16 @@ def test_suspect_link_spares_a_plan_confirmed_again_after_the_publication(plans:
     edit(plans, CHIEF, 'target: ">= 60%"', 'target: ">= 75%"')
     assert _rule(plans, "suspect-link", options) == []
     assert _rule(plans, "suspect-link") == []  # no previous cycle, no rule
+
+
+def test_no_recent_dialogue_judges_by_portal_as_of_unless_as_of_is_given(plans: Path) -> None:
+    """A fixed as_of in portal.yaml keeps findings the same on any day; --as-of still wins."""
+    append(plans, PORTAL, "enable: [no-recent-dialogue]\nas_of: 2027-04-04\n")
+
+    def late(options: CheckOptions) -> list[str]:
+        findings = run_checks(plans, options).findings
+        return [f.message for f in findings if f.rule == "no-recent-dialogue" and f.role == "head-ops"]
+
+    expected = "no conversation with the manager recorded in the 90 days before 2027-04-04"
+    assert late(CheckOptions()) == [expected]
+    assert late(CheckOptions(as_of=dt.date(2027, 4, 3))) == []  # the command line overrides portal.yaml

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -14,10 +15,16 @@ from click.testing import CliRunner
 
 from site_builder.authoring.synth import generate as synth
 from site_builder.checking.check import run_checks
+from site_builder.checking.rules import possible_duplicates
 from site_builder.cli.main import cli
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
-from site_builder.generator.alignment import alignment_page, department_pages, department_slugs
+from site_builder.generator.alignment import (
+    POSSIBLE_SHOWN,
+    alignment_page,
+    department_pages,
+    department_slugs,
+)
 from site_builder.generator.goal_lists import goal_department_pages
 from site_builder.generator.pages import Pages
 from tests.conftest import ROOT
@@ -52,6 +59,16 @@ def unconfirmed_org(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return plans
 
 
+_FIELD_OF = {
+    "level-gap": "level",
+    "level-compression": "level",
+    "missing-trade-offs": "resources",
+    "no-recent-dialogue": "dialogue",
+    "manager-does-reports-work": "focus",
+}
+"""Findings that speak of one field of a plan: withheld where the audience hides that field."""
+
+
 def _expected(plans: Path, audience: str) -> tuple[Counter[tuple[str, str]], Counter[str]]:
     """What `vap check` reports, split by the audience rules: (shown by rule and role, withheld by rule)."""
     run = CliRunner().invoke(cli, ["check", "--format", "json", str(plans)])
@@ -68,7 +85,7 @@ def _expected(plans: Path, audience: str) -> tuple[Counter[tuple[str, str]], Cou
         hidden = (
             (settings.drafts == "omit" and about)
             or (settings.drafts == "placeholder" and about and (other or f["rule"] not in STATUS_RULES))
-            or (f["rule"] in {"level-gap", "level-compression"} and "level" in settings.hide)
+            or _FIELD_OF.get(f["rule"], "") in settings.hide
         )
         if hidden:
             withheld[f["rule"]] += 1
@@ -99,18 +116,20 @@ def test_example_alignment_page_shows_what_check_reports_and_the_audience_allows
     page = alignment_page(_pages(EXAMPLE, audience))
     shown, withheld = _on_page(page)
     assert (shown, withheld) == _expected(EXAMPLE, audience)
-    assert sum(shown.values()) + sum(withheld.values()) == 18  # what `vap check` reports, all of it
+    assert sum(shown.values()) + sum(withheld.values()) == 21  # what `vap check` reports, all of it
     assert "every plan is aligned" not in page
 
 
 def test_example_all_staff_withholds_only_a_placeholders_content_and_says_why() -> None:
     page = alignment_page(_pages(EXAMPLE, "all-staff"))
     shown, withheld = _on_page(page)
-    assert withheld == Counter({"duplicate-effort": 1, "pass-through-outcome": 1})
-    assert shown[("unconfirmed-plan", "mgr-patient-experience")] == 1  # being unconfirmed is no secret
+    # a placeholder's content, and findings about the resources and dialogue all-staff does not see
+    assert withheld == Counter({"pass-through-outcome": 1, "missing-trade-offs": 1, "no-recent-dialogue": 1})
+    assert shown[("unconfirmed-plan", "dir-learning")] == 1  # being unconfirmed is no secret
     assert shown[("incomplete-plan", "mgr-cyber-security")] == 1
-    assert "2 more findings not shown in this edition" in page
+    assert "3 more findings not shown in this edition" in page
     assert "what a plan not yet confirmed says" in page
+    assert "which this edition hides" in page and "Talk the plan through" not in page
     # words for people: no file paths, no readiness box in the all-staff edition
     assert ".yaml" not in page and "Ready to publish" not in page
     preview = alignment_page(_pages(EXAMPLE, "preview"))
@@ -198,8 +217,8 @@ def test_every_manager_sees_their_part_of_the_organisation() -> None:
     part = page.split('id="part-of-the-organisation"', 1)[1]
     assert "<th>Last conversation</th>" in part and "<th>Confirmed on</th>" in part
     assert part.count('class="vap-depth-1"') == len(pages.ix.reports_of("ceo"))
-    assert "1 × plan not yet confirmed" not in part  # five unconfirmed plans below the top role
-    assert "5 × plan not yet confirmed" in part
+    assert "1 × plan not yet confirmed" not in part  # three unconfirmed plans below the top role
+    assert "3 × plan not yet confirmed" in part
     staff = _pages(EXAMPLE, "all-staff").role(pages.plans.roles["ceo"])
     assert "<th>Last conversation</th>" not in staff  # all-staff hides dialogue
     lead = pages.role(pages.plans.roles["mobile-developer"])  # no reports: no part
@@ -215,3 +234,46 @@ def test_department_pages_have_file_names_of_bounded_length_and_stay_unique() ->
     assert len(set(slugs.values())) == 4  # still one page each
     assert slugs["Sales & Marketing"] == "sales-marketing"
     assert slugs[long_b] == "operations"  # whole words only
+
+
+def test_possible_duplicates_below_the_warning_are_listed_for_leadership_only(tmp_path: Path) -> None:
+    """A pair worth a conversation but under the duplicate-effort threshold: listed, not warned."""
+    plans = tmp_path / "plans"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small" / "plans", plans)
+    ops, care = plans / "roles" / "ops" / "head-ops.yaml", plans / "roles" / "care" / "head-care.yaml"
+    ops.write_text(
+        ops.read_text(encoding="utf-8").replace(
+            "dialogue:\n",
+            "  - id: ct-reports\n    title: Report CT scans within 24 hours\n"
+            "    measure: CT reports issued within 24 h of scan\n    target: 90%\n    due: 2027-03-15\n"
+            "    supports:\n      - chief#booking\ndialogue:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    care.write_text(
+        care.read_text(encoding="utf-8")
+        + "  - id: ct-turnaround\n    title: Cut CT reporting turnaround to one day\n"
+        "    measure: Hours from CT scan to report\n    target: 24 hours\n    due: 2027-05-31\n"
+        "    supports:\n      - chief#retention\n",
+        encoding="utf-8",
+    )
+    assert "duplicate-effort" not in {f.rule for f in run_checks(plans).findings}  # below the warning
+    page = alignment_page(_pages(plans, "leadership"))
+    listed = page.split('id="possible-duplicates"', 1)[1]
+    assert listed.count("<li>") == 1
+    assert "Report CT scans within 24 hours" in listed and "Cut CT reporting turnaround to one day" in listed
+    assert "(Operations)" in listed and "(Care)" in listed
+    assert 'id="possible-duplicates"' not in alignment_page(_pages(plans, "all-staff"))  # hides fields
+    assert "more are less alike" not in listed  # one pair: all listed
+
+
+def test_possible_duplicates_list_the_most_alike_first_and_count_the_rest(tmp_path: Path) -> None:
+    org = tmp_path / "org"
+    synth(org, 300, seed=3)
+    pages = _pages(org / "plans", "leadership")
+    pairs = possible_duplicates(pages.ix)
+    assert len(pairs) > POSSIBLE_SHOWN  # a synthetic organisation repeats itself
+    listed = alignment_page(pages).split('id="possible-duplicates"', 1)[1]
+    assert listed.count("<li>") == POSSIBLE_SHOWN
+    assert f"{len(pairs) - POSSIBLE_SHOWN} more are less alike" in listed
