@@ -9,8 +9,10 @@ import re
 from collections.abc import Iterable
 
 from site_builder.domain.audience import View
+from site_builder.domain.index import Index
 from site_builder.domain.model import PlanSet, Role
 from site_builder.domain.titles import short_title
+from site_builder.errors import PortalError
 from site_builder.generator import urls
 from site_builder.generator.finding_text import sentence
 from site_builder.generator.pages import STATUS_LABEL, Link, Pages, _and, front_matter
@@ -184,7 +186,7 @@ def _resources(pages: Pages, report: Role) -> str:
 def _record(pages: Pages, report: Role) -> str:
     """The record of conversations and the days since the last one, counted to a stated date."""
     lines = ["## Conversations so far\n"]
-    for d in sorted(report.dialogue, key=lambda d: (d.date or dt.date.min)):
+    for d in sorted(report.dialogue, key=lambda d: d.date or dt.date.min):
         when = d.date.isoformat() if d.date else "undated"
         with_ = f" with the {pages.role_link(d.with_).md()}" if d.with_ else ""
         lines.append(f"- {when}{with_}: {md_inline(d.note)}")
@@ -209,3 +211,25 @@ def _agreed() -> str:
         "Plan confirmed on (date), by the manager and the report:\n"
         f"{{: .{SIGN_CLASS} }}\n"
     )
+
+
+def sheet_text(view: View, index: Index, manager_id: str, report_id: str) -> str:
+    """What `vap conversation` prints: the page's sheet without front matter, links left as text."""
+    roles = view.plans.roles
+    for role_id in (manager_id, report_id):
+        if role_id not in roles:
+            raise PortalError(f"no role '{role_id}' in the {view.audience} edition of the plans")
+    if roles[report_id].reports_to != manager_id:
+        raise PortalError(
+            f"'{report_id}' reports to '{roles[report_id].reports_to}', not to '{manager_id}': "
+            "a sheet is for a manager and one of their reports"
+        )
+    if not has_sheet(view, report_id):
+        why = (
+            "hides the record of conversations"
+            if not shows_sheets(view)
+            else "shows these plans as placeholders"
+        )
+        raise PortalError(f"the {view.audience} edition {why}: it has no conversation sheets")
+    text = sheet_markdown(Pages(view, index), report_id)
+    return plain(text.split("---\n\n", 1)[1])

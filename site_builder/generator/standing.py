@@ -104,5 +104,7 @@ def _departments(pages: Pages, dept: str | None) -> str:
     links = [
         (md_text(d) if d == dept else Link(d, urls.conversations_page(s)).md()) for d, s in slugs.items()
     ]
-    whole = "the whole organisation" if dept is None else Link("the whole organisation", urls.CONVERSATIONS).md()
+    whole = (
+        "the whole organisation" if dept is None else Link("the whole organisation", urls.CONVERSATIONS).md()
+    )
     return f"Narrow to a department: {' · '.join(links)} · or see {whole}.\n"

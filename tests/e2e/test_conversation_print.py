@@ -50,5 +50,7 @@ def test_a_printed_sheet_is_one_or_two_pages(
     assert page.locator(".md-sidebar--primary").is_hidden()
     if report == SHEETS[0] and paper == "A4" and shutil.which("pdftoppm"):
         (tmp_path / "sheet.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / "sheet.pdf"), str(tmp_path / "p")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(tmp_path / "sheet.pdf"), str(tmp_path / "p")], check=True
+        )
         assert sorted(p.name for p in tmp_path.glob("p-*.png"))  # the images a person looks at
