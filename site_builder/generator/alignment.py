@@ -27,7 +27,7 @@ def department_slugs(departments: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     used: set[str] = set()
     for dept in sorted(set(departments)):
-        base = candidate = urls.slug(dept)
+        base = candidate = urls.slug(dept)[:60].rstrip("-") or "unassigned"  # a file name: bounded
         n = 1
         while candidate in used:
             n += 1

@@ -201,3 +201,13 @@ def test_every_manager_sees_their_part_of_the_organisation() -> None:
     assert "<th>Last conversation</th>" not in staff  # all-staff hides dialogue
     lead = pages.role(pages.plans.roles["mobile-developer"])  # no reports: no part
     assert 'id="part-of-the-organisation"' not in lead
+
+
+def test_department_page_names_stay_short_and_unique() -> None:
+    from site_builder.generator.alignment import department_slugs
+
+    long = "a" * 5000
+    slugs = department_slugs([long, long + "b", "Operations"])
+    assert slugs["Operations"] == "operations"
+    assert all(len(s) <= 64 for s in slugs.values())
+    assert len(set(slugs.values())) == 3
