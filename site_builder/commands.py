@@ -252,3 +252,38 @@ def schema(*, kind: str | None) -> int:
     schemas = json_schemas()
     click.echo(json.dumps(schemas[kind] if kind else schemas, indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def conversation(
+    *, plans_dir: Path, manager: str, report: str, audience: str | None, out: Path | None, cache: bool = True
+) -> int:
+    """The conversation sheet of a manager and a report as Markdown, to standard output or a file."""
+    from site_builder.domain.audience import make_view, resolve_audience
+    from site_builder.domain.index import Index
+    from site_builder.generator.conversation import sheet_text
+    from site_builder.generator.safe_md import set_intranet_hosts
+
+    parsecache.configure(enabled=cache)
+    result = run_checks(plans_dir)
+    if result.errors:
+        click.echo(format_text(result.errors, result.files), err=True)
+        raise PlanError(
+            "the plans have errors; no sheet was written (fix them, then run vap conversation again)"
+        )
+    set_intranet_hosts(result.plans.portal.intranet_hosts)
+    view = make_view(
+        result.plans,
+        resolve_audience(result.plans, audience or "preview"),
+        result.findings,
+        index=result.index,
+    )
+    text = sheet_text(view, Index(view.plans), manager, report)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise PortalError(f"cannot write '{out}': {exc.strerror or exc}") from exc
+        click.echo(f"wrote the conversation sheet of '{manager}' and '{report}' to {out}", err=True)
+    return EXIT_OK

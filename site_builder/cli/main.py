@@ -386,6 +386,50 @@ def schema(kind: str | None) -> None:
     sys.exit(commands.schema(kind=kind))
 
 
+@cli.command()
+@click.argument("manager")
+@click.argument("report")
+@PLANS_DIR
+@click.option(
+    "--audience",
+    "-a",
+    default=None,
+    metavar="NAME",
+    help="Show what this audience's edition shows (default: 'preview', everything; an audience that "
+    "hides dialogue has no sheets).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the sheet to this file instead of standard output.",
+)
+@NO_CACHE
+def conversation(
+    manager: str, report: str, plans_dir: Path, audience: str | None, out: Path | None, no_cache: bool
+) -> None:
+    """Write the conversation sheet of MANAGER and REPORT (role ids) as Markdown: the same content as
+    the sheet on the site, for preparing the conversation offline.
+
+    \b
+    Example:
+      vap conversation vp-operations dir-patient-access plans -o sheet.md
+      vap conversation vp-operations dir-patient-access --audience leadership
+    """
+    sys.exit(
+        commands.conversation(
+            plans_dir=plans_dir,
+            manager=manager,
+            report=report,
+            audience=audience,
+            out=out,
+            cache=not no_cache,
+        )
+    )
+
+
 register_authoring(cli)
 
 

@@ -227,6 +227,7 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
     }
     for dept, slug in department_slugs(pages.ix.departments.values()).items():
         whole[urls.alignment_page(slug)] = lambda dept=dept: alignment_page(pages, dept)  # type: ignore[misc]
+    _conversations(pages, whole)
     out: dict[str, str] = {}
     for path, make in whole.items():
         if path in todo:
@@ -250,6 +251,20 @@ def _render(pages: Pages, todo: set[str]) -> dict[str, str]:
                 if urls.role_card(role.id) in todo:
                     out[urls.role_card(role.id)] = pages.card(role)
     return out
+
+
+def _conversations(pages: Pages, whole: dict[str, Callable[[], str]]) -> None:
+    """The conversation sheets and where the cycle's conversations stand, in editions showing dialogue."""
+    from site_builder.generator.conversation import sheet_markdown, sheet_reports, shows_sheets
+    from site_builder.generator.standing import standing_page
+
+    if not shows_sheets(pages.view):
+        return
+    for report in sheet_reports(pages.view):
+        whole[urls.conversation_page(report)] = lambda r=report: sheet_markdown(pages, r)  # type: ignore[misc]
+    whole[urls.CONVERSATIONS] = lambda: standing_page(pages)
+    for dept, slug in department_slugs(pages.ix.departments.values()).items():
+        whole[urls.conversations_page(slug)] = lambda dept=dept: standing_page(pages, dept)  # type: ignore[misc]
 
 
 def diagram_placeholders(

@@ -54,6 +54,7 @@ def role_page(pages: Pages, role: Role) -> str:
         card=f"{urls.LINK_SCHEME}{urls.role_card(role.id)}",
         change_note=markdown_html(note) if note else "",
         outcome_diagram=Markup(pages.diagrams.get(f"outcomes/{role.id}", "")),
+        sheet=_sheet(pages, role.id),
     )
     return (
         front_matter(
@@ -84,6 +85,7 @@ def _part(pages: Pages, role_id: str) -> dict[str, Any] | None:
                 "confirmed_on": role.confirmed_on,
                 "talked": max(talks) if talks else None,
                 "findings": own,
+                "sheet": _sheet(pages, member),
             }
         )
     drift = [
@@ -97,7 +99,31 @@ def _part(pages: Pages, role_id: str) -> dict[str, Any] | None:
         }
         for rule, n, names in part.drift
     ]
-    return {"rows": rows, "drift": drift, "withheld": part.withheld, "size": part.size}
+    return {
+        "rows": rows,
+        "drift": drift,
+        "withheld": part.withheld,
+        "size": part.size,
+        **_standing(pages, [m for m, *_ in part.rows]),
+    }
+
+
+def _sheet(pages: Pages, role_id: str) -> str | None:
+    """The conversation sheet of a role with its manager, in editions that have one."""
+    from site_builder.generator.conversation import has_sheet  # it builds on this module
+
+    return f"{urls.LINK_SCHEME}{urls.conversation_page(role_id)}" if has_sheet(pages.view, role_id) else None
+
+
+def _standing(pages: Pages, members: list[str]) -> dict[str, str]:
+    """Where the conversations of the listed plans stand, counted (editions that show dialogue)."""
+    from site_builder.generator.conversation import shows_sheets
+    from site_builder.generator.standing import count, planning_start
+
+    if not shows_sheets(pages.view):
+        return {"standing": "", "standing_page": ""}
+    counts = count((pages.plans.roles[m] for m in members), planning_start(pages.plans.portal))
+    return {"standing": counts.sentence(), "standing_page": f"{urls.LINK_SCHEME}{urls.CONVERSATIONS}"}
 
 
 def _findings(pages: Pages, role_id: str) -> list[dict[str, Any]]:

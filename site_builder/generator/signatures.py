@@ -173,7 +173,36 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
     out[urls.ALIGNMENT] = alignment
     for slug in department_slugs(ix.departments.values()).values():
         out[urls.alignment_page(slug)] = alignment
+    _conversation_signatures(view, ix, out)
     return out
+
+
+def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -> None:
+    """A sheet shows the report's and the manager's pages' data; the standing pages every plan's
+    status and dates; both count days to the latest date in any plan."""
+    from site_builder.generator.conversation import as_of, sheet_reports, shows_sheets
+
+    if not shows_sheets(view):
+        return
+    until = as_of(view.plans)
+    for report in sheet_reports(view):
+        manager = ix.roles[report].reports_to or ""
+        out[urls.conversation_page(report)] = (
+            out[urls.role_page(report)],
+            out[urls.role_page(manager)],
+            until,
+        )
+    standing = (
+        until,
+        tuple(
+            (r.id, r.title, r.holder, r.status, r.confirmed_on, tuple(d.date for d in r.dialogue))
+            for r in view.plans.roles.values()
+        ),
+        tuple(ix.departments.items()),
+    )
+    out[urls.CONVERSATIONS] = standing
+    for slug in department_slugs(ix.departments.values()).values():
+        out[urls.conversations_page(slug)] = standing
 
 
 def diagram_pages(key: str) -> str:

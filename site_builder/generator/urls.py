@@ -63,6 +63,21 @@ def alignment_page(slug: str) -> str:
     return f"alignment-{slug}.md"
 
 
+CONVERSATIONS = "conversations.md"
+
+
+def conversation_page(report_id: str) -> str:
+    """The sheet of a report and their manager (a report has one manager, so the report names it).
+    In its own folder at the depth of role pages: pages outside the navigation at one depth share one
+    cached navigation, and no navigation page sits above this folder."""
+    return f"conversation/{report_id}.md"
+
+
+def conversations_page(slug: str) -> str:
+    """Where the cycle's conversations stand, narrowed to one department (beside CONVERSATIONS)."""
+    return f"conversations-{slug}.md"
+
+
 def outcome_anchor(outcome_id: str) -> str:
     return f"outcome-{outcome_id}"
 

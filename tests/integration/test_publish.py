@@ -526,6 +526,12 @@ def test_nothing_hidden_leaks_into_the_all_staff_edition(tmp_path: Path) -> None
     assert any("Dana Reyes" in staff[k] for k in index_files if k.endswith(".pf_fragment"))  # decompressed
     leaks = [(name, c) for name, text in staff.items() for c in CANARIES if c in text]
     assert leaks == []
+    # conversation sheets and where conversations stand exist only where dialogue is shown: absent here
+    sheets = [k for k in staff if "/conversation" in k]
+    assert sheets == []
+    assert not any("conversation/" in text or "conversations/" in text for text in staff.values())
+    assert "leadership/FY2027-H2/conversations/index.html" in files
+    assert any(k.startswith("leadership/FY2027-H2/conversation/") for k in files)
     leadership = "\n".join(v for k, v in files.items() if k.startswith("leadership/"))
     for canary in CANARIES:
         assert canary in leadership, canary

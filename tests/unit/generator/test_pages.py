@@ -175,6 +175,7 @@ def _edit(plans: Path, rel: str, old: str, new: str) -> None:
                 "cards/head-ops.html",
                 "roles/chief.md",
                 "roles/head-care.md",
+                "conversation/head-ops.md",  # its conversation sheet with its manager (the preview has them)
             },
         ),
         # an outcome's title: every page that links to it by name (the outcome it supports, what
@@ -183,7 +184,13 @@ def _edit(plans: Path, rel: str, old: str, new: str) -> None:
             "roles/care/head-care.yaml",
             "title: Every patient gets a reminder before follow-up",
             "title: Every patient is reminded before follow-up",
-            {"roles/head-care.md", "cards/head-care.html", "roles/chief.md", "strategy/g2.md"},
+            {
+                "roles/head-care.md",
+                "cards/head-care.html",
+                "roles/chief.md",
+                "strategy/g2.md",
+                "conversation/head-care.md",
+            },
         ),
     ],
 )
@@ -203,7 +210,11 @@ def test_deleting_a_role_removes_its_page_and_links(small_plans: Path, tmp_path:
     generate(small_plans, out, audience="preview", diagrams=False)
     (small_plans / "roles" / "ops" / "booking-lead.yaml").unlink()
     second = generate(small_plans, out, audience="preview", diagrams=False)
-    assert set(second.written.removed) == {"roles/booking-lead.md", "cards/booking-lead.html"}
+    assert set(second.written.removed) == {
+        "roles/booking-lead.md",
+        "cards/booking-lead.html",
+        "conversation/booking-lead.md",
+    }
     assert not any("booking-lead.md" in p.read_text() for p in out.rglob("*.md"))
 
 
