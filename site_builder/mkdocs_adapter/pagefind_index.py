@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import json
 import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ UNUSED = (
     "pagefind-modular-ui.js",
     "pagefind-ui.css",
     "pagefind-ui.js",
+    "wasm.unknown.pagefind",  # the fallback for pages of no known language: ours all have one
 )
 
 
@@ -95,13 +98,19 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
         assert process.stdin is not None and process.stdout is not None
         writer = threading.Thread(target=_feed, args=(process.stdin, messages), daemon=True)
         writer.start()
+        finished = False
         try:
             _await_all(process.stdout, len(messages))
+            _until_written(out)
+            finished = True
         finally:
             with contextlib.suppress(OSError):
                 process.stdin.close()
-            process.terminate()
-            process.wait(timeout=30)
+            try:  # its answer to WriteFiles can come before the files are on disk: let it end by itself
+                process.wait(timeout=300 if finished else 0.1)
+            except subprocess.TimeoutExpired:
+                process.terminate()
+                process.wait(timeout=30)
             writer.join(timeout=5)
     if not (out / "pagefind.js").is_file():
         raise BuildError(f"pagefind wrote no index into {out}")
@@ -115,6 +124,21 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
     out.rename(final)
     shutil.rmtree(old, ignore_errors=True)
     return len(ordered)
+
+
+def _until_written(out: Path, seconds: float = 120) -> None:
+    """Pagefind answers WriteFiles while it may still be writing (seen under load): wait until its entry
+    file and the metadata file it names are complete before reading them or letting the service end."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+            for info in entry["languages"].values():
+                gzip.decompress((out / f"pagefind.{info['hash']}.pf_meta").read_bytes())
+            return
+        except (OSError, ValueError, KeyError, EOFError):
+            time.sleep(0.05)
+    raise BuildError(f"pagefind did not finish writing the search index into {out}")
 
 
 def _feed(stdin: Any, messages: list[bytes]) -> None:
