@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 from site_builder.authoring.init import init_repository
@@ -43,7 +42,7 @@ def test_init_builds_strictly_from_the_source_tree(tmp_path: Path) -> None:
     config = tmp_path / "r" / "mkdocs.yml"
     config.write_text(config.read_text().replace("site_name: from portal.yaml", "site_name: Team pages"))
     rebuilt = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        [*ENGINE, "build", "--strict"],
         cwd=tmp_path / "r",
         env=env,
         capture_output=True,
