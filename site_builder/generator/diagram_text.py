@@ -23,13 +23,13 @@ _ROLE_LEGEND = (
 )
 _ORG_LEGEND = (
     "Each box is a role; lines join a role to its manager above it. A dashed border marks a vacant "
-    "role, a dotted border a plan not yet confirmed. \"N reports\" stands for a team not drawn: select "
+    'role, a dotted border a plan not yet confirmed. "N reports" stands for a team not drawn: select '
     "it to open the manager's page."
 )
 _OUTCOMES_LEGEND = (
     "Arrows point from an outcome to what it supports. Dark boxes are this role's outcomes (a dotted "
     "frame holds an objective with its key results); yellow boxes are goals and milestones of the "
-    "strategy; boxes below are outcomes of other roles that support this role's. \"+N more\" stands "
+    'strategy; boxes below are outcomes of other roles that support this role\'s. "+N more" stands '
     "for supporting outcomes not drawn: the Outcomes section lists them all."
 )
 _GOAL_LEGEND = (
@@ -42,9 +42,16 @@ VERBS = {"role": "reports to", "org": "reports to", "outcomes": "supports", "goa
 
 
 class NodeText(Protocol):
-    text: str
-    page: str
-    anchor: str
+    """What diagrams.Node holds: the node in words and where it links."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def page(self) -> str: ...
+
+    @property
+    def anchor(self) -> str: ...
 
 
 def outline(key: str, dot: str, nodes: Mapping[str, NodeText]) -> str:
@@ -83,7 +90,11 @@ def compose(key: str, svg: str, text: str) -> str:
     legend = LEGENDS.get(key.split("/", 1)[0], "")
     return (
         f'<div class="vap-diagram-view" data-vap-diagram="{html.escape(key)}">{svg}</div>'
-        + (f'<p class="vap-legend"><strong>Reading the diagram:</strong> {html.escape(legend)}</p>' if legend else "")
+        + (
+            f'<p class="vap-legend"><strong>Reading the diagram:</strong> {html.escape(legend)}</p>'
+            if legend
+            else ""
+        )
         + text
     )
 

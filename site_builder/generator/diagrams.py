@@ -8,8 +8,8 @@ a diagram is for seeing the shape at a glance, the text next to it lists everyth
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.domain.audience import View
@@ -30,7 +30,7 @@ MAX_DEPARTMENT_DIAGRAM = 150
 
 _HEAD = (
     'graph [rankdir={rankdir}, bgcolor="transparent", fontname="Helvetica", fontsize=10, nodesep=0.25, '
-    'ranksep=0.45];\n'
+    "ranksep=0.45];\n"
     'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10, fillcolor="#eef1fb", '
     'color="#3949ab", fontcolor="#1a1a2e", margin="0.12,0.06"];\n'
     'edge [color="#5c6bc0", fontname="Helvetica", fontsize=9, fontcolor="#333333", arrowsize=0.7];\n'
@@ -93,7 +93,9 @@ class Diagrams:
             attrs.append(_FOCUS)
         if focus or subject:
             attrs.append(_SUBJECT)
-        self.nodes[node_id] = Node(" ".join([role.title, *(f"[{s}]" for s in state)]), urls.role_page(role.id))
+        self.nodes[node_id] = Node(
+            " ".join([role.title, *(f"[{s}]" for s in state)]), urls.role_page(role.id)
+        )
         if role.vacant and "holder" not in self.view.hidden:
             attrs.append('style="rounded,filled,dashed"')
         elif role.status != "confirmed":
@@ -268,7 +270,9 @@ class Diagrams:
                 depts[self.ix.departments[r]] = depts.get(self.ix.departments[r], 0) + 1
             for n, (dept, count) in enumerate(sorted(depts.items())):
                 label = escape_label(f"{dept}: {count} role{'s' if count != 1 else ''}", max_lines=2)
-                self.nodes[f"dept-{n}"] = Node(f"{dept}: {count} role{'s' if count != 1 else ''}", urls.ORGANISATION)
+                self.nodes[f"dept-{n}"] = Node(
+                    f"{dept}: {count} role{'s' if count != 1 else ''}", urls.ORGANISATION
+                )
                 body.append(f'"dept-{n}" [label="{label}", URL="{_link(urls.ORGANISATION)}"];\n')
                 body.append(f'"dept-{n}" -> "{goal_id}" [style=dashed];\n')
         return _graph(f"Goal {goal_id} and the outcomes that deliver it", body, rankdir="BT")
@@ -307,9 +311,7 @@ def diagram_sources(
     return {key: dot for key, (dot, _) in _sources_and_text(view, index, wanted).items()}
 
 
-def _sources_and_text(
-    view: View, index: Index, wanted: Callable[[str], bool]
-) -> dict[str, tuple[str, str]]:
+def _sources_and_text(view: View, index: Index, wanted: Callable[[str], bool]) -> dict[str, tuple[str, str]]:
     """Each diagram's DOT source with its text equivalent (the nodes it draws, as a list of links)."""
     d = Diagrams(view, index)
     out: dict[str, tuple[str, str]] = {}

@@ -16,8 +16,8 @@ from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
 from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
-from site_builder.generator.goal_lists import goal_department_pages, goal_lists
 from site_builder.generator.directory import department_lists, directory_json, directory_page
+from site_builder.generator.goal_lists import goal_department_pages, goal_lists
 from site_builder.generator.pages import Pages
 from site_builder.generator.safe_md import set_intranet_hosts
 from site_builder.generator.signatures import diagram_pages, page_signatures

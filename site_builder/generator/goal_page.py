@@ -23,7 +23,6 @@ def goal_page(pages: Pages, goal: Goal) -> str:
     ix = pages.ix
     items = [goal.id, *(m.id for m in goal.milestones)]
     keys = sorted({k for i in items for k in ix.supporters_of_item.get(i, ())})
-    direct = {k for i in items for k in ix.supported_by.get(i, ())}
     unseen = ix.unseen_of_goal(goal.id)
     groups = goal_groups(pages, goal)
     roles = {k.split("#")[0] for k in keys} | {r for r in unseen if r}
@@ -67,7 +66,9 @@ def goal_groups(pages: Pages, goal: Goal, department: str | None = None) -> list
         )
 
     groups = [
-        _group(pages, f"{m.id} {m.title}", *mine(ix.supporters_of_item.get(m.id, ()), ix.unseen(m.id)), direct)
+        _group(
+            pages, f"{m.id} {m.title}", *mine(ix.supporters_of_item.get(m.id, ()), ix.unseen(m.id)), direct
+        )
         for m in goal.milestones
     ]
     milestone_ids = {m.id for m in goal.milestones}

@@ -37,7 +37,8 @@ def test_the_filter_finds_a_role_by_department_and_by_name(
     target = plans.roles["dir-clinic-operations"]
     form.get_by_label("Name or title").fill(target.title.lower())
     page.wait_for_function(
-        "t => [...document.querySelectorAll('.vap-filter__results tbody td:first-child')].some(td => td.innerText === t)",
+        "t => [...document.querySelectorAll('.vap-filter__results tbody td:first-child')]"
+        ".some(td => td.innerText === t)",
         arg=target.title,
     )
     assert _rows(page) == [target.title]

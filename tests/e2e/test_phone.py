@@ -44,7 +44,9 @@ _BROKEN_TOKENS = r"""() => {
 
 @pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_sideways_scroll_and_no_broken_dates(page: Any, example_server: Server, path: str, scheme: str) -> None:
+def test_no_sideways_scroll_and_no_broken_dates(
+    page: Any, example_server: Server, path: str, scheme: str
+) -> None:
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size(PHONE)
     page.goto(example_server.url(path))

@@ -24,7 +24,9 @@ def test_the_data_holds_every_role_once_with_its_department(small_plans: Path) -
     pages = _pages(small_plans, "preview")
     records = json.loads(directory_json(pages))["roles"]
     assert sorted(r["id"] for r in records) == sorted(pages.plans.roles)
-    assert {r["id"]: r["department"] for r in records} == {r: pages.ix.departments[r] for r in pages.plans.roles}
+    assert {r["id"]: r["department"] for r in records} == {
+        r: pages.ix.departments[r] for r in pages.plans.roles
+    }
     assert {r["holder"] for r in records} >= set(HOLDERS)
 
 

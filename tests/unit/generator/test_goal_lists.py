@@ -10,7 +10,8 @@ import pytest
 from site_builder.checking.check import run_checks
 from site_builder.domain.audience import make_view, resolve_audience
 from site_builder.domain.index import Index
-from site_builder.generator import alignment, goal_lists, pages as pages_module
+from site_builder.generator import alignment, goal_lists
+from site_builder.generator import pages as pages_module
 from site_builder.generator.goal_lists import goal_department_pages
 from site_builder.generator.pages import Pages
 from tests.conftest import FIXTURES

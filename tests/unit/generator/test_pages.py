@@ -106,7 +106,12 @@ def test_the_role_page_says_the_value_add_once_and_links_the_manager_twice(role:
     manager = f'href="vap:roles/{plan.reports_to}.md"'
     # a conversation "with" the manager, and a finding about the plan's confirmation, name them again
     page = page.split('<h2 id="dialogue">')[0]
-    page = re.sub(r'<div class="admonition [a-z]+"[^>]*>\s*<p class="admonition-title">Alignment findings.*?</div>', "", page, flags=re.S)
+    page = re.sub(
+        r'<div class="admonition [a-z]+"[^>]*>\s*<p class="admonition-title">Alignment findings.*?</div>',
+        "",
+        page,
+        flags=re.S,
+    )
     header = page[: page.index('<p class="vap-summary"')]
     sight = page[page.index('id="your-line-of-sight"') :].split("</ol>", 1)[0]
     assert page.count(manager) == 2 and manager in header and manager in sight
@@ -123,10 +128,11 @@ def test_the_top_role_reads_as_the_top_and_belongs_to_the_executive() -> None:
     assert page.count("the top role") == 1
 
 
-
 def test_a_top_role_without_a_department_is_the_executive(small_plans: Path) -> None:
     chief = small_plans / "roles" / "chief.yaml"
-    chief.write_text(chief.read_text(encoding="utf-8").replace("department: Executive\n", ""), encoding="utf-8")
+    chief.write_text(
+        chief.read_text(encoding="utf-8").replace("department: Executive\n", ""), encoding="utf-8"
+    )
     care = small_plans / "roles" / "care" / "head-care.yaml"
     care.write_text(care.read_text(encoding="utf-8").replace("department: Care\n", ""), encoding="utf-8")
     departments = Index(run_checks(small_plans).plans).departments
