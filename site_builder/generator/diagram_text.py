@@ -42,10 +42,14 @@ VERBS = {"role": "reports to", "org": "reports to", "outcomes": "supports", "goa
 
 
 class NodeText(Protocol):
+    """What diagrams.Node holds: the node in words and where it links."""
+
     @property
     def text(self) -> str: ...
+
     @property
     def page(self) -> str: ...
+
     @property
     def anchor(self) -> str: ...
 

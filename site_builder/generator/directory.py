@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from site_builder.domain.model import Role
 from site_builder.generator import urls
 from site_builder.generator.alignment import department_slugs
+from site_builder.generator.safe_md import meta_text
 
 if TYPE_CHECKING:
     from site_builder.generator.pages import Pages
@@ -70,7 +71,9 @@ def department_lists(pages: Pages) -> dict[str, str]:
         body = pages.render(
             "department.html.j2", department=dept, rows=[_row(pages, r) for r in roles], holders=holders
         )
-        out[urls.department_page(slugs[dept])] = front_matter(title=dept, search={"exclude": True}) + body
+        out[urls.department_page(slugs[dept])] = (
+            front_matter(title=meta_text(dept), search={"exclude": True}) + body
+        )
     return out
 
 

@@ -4,7 +4,7 @@ was 1-1.6 MB of HTML)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from site_builder.domain.index import Index
 from site_builder.domain.model import Goal
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 GOAL_LIST_LIMIT = 200
 """Outcomes a goal page lists itself; above this it links to its per-department lists."""
+DEPARTMENT_ROWS = 1000
+"""Outcomes (with their key results) one department's list shows; the rest are counted, and reached
+through the department's roles (a list of 3,030 outcomes was 863 KB of HTML at 10,000 roles)."""
 
 
 def goal_lists(ix: Index, goal: Goal) -> dict[str, str]:
@@ -40,18 +43,37 @@ def goal_department_pages(pages: Pages, goal: Goal) -> dict[str, str]:
 
     out = {}
     for dept, path in goal_lists(pages.ix, goal).items():
-        groups = goal_groups(pages, goal, dept)
+        groups = [g for g in goal_groups(pages, goal, dept) if g["count"]]
+        shown, left = _first_rows(groups, DEPARTMENT_ROWS)
+        slug = department_slugs(pages.ix.departments.values())[dept]
         body = pages.render(
             "goal_department.html.j2",
             goal=goal,
             department=dept,
             h1_id=heading_id(f"{goal.id} {dept}"),
-            groups=[g for g in groups if g["count"]],
+            groups=shown,
             count=sum(g["count"] for g in groups),
+            left=left,
+            department_list=urls.department_page(slug),
         )
         title = meta_text(f"{goal.id} {goal.title}: {dept}")
         out[path] = front_matter(title=title, search={"exclude": True}) + body
     return out
+
+
+def _first_rows(groups: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The groups cut after `limit` rows (a row with its key results counts once); how many were left."""
+    shown: list[dict[str, Any]] = []
+    room, left = limit, 0
+    for group in groups:
+        departments = []
+        for dept, n, rows in group["departments"]:
+            departments.append((dept, n, rows[:room]))
+            left += max(0, len(rows) - room)
+            room = max(0, room - len(rows))
+        if any(rows for _, _, rows in departments):
+            shown.append({**group, "departments": departments})
+    return shown, left
 
 
 __all__ = ["GOAL_LIST_LIMIT", "goal_department_pages", "goal_lists"]

@@ -71,7 +71,7 @@ def test_dragging_pans_and_does_not_follow_a_link(page: Any, example_server: Ser
     page.set_viewport_size(PHONE)
     page.goto(example_server.url(f"roles/{ROLE}/"))
     before = geometry(page, role_view(ROLE))["subject"][0]
-    node = page.locator(f'{role_view(ROLE)} g.vap-subject a').first
+    node = page.locator(f"{role_view(ROLE)} g.vap-subject a").first
     box = node.bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -252,4 +252,4 @@ def test_no_link_without_a_target_and_the_list_says_what_the_diagram_draws(tmp_p
     assert '<a href="vap:roles/head-ops.md">Head of Operations</a><ul><li>reports to ' in listed
     assert '<a href="vap:roles/chief.md">Chief Executive</a> (1 outcome)' in listed
     goal = shown["goal/G1"]
-    assert "supports <a href=\"vap:strategy/g1.md\">Goal G1: Make booking effortless</a>" in goal
+    assert 'supports <a href="vap:strategy/g1.md">Goal G1: Make booking effortless</a>' in goal

@@ -81,3 +81,18 @@ def test_many_findings_are_counted_by_department_on_the_alignment_page(
     assert re.search(r'href="vap:alignment-[a-z0-9-]+\.md#rule-[a-z-]+">', counted)
     dept = next(iter(pages.ix.departments.values()))
     assert '<ul class="vap-findings">' in alignment.alignment_page(pages, dept)  # each department lists them
+
+
+def test_a_very_long_department_list_stops_and_says_how_many_are_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = _pages()
+    goal = next(g for g in pages.plans.strategy.goals if g.id == "G1")
+    monkeypatch.setattr(goal_lists, "GOAL_LIST_LIMIT", 1)
+    whole = goal_department_pages(pages, goal)
+    monkeypatch.setattr(goal_lists, "DEPARTMENT_ROWS", 1)
+    cut = goal_department_pages(pages, goal)
+    path, text = max(whole.items(), key=lambda kv: kv[1].count("#outcome-"))
+    rows = text.count("<li>")
+    assert rows > 1 and cut[path].count("<li>") < rows
+    assert re.search(r"\d+ more outcomes? of", cut[path]) and 'href="vap:directory/' in cut[path]
