@@ -188,7 +188,11 @@ PROBE = r"""(material) => {
              'style', 'image', 'use', 'foreignobject', 'animate', 'set', 'math'].includes(el.localName)) {
             const allowed = (el.closest('.md-header, .md-search, .md-footer, head')
                              && !el.closest('.md-typeset'))
-                || (el.localName === 'input' && el.matches('.md-toggle, .md-option, .md-nav__toggle'));
+                || (el.localName === 'input' && el.matches('.md-toggle, .md-option, .md-nav__toggle'))
+                // the directory's own filter (directory.html.j2): one form, its options escaped plan text
+                || (['form', 'input', 'select'].includes(el.localName)
+                    && el.closest('form.vap-filter[data-vap-directory]')
+                    && document.querySelectorAll('form.vap-filter').length === 1);
             if (!allowed) bad.push(`element <${el.localName}> in content: ${el.outerHTML.slice(0, 100)}`);
         }
         const title = el.getAttribute('title');
