@@ -16,13 +16,13 @@ from site_builder.generator.dot import (
     INSTALL_HINT,
     DiagramError,
     Renderer,
-    diagram_slug,
     escape_attr,
     escape_id,
     escape_label,
     find_dot,
     graphviz_version,
 )
+from site_builder.generator.svg_safe import diagram_slug
 from tests.conftest import needs_dot
 
 pytestmark = needs_dot
