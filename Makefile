@@ -58,16 +58,9 @@ $(PD_READY): pyproject.toml constraints/dev.txt scripts/properdocs-requirements.
 
 properdocs-env: $(PD_READY)  ## the ProperDocs environment (.venv-properdocs/) for the second engine's tests
 
-# Since Pagefind search came in, these fail on ProperDocs only ("the search index in .pagefind-new is not
-# in the form Pagefind 1.5 writes"): left out here until that is understood; they pass on MkDocs.
-PD_DESELECT := --deselect tests/integration/test_reproducible.py \
-  --deselect tests/integration/test_publish_trials.py \
-  --deselect tests/integration/test_search_index.py::test_a_preview_keeps_unchanged_records_and_rewrites_in_the_background \
-  --deselect tests/integration/test_publish.py::test_a_replaced_cycle_left_aside_by_a_killed_run_is_restored
-
 test-properdocs: $(PD_READY) system-deps  ## the integration tests on ProperDocs instead of MkDocs
-	$(call step,"Running the integration tests on ProperDocs (about 2-3 minutes on 2 cores)")
-	$(PD_BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests/integration $(PD_DESELECT)
+	$(call step,"Running the integration tests on ProperDocs (about 1-3 minutes on 2 cores)")
+	$(PD_BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests/integration
 
 system-deps:
 	@scripts/ensure-system-deps.sh graphviz
@@ -96,7 +89,7 @@ lint: $(DEV)  ## ruff and mypy
 	$(BIN)/mypy
 
 test: $(DEV) e2e-deps lint $(PD_READY)  ## set up everything and run every test (MkDocs, then ProperDocs)
-	$(call step,"Running every test (unit; integration; real browser): about 2-4 minutes on 2 cores")
+	$(call step,"Running every test (unit; integration; real browser): about 4-9 minutes on 2 cores")
 	$(BIN)/python -m pytest -n 2 -q
 	$(MAKE) --no-print-directory test-properdocs
 	@echo
