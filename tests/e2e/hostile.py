@@ -171,6 +171,20 @@ EXERCISE = r"""async () => {
 PROBE = r"""(material) => {
     const bad = [];
     const known = new Set([...window.__vapBaseline, ...material]);
+    // The directory's own filter, exactly as directory.html.j2 writes it: one form without an action,
+    // one search field and at most three selects, each where the template puts it (the options' text
+    // is escaped plan text, checked like every attribute). Anything more is plan text getting in.
+    const FIELDS = ['input[type=search][name=text]', 'select[name=department]', 'select[name=level]',
+                    'select[name=status]'].map(f => 'form.vap-filter > .vap-filter__fields > label > ' + f);
+    const ownFilter = (el) => {
+        const forms = document.querySelectorAll('form.vap-filter, form[data-vap-directory]');
+        const form = el.closest('form');
+        if (forms.length !== 1 || form !== forms[0] || !form.matches('[data-vap-directory]')
+                || form.hasAttribute('action') || form.hasAttribute('method')) return false;
+        const controls = form.querySelectorAll('input, select, textarea, button, form, iframe, object');
+        if (controls.length !== form.querySelectorAll(FIELDS.join(', ')).length) return false;
+        return el === form || FIELDS.some(f => el.matches(f));
+    };
     for (const name of Object.getOwnPropertyNames(window))
         if (/pwn/i.test(name) || !known.has(name)) bad.push('window global set: ' + name);
     if (window.top.__pwned || window.parent.__pwned) bad.push('parent global set');
@@ -189,10 +203,7 @@ PROBE = r"""(material) => {
             const allowed = (el.closest('.md-header, .md-search, .md-footer, head')
                              && !el.closest('.md-typeset'))
                 || (el.localName === 'input' && el.matches('.md-toggle, .md-option, .md-nav__toggle'))
-                // the directory's own filter (directory.html.j2): one form, its options escaped plan text
-                || (['form', 'input', 'select'].includes(el.localName)
-                    && el.closest('form.vap-filter[data-vap-directory]')
-                    && document.querySelectorAll('form.vap-filter').length === 1);
+                || ownFilter(el);
             if (!allowed) bad.push(`element <${el.localName}> in content: ${el.outerHTML.slice(0, 100)}`);
         }
         const title = el.getAttribute('title');
