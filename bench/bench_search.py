@@ -70,12 +70,14 @@ def probe(org: Path) -> None:
     from site_builder.cli.main import cli
 
     seconds: list[float] = []
+    waited: list[float] = []
 
     class Grab(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             message = record.getMessage()
             if message.startswith("vap: search index of"):
                 seconds.append(float(message.split(" written in ")[1].split()[0]))
+                waited.append(float(message.split(" waited ")[1].split()[0]))
 
     log = logging.getLogger("mkdocs.plugins.vap")
     log.addHandler(Grab())
@@ -85,7 +87,8 @@ def probe(org: Path) -> None:
         cli(["build", "plans", "--site-dir", "site", "--no-diagrams"], standalone_mode=False)
     finally:
         pagefind_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(json.dumps({"index_s": seconds[-1] if seconds else None, "pagefind_mb": pagefind_mb}))
+        index_s, waited_s = (seconds[-1], waited[-1]) if seconds else (None, None)
+        print(json.dumps({"index_s": index_s, "waited_s": waited_s, "pagefind_mb": pagefind_mb}))
 
 
 def prepare(size: int, work: Path, reuse: bool = False) -> Path:
@@ -112,7 +115,8 @@ def indexing(org: Path) -> dict[str, float]:
         warm.append((seconds, peak, json.loads(text.strip().splitlines()[-1])))
     seconds, peak, info = min(warm, key=lambda w: w[0])
     out["warm_s"], out["vap_mb"] = seconds, max(w[1] for w in warm)
-    out["index_s"], out["pagefind_mb"] = info["index_s"], max(w[2]["pagefind_mb"] for w in warm)
+    out["index_s"], out["waited_s"] = info["index_s"], info["waited_s"]
+    out["pagefind_mb"] = max(w[2]["pagefind_mb"] for w in warm)
     from pagefind.service import get_executable
 
     html_out = org / "pagefind-html"
@@ -265,7 +269,8 @@ def report(size: int, org: Path) -> None:
     cases = queries(org)
     new = in_browser(org / "site", cases)
     old = in_browser(old_site(org), cases)
-    added = build["index_s"] / (build["warm_s"] - build["index_s"])
+    # the index is written while MkDocs lays the pages out: what it adds is the build's wait for it
+    added = build["waited_s"] / (build["warm_s"] - build["waited_s"])
     peak = build["vap_mb"] + build["pagefind_mb"]
     print(f"\n{size} roles (query timed: {cases[0][0]!r})")
     print("search | bytes for one query KB | keystroke to first result s | JS heap MB | top five")
@@ -273,8 +278,9 @@ def report(size: int, org: Path) -> None:
     for name, r in (("old: Material", old), ("new: Pagefind", new)):
         print(f"{name} | {r['kb']:.0f} | {r['first_s']:.2f} | {r['heap_mb']:.1f} | {r['top5']}")
     print(
-        f"indexing: warm build {build['warm_s']:.1f} s, of which Pagefind records {build['index_s']:.2f} s "
-        f"(+{added:.0%}); peak: vap {build['vap_mb']:.0f} MB + pagefind {build['pagefind_mb']:.0f} MB; "
+        f"indexing: warm build {build['warm_s']:.1f} s; Pagefind took {build['index_s']:.2f} s beside the "
+        f"page layout, the build waited {build['waited_s']:.2f} s for it (+{added:.0%}); "
+        f"peak: vap {build['vap_mb']:.0f} MB + pagefind {build['pagefind_mb']:.0f} MB; "
         f"Pagefind over the built HTML instead: {build['html_s']:.1f} s, {build['html_mb']:.0f} MB",
         flush=True,
     )

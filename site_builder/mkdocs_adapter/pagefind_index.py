@@ -103,6 +103,12 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
             _await_all(process.stdout, len(messages))
             _until_written(out)
             finished = True
+        except BuildError as exc:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+            errors.seek(0)
+            said = errors.read()[-2000:].decode("utf-8", "replace").strip()
+            raise BuildError(f"{exc}; pagefind said: {said}" if said else str(exc)) from exc
         finally:
             with contextlib.suppress(OSError):
                 process.stdin.close()

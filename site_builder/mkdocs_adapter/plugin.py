@@ -175,6 +175,9 @@ class VapPlugin(BasePlugin[VapConfig]):
         for file in files.documentation_pages():
             if file.page is not None:
                 file.page.update_date = day  # the sitemap's lastmod and its .gz mtime come from these
+        if not self.serving:  # every record is known now: Pagefind indexes while pages are laid out
+            language = config.theme.get("language") or "en"
+            self.search.write_early(Path(config.site_dir), self.page_urls, language=language)
         return theme.install(env, self._bytecode if self.serving else None)
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -214,13 +217,24 @@ class VapPlugin(BasePlugin[VapConfig]):
     @event_priority(-100)  # after Material's search plugin has written its (empty) index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.serving:
-            progress.start("Writing the search index")
+            progress.start("Finishing the search index (written while the pages were laid out)")
         site = Path(config.site_dir)
         drop_material_index(site)
-        language = config.theme.get("language") or "en"
-        count = self.search.write(site, self.page_urls, language=language, background=self.serving)
-        if count and not self.serving:
-            log.info("vap: search index of %d pages written in %.2f s", count, self.search.seconds)
+        if self.serving:
+            language = config.theme.get("language") or "en"
+            self.search.write(site, self.page_urls, language=language, background=True)
+            return
+        count = self.search.finish_early()
+        if count:
+            log.info(
+                "vap: search index of %d pages written in %.2f s (the build waited %.2f s for it)",
+                count,
+                self.search.seconds,
+                self.search.waited,
+            )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.search.finish_early(check=False)  # no indexer left writing into the folder of a failed build
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         native_watcher(server)

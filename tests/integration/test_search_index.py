@@ -6,9 +6,14 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from site_builder.cli.main import cli
 from site_builder.generator.search_records import Facets, Record, page_record
 from site_builder.mkdocs_adapter.pagefind_index import OUTPUT, write_index
 from site_builder.mkdocs_adapter.search_index import SearchRecords
+from tests.conftest import write_portal_config
 
 PAGE = (
     '<h1 id="nurse">Ward Nurse</h1><div class="vap-role-meta"><p><strong>Holder:</strong> Ada Byron</p></div>'
@@ -88,3 +93,21 @@ def test_a_preview_keeps_unchanged_records_and_rewrites_in_the_background(tmp_pa
     assert fragments["b/"]["content"] == "page b edited" and fragments["a/"]["content"] == "page a"
     search.start(keep=True)  # a rebuild that changed nothing keeps the index as it is
     assert search.write(tmp_path, {"a/", "b/"}, language="en", background=True) == 0
+
+
+def test_a_failing_indexer_fails_the_build_with_its_reason(
+    small_plans: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is written beside the page layout: its failure still ends the build, said plainly."""
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'no index today' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(broken))
+    config = write_portal_config(tmp_path)
+    site = tmp_path / "site"
+    args = ["build", "-f", str(config), "--site-dir", str(site), "--no-diagrams", str(small_plans)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code not in (0, 70), result.output
+    assert "search index" in result.output and "pagefind" in result.output, result.output
+    assert "no index today" in result.output, result.output  # what pagefind itself said
+    assert not (site / OUTPUT / "pagefind.js").exists()
