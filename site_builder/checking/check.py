@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from site_builder.checking.drift_rules import CheckOptions, suspect_link
+from site_builder.checking import rulecache
 from site_builder.checking.integrity import check_integrity, name_outcomes
 from site_builder.checking.rules import ERROR_RULES, WARNING_RULES, check_warnings
 from site_builder.domain import snapshot
@@ -44,12 +45,22 @@ def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckRes
     with gc_paused():
         loaded = load_plans(plans_dir)
         findings = list(loaded.findings)
-        findings += check_integrity(loaded.plans)
+        options = options or CheckOptions()
+        memo = rulecache.open_memo(plans_dir, loaded.plans, loaded.digests, _rule_settings(options))
+        plans = loaded.plans
+        findings += memo.findings("integrity", lambda: check_integrity(plans)) if memo else check_integrity(plans)
         index = Index(loaded.plans)
         # rules tolerate broken references: one bad file hides nothing
-        findings += check_warnings(index, options or CheckOptions())
+        findings += check_warnings(index, options, memo)
+        if memo is not None:
+            memo.save()
         findings.sort(key=Finding.sort_key)
         return CheckResult(loaded.plans, index, tuple(findings), loaded.files)
+
+
+def _rule_settings(options: CheckOptions) -> tuple[object, ...]:
+    """What the rules read besides the plans (suspect-link's previous cycle aside: it is never cached)."""
+    return (options.as_of, dt.date.today(), options.published_on, sorted(options.enable))
 
 
 def previous_cycle(snap: snapshot.Snapshot) -> CheckOptions:
