@@ -7,10 +7,11 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
-from site_builder.checking.drift_rules import CheckOptions, suspect_link
 from site_builder.checking import rulecache
+from site_builder.checking.drift_rules import CheckOptions, suspect_link
 from site_builder.checking.integrity import check_integrity, name_outcomes
 from site_builder.checking.rules import ERROR_RULES, WARNING_RULES, check_warnings
 from site_builder.domain import snapshot
@@ -48,7 +49,8 @@ def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckRes
         options = options or CheckOptions()
         memo = rulecache.open_memo(plans_dir, loaded.plans, loaded.digests, _rule_settings(options))
         plans = loaded.plans
-        findings += memo.findings("integrity", lambda: check_integrity(plans)) if memo else check_integrity(plans)
+        integrity = partial(check_integrity, plans)
+        findings += memo.findings("integrity", integrity) if memo else integrity()
         index = Index(loaded.plans)
         # rules tolerate broken references: one bad file hides nothing
         findings += check_warnings(index, options, memo)

@@ -213,13 +213,16 @@ def _role_content(role: Role, table: array[int]) -> tuple[Any, ...]:
     )
 
 
+_PositionMap = dict[tuple[int, int], tuple[int, int]]
+
+
 class _Moves:
     """Old position -> new position in each role file whose values moved (same content, new lines)."""
 
     def __init__(self, old: Mapping[str, Any], new: Mapping[str, RoleFacts]) -> None:
         self._old = {path: entry[2] for path, entry in old.items() if entry[2] != new.get(path, entry)[2]}
         self._new = {path: new[path][2] for path in self._old if path in new}
-        self._maps: dict[str, dict[tuple[int, int], tuple[int, int]] | None] = {}
+        self._maps: dict[str, _PositionMap | None] = {}
         self.moved = bool(self._new)
 
     def loc(self, path: str, line: int | None, column: int | None) -> Loc:
@@ -236,20 +239,20 @@ class _Moves:
         line, col = moves[key]
         return Loc(path, None if line == _NONE else line, None if col == _NONE else col)
 
-    def _map(self, path: str, old: bytes | None, new: bytes | None) -> dict[tuple[int, int], tuple[int, int]] | None:
+    def _map(self, path: str, old: bytes | None, new: bytes | None) -> _PositionMap | None:
         if path not in self._maps:
             self._maps[path] = _pairs(old, new)
         return self._maps[path]
 
 
-def _pairs(old: bytes | None, new: bytes | None) -> dict[tuple[int, int], tuple[int, int]] | None:
+def _pairs(old: bytes | None, new: bytes | None) -> _PositionMap | None:
     """The old -> new positions of one file's values, None when a position would go two ways."""
     if old is None or new is None or len(old) != len(new):
         return None
     before, after = array("i"), array("i")
     before.frombytes(old)
     after.frombytes(new)
-    out: dict[tuple[int, int], tuple[int, int]] = {}
+    out: _PositionMap = {}
     for i in range(0, len(before), 2):
         key, value = (before[i], before[i + 1]), (after[i], after[i + 1])
         if out.setdefault(key, value) != value:
@@ -314,9 +317,22 @@ def _read(path: Path) -> dict[str, Any]:
         entries = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
         return {}
-    if not isinstance(entries, dict) or not isinstance(entries.get("roles"), dict):
-        return {}
-    return entries
+    return entries if _well_formed(entries) else {}
+
+
+def _well_formed(entries: object) -> bool:
+    """The shapes `save` writes (a checksum proves a file whole, not that this code wrote it)."""
+    if not isinstance(entries, dict) or not isinstance(entries.get("digest"), bytes):
+        return False
+    roles, rules = entries.get("roles"), entries.get("rules")
+    if not isinstance(roles, dict) or not isinstance(rules, dict):
+        return False
+    if not all(isinstance(name, str) and isinstance(found, tuple) for name, found in rules.items()):
+        return False
+    return all(
+        entry.__class__ is tuple and len(entry) == 3 and all(isinstance(part, bytes) for part in entry)
+        for entry in roles.values()
+    )
 
 
 def _write(path: Path, entries: dict[str, Any]) -> None:
