@@ -105,7 +105,14 @@ def fetch(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
-def save_to_reload(org: Path, role_file: Path, role_id: str, *options: str, log: Path | None = None) -> float:
+def save_to_reload(
+    org: Path,
+    role_file: Path,
+    role_id: str,
+    *options: str,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> float:
     """Seconds from saving an edited plan to `vap serve` serving the page with the edit (`log`: where
     the preview's own log goes, with the phases of each generation)."""
     port = free_port()
@@ -115,7 +122,7 @@ def save_to_reload(org: Path, role_file: Path, role_id: str, *options: str, log:
     proc = subprocess.Popen(
         [*vap, "serve", "plans", "--port", str(port), *options],
         cwd=org,
-        env=ENV,
+        env=env or ENV,
         stdout=subprocess.DEVNULL,
         stderr=log.open("w") if log is not None else subprocess.DEVNULL,
         start_new_session=True,
@@ -158,9 +165,12 @@ def save_to_reload(org: Path, role_file: Path, role_id: str, *options: str, log:
             proc.wait(timeout=30)
 
 
-def organisation(size: int, work: Path) -> Path:
-    """A synthetic organisation of `size` roles with the portal's mkdocs.yml and hand-written docs."""
+def organisation(size: int, work: Path, *, keep: bool = False) -> Path:
+    """A synthetic organisation of `size` roles with the portal's mkdocs.yml and hand-written docs
+    (`keep`: one already in `work` is used as it is, with its diagram cache)."""
     org = work / f"org-{size}"
+    if keep and (org / "plans").is_dir() and (org / "mkdocs.yml").is_file():
+        return org
     shutil.rmtree(org, ignore_errors=True)
     subprocess.run(
         [sys.executable, "-m", "site_builder.cli.main", "synth", str(org), "--roles", str(size)],
@@ -180,15 +190,24 @@ def middle_plan(org: Path) -> Path:
     return files[len(files) // 2]
 
 
-def reload_only(size: int, work: Path, repeat: int) -> None:
-    """Save to reload alone, side by side: `vap serve` (incremental rules) and `vap serve --no-cache`
-    (every rule re-run on each save), runs interleaved; prints the phases of the last generation."""
-    org = organisation(size, work)
+def reload_only(size: int, work: Path, repeat: int, before: Path | None) -> None:
+    """Save to reload alone, side by side, runs interleaved: `vap serve` and `vap serve --no-cache`
+    (every rule run again on each save), and with `before`, `vap serve` of an earlier checkout of the
+    code (its folder holding site_builder/ and theme/: the full path this code replaces). Prints the
+    phases of the last generation of each."""
+    org = organisation(size, work, keep=True)
     role_file = middle_plan(org)
+    plain = ENV
+    variants: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
+        ("this code", (), plain),
+        ("this code, --no-cache", ("--no-cache",), plain),
+    ]
+    if before is not None:
+        variants.append(("earlier code", (), {**plain, "PYTHONPATH": str(before.resolve())}))
     for n in range(repeat):
-        for label, options in (("incremental", ()), ("--no-cache", ("--no-cache",))):
-            log = work / f"serve-{size}-{n}-{label.strip('-')}.log"
-            seconds = save_to_reload(org, role_file, role_file.stem, *options, log=log)
+        for label, options, env in variants:
+            log = work / f"serve-{size}-{n}-{label.replace(' ', '').replace(',', '-')}.log"
+            seconds = save_to_reload(org, role_file, role_file.stem, *options, log=log, env=env)
             phases = [
                 line
                 for line in log.read_text(encoding="utf-8").splitlines()
@@ -276,12 +295,19 @@ def main() -> None:
         default=0,
         help="only save to reload, incremental and --no-cache side by side, REPEAT times per size",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="with --reload-only: also measure an earlier checkout of the code (a folder holding its "
+        "site_builder/ and theme/, e.g. from git archive)",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="vap-bench-"))
     try:
         if args.reload_only:
             for size in [int(s) for s in args.sizes.split(",")]:
-                reload_only(size, work, args.reload_only)
+                reload_only(size, work, args.reload_only, args.before)
         else:
             _run_all(args, work)
     finally:

@@ -226,11 +226,23 @@ def _outcome_items(ix: Index) -> list[Item]:
     ]
 
 
+_LAST_POSSIBLE: list[tuple[tuple[tuple[str, str, str, str, str], ...], list[tuple[str, str]]]] = []
+"""The outcomes last compared and their possible duplicates: `vap serve` renders the alignment page
+after every save, and an organisation that repeats titles across departments yields millions of pairs
+(minutes at 10,000 roles); an edit that changes no outcome text nor department gives the same list."""
+
+
 def possible_duplicates(ix: Index) -> list[tuple[str, str]]:
     """Pairs of outcome keys below the duplicate-effort threshold yet worth a conversation, the most
     alike first (ties by keys)."""
-    matches = [m for m in near_duplicates(_outcome_items(ix), threshold=POSSIBLE) if m.score < THRESHOLD]
-    return [(m.a, m.b) for m in sorted(matches, key=lambda m: (-m.score, m.a, m.b))]
+    items = _outcome_items(ix)
+    compared = tuple((i.key, i.group, i.text, i.measure, i.target) for i in items)
+    if _LAST_POSSIBLE and _LAST_POSSIBLE[0][0] == compared:
+        return list(_LAST_POSSIBLE[0][1])
+    matches = [m for m in near_duplicates(items, threshold=POSSIBLE) if m.score < THRESHOLD]
+    pairs = [(m.a, m.b) for m in sorted(matches, key=lambda m: (-m.score, m.a, m.b))]
+    _LAST_POSSIBLE[:] = [(compared, pairs)]
+    return list(pairs)
 
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:

@@ -199,3 +199,28 @@ def test_damaged_or_foreign_cache_file_is_rebuilt(plans: Path) -> None:
         rulecache._write(path, forged)  # type: ignore[arg-type]
         _forget()
         assert _check(plans) == expected
+
+
+def test_possible_duplicates_are_compared_again_only_when_outcomes_change(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The alignment page's list, kept for the next save of `vap serve`: the same list a new run gives."""
+    from site_builder.checking import rules
+    from site_builder.checking.check import run_checks
+    from site_builder.domain.index import Index
+
+    def pairs(index: Index | None = None) -> list[tuple[str, str]]:
+        return rules.possible_duplicates(index or Index(run_checks(plans).plans))
+
+    first = pairs()
+    role = sorted((plans / "roles").rglob("*.yaml"))[4]
+    text = role.read_text(encoding="utf-8")
+    role.write_text(text.replace('value_add: "', 'value_add: "Reworded. ', 1), encoding="utf-8")
+    index = Index(run_checks(plans).plans)
+    with monkeypatch.context() as patch:
+        patch.setattr(rules, "near_duplicates", lambda *_, **__: pytest.fail("compared again"))
+        assert pairs(index) == first
+    role.write_text(text.replace('    title: "', '    title: "Customer ', 1), encoding="utf-8")
+    again = pairs()
+    rules._LAST_POSSIBLE.clear()
+    assert again == pairs()
