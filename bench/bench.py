@@ -42,6 +42,14 @@ plugins:
 """
 
 
+LOGGED_VAP = (
+    "import logging, sys; from site_builder.cli.main import main; "
+    "logging.basicConfig(level=logging.INFO, format='%(asctime)s %(name)s %(message)s'); "
+    "sys.argv[0] = 'vap'; main()"
+)
+"""`vap` with its log at INFO level on standard error: the preview's timings of each generation."""
+
+
 @dataclass
 class Run:
     seconds: float
@@ -97,15 +105,26 @@ def fetch(url: str) -> str:
         return str(response.read().decode("utf-8"))
 
 
-def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
-    """Seconds from saving an edited plan to `vap serve` serving the page with the edit."""
+def save_to_reload(
+    org: Path,
+    role_file: Path,
+    role_id: str,
+    *options: str,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> float:
+    """Seconds from saving an edited plan to `vap serve` serving the page with the edit (`log`: where
+    the preview's own log goes, with the phases of each generation)."""
     port = free_port()
+    vap = (
+        [sys.executable, "-m", "site_builder.cli.main"] if log is None else [sys.executable, "-c", LOGGED_VAP]
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "site_builder.cli.main", "serve", "plans", "--port", str(port)],
+        [*vap, "serve", "plans", "--port", str(port), *options],
         cwd=org,
-        env=ENV,
+        env=env or ENV,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w") if log is not None else subprocess.DEVNULL,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/roles/{role_id}/"
@@ -146,8 +165,12 @@ def save_to_reload(org: Path, role_file: Path, role_id: str) -> float:
             proc.wait(timeout=30)
 
 
-def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
+def organisation(size: int, work: Path, *, keep: bool = False) -> Path:
+    """A synthetic organisation of `size` roles with the portal's mkdocs.yml and hand-written docs
+    (`keep`: one already in `work` is used as it is, with its diagram cache)."""
     org = work / f"org-{size}"
+    if keep and (org / "plans").is_dir() and (org / "mkdocs.yml").is_file():
+        return org
     shutil.rmtree(org, ignore_errors=True)
     subprocess.run(
         [sys.executable, "-m", "site_builder.cli.main", "synth", str(org), "--roles", str(size)],
@@ -158,6 +181,44 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     (org / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "start-here.md", org / "docs" / "start-here.md")
     (org / "mkdocs.yml").write_text(CONFIG)
+    return org
+
+
+def middle_plan(org: Path) -> Path:
+    """The plan the reload measurement edits: one in the middle of the tree."""
+    files = sorted((org / "plans" / "roles").rglob("*.yaml"))
+    return files[len(files) // 2]
+
+
+def reload_only(size: int, work: Path, repeat: int, before: Path | None) -> None:
+    """Save to reload alone, side by side, runs interleaved: `vap serve` and `vap serve --no-cache`
+    (every rule run again on each save), and with `before`, `vap serve` of an earlier checkout of the
+    code (its folder holding site_builder/ and theme/: the full path this code replaces). Prints the
+    phases of the last generation of each."""
+    org = organisation(size, work, keep=True)
+    role_file = middle_plan(org)
+    plain = ENV
+    variants: list[tuple[str, tuple[str, ...], dict[str, str]]] = [
+        ("this code", (), plain),
+        ("this code, --no-cache", ("--no-cache",), plain),
+    ]
+    if before is not None:
+        variants.append(("earlier code", (), {**plain, "PYTHONPATH": str(before.resolve())}))
+    for n in range(repeat):
+        for label, options, env in variants:
+            log = work / f"serve-{size}-{n}-{label.replace(' ', '').replace(',', '-')}.log"
+            seconds = save_to_reload(org, role_file, role_file.stem, *options, log=log, env=env)
+            phases = [
+                line
+                for line in log.read_text(encoding="utf-8").splitlines()
+                if "vap:" in line and " pages (" in line
+            ]
+            print(f"{size:,} roles, {label}: save to reload {seconds:.2f} s", flush=True)
+            print(f"    last generation: {phases[-1].split('vap: ', 1)[-1] if phases else '?'}", flush=True)
+
+
+def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
+    org = organisation(size, work)
     vap = [sys.executable, "-m", "site_builder.cli.main"]
     out: dict[str, float] = {}
     check = run([*vap, "check", "plans"], org)
@@ -191,9 +252,7 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     out["index_per_role_kb"] = sum(f.stat().st_size for f in fragments) / size / 1024
     out["index_docs"] = len(fragments)
     if serve:
-        role_file = sorted((org / "plans" / "roles").rglob("*.yaml"))[
-            len(list((org / "plans" / "roles").rglob("*.yaml"))) // 2
-        ]
+        role_file = middle_plan(org)
         out["reload_s"] = save_to_reload(org, role_file, role_file.stem)
     return out
 
@@ -229,10 +288,28 @@ def main() -> None:
     parser.add_argument(
         "--work", type=Path, default=None, help="where to generate, kept (default: a temp dir, removed after)"
     )
+    parser.add_argument(
+        "--reload-only",
+        type=int,
+        metavar="REPEAT",
+        default=0,
+        help="only save to reload, incremental and --no-cache side by side, REPEAT times per size",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="with --reload-only: also measure an earlier checkout of the code (a folder holding its "
+        "site_builder/ and theme/, e.g. from git archive)",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="vap-bench-"))
     try:
-        _run_all(args, work)
+        if args.reload_only:
+            for size in [int(s) for s in args.sizes.split(",")]:
+                reload_only(size, work, args.reload_only, args.before)
+        else:
+            _run_all(args, work)
     finally:
         if args.work is None:  # a 10,000-role run leaves ~1.5 GB of organisations and sites
             shutil.rmtree(work, ignore_errors=True)

@@ -7,8 +7,10 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
+from site_builder.checking import rulecache
 from site_builder.checking.drift_rules import CheckOptions, suspect_link
 from site_builder.checking.integrity import check_integrity, name_outcomes
 from site_builder.checking.rules import ERROR_RULES, WARNING_RULES, check_warnings
@@ -44,12 +46,23 @@ def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckRes
     with gc_paused():
         loaded = load_plans(plans_dir)
         findings = list(loaded.findings)
-        findings += check_integrity(loaded.plans)
+        options = options or CheckOptions()
+        memo = rulecache.open_memo(plans_dir, loaded.plans, loaded.digests, _rule_settings(options))
+        plans = loaded.plans
+        integrity = partial(check_integrity, plans)
+        findings += memo.findings("integrity", integrity) if memo else integrity()
         index = Index(loaded.plans)
         # rules tolerate broken references: one bad file hides nothing
-        findings += check_warnings(index, options or CheckOptions())
+        findings += check_warnings(index, options, memo)
+        if memo is not None:
+            memo.save()
         findings.sort(key=Finding.sort_key)
         return CheckResult(loaded.plans, index, tuple(findings), loaded.files)
+
+
+def _rule_settings(options: CheckOptions) -> tuple[object, ...]:
+    """What the rules read besides the plans (suspect-link's previous cycle aside: it is never cached)."""
+    return (options.as_of, dt.date.today(), options.published_on, sorted(options.enable))
 
 
 def previous_cycle(snap: snapshot.Snapshot) -> CheckOptions:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from site_builder.checking import drift_rules as drift
 from site_builder.checking.integrity import name_outcomes
+from site_builder.checking.rulecache import Memo
 from site_builder.checking.similarity import THRESHOLD, Item, near_duplicates
 from site_builder.domain.index import Index
 from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, Role
@@ -224,11 +226,23 @@ def _outcome_items(ix: Index) -> list[Item]:
     ]
 
 
+_LAST_POSSIBLE: list[tuple[tuple[tuple[str, str, str, str, str], ...], list[tuple[str, str]]]] = []
+"""The outcomes last compared and their possible duplicates: `vap serve` renders the alignment page
+after every save, and an organisation that repeats titles across departments yields millions of pairs
+(minutes at 10,000 roles); an edit that changes no outcome text nor department gives the same list."""
+
+
 def possible_duplicates(ix: Index) -> list[tuple[str, str]]:
     """Pairs of outcome keys below the duplicate-effort threshold yet worth a conversation, the most
     alike first (ties by keys)."""
-    matches = [m for m in near_duplicates(_outcome_items(ix), threshold=POSSIBLE) if m.score < THRESHOLD]
-    return [(m.a, m.b) for m in sorted(matches, key=lambda m: (-m.score, m.a, m.b))]
+    items = _outcome_items(ix)
+    compared = tuple((i.key, i.group, i.text, i.measure, i.target) for i in items)
+    if _LAST_POSSIBLE and _LAST_POSSIBLE[0][0] == compared:
+        return list(_LAST_POSSIBLE[0][1])
+    matches = [m for m in near_duplicates(items, threshold=POSSIBLE) if m.score < THRESHOLD]
+    pairs = [(m.a, m.b) for m in sorted(matches, key=lambda m: (-m.score, m.a, m.b))]
+    _LAST_POSSIBLE[:] = [(compared, pairs)]
+    return list(pairs)
 
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:
@@ -374,13 +388,18 @@ WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
 ERROR_RULES: tuple[str, ...] = ERROR_RULE_NAMES
 
 
-def check_warnings(ix: Index, options: drift.CheckOptions | None = None) -> list[Finding]:
-    """Every finding of every rule that is on: all but the off-by-default ones unless enabled."""
+def check_warnings(
+    ix: Index, options: drift.CheckOptions | None = None, memo: Memo | None = None
+) -> list[Finding]:
+    """Every finding of every rule that is on: all but the off-by-default ones unless enabled.
+    memo: the rule cache (rulecache.py), which gives back a rule's findings when its inputs are unchanged;
+    suspect-link reads the previous cycle, which the cache does not key on, so it always runs."""
     options = options or drift.CheckOptions()
     enabled = options.enable | set(ix.plans.portal.enable)
     out: list[Finding] = []
     for rule in RULES:
         if rule.name in drift.OFF_BY_DEFAULT and rule.name not in enabled:
             continue
-        out += rule.check(ix, options) if rule.options else rule.check(ix)
+        run = partial(rule.check, ix, options) if rule.options else partial(rule.check, ix)
+        out += run() if memo is None or rule.name == "suspect-link" else memo.findings(rule.name, run)
     return name_outcomes(out, ix.plans)

@@ -20,7 +20,8 @@ PLANS_DIR = click.argument(
 NO_CACHE = click.option(
     "--no-cache",
     is_flag=True,
-    help="Parse every plan file again instead of reusing .cache/vap/ beside the plans (nothing is written).",
+    help="Parse every plan file and run every rule again instead of reusing .cache/vap/ beside the plans "
+    "(nothing is written).",
 )
 
 

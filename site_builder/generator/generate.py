@@ -15,6 +15,7 @@ from site_builder.domain.index import Index
 from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
 from site_builder.generator import urls
+from site_builder.generator.affected import affected
 from site_builder.generator.alignment import alignment_page, department_slugs, organisation_page
 from site_builder.generator.directory import department_lists, directory_json, directory_page
 from site_builder.generator.goal_lists import goal_department_pages, goal_lists
@@ -156,10 +157,13 @@ def _work(
 ) -> _Work:
     """Which pages to render: those whose signature changed since `reuse`, or all when it does not fit."""
     mark = time.perf_counter()
-    signatures = page_signatures(view, index, notes)
     if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
+        # after an edit that keeps the structure, only the pages near it are signed again
+        only = None if notes else affected(reuse.view, view, index, reuse.signatures)
+        signatures = page_signatures(view, index, notes, only)
         todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
     else:
+        signatures = page_signatures(view, index, notes)
         reuse, todo = None, set(signatures)
     timings["signatures"] = time.perf_counter() - mark
     return _Work(view, index, signatures, todo, reuse, timings)

@@ -16,6 +16,7 @@ from site_builder.domain.audience import View
 from site_builder.domain.index import Index
 from site_builder.domain.model import Role
 from site_builder.generator import urls
+from site_builder.generator.affected import Affected
 from site_builder.generator.alignment import department_slugs
 from site_builder.generator.goal_lists import goal_lists
 from site_builder.generator.team import team_parts
@@ -116,8 +117,11 @@ def _links_up(ix: Index, role_id: str) -> int:
     return ix.outcomes_linking(role_id, manager) if manager is not None and manager in ix.roles else 0
 
 
-def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str, Signature]:
-    """Every generated page (and role card) by path, with what it shows."""
+def page_signatures(
+    view: View, ix: Index, notes: Mapping[str, str], only: Affected | None = None
+) -> dict[str, Signature]:
+    """Every generated page (and role card) by path, with what it shows. `only`: the role and goal
+    pages an edit can change (affected.py); the others' signatures are taken from the last generation."""
     plans = view.plans
     findings_by_role: dict[str, list[Any]] = {}
     for f in view.findings:
@@ -126,6 +130,11 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
     memo: dict[Any, Any] = {}
     parts = team_parts(view, ix)
     for role in plans.roles.values():
+        if only is not None and role.id not in only.roles:
+            out[urls.role_page(role.id)] = out[urls.role_card(role.id)] = only.signatures[
+                urls.role_page(role.id)
+            ]
+            continue
         sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo, parts)
         out[urls.role_page(role.id)] = sig
         out[urls.role_card(role.id)] = sig
@@ -139,6 +148,10 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
         out[urls.department_page(slug)] = roster
     out[urls.STRATEGY] = _brief(ix, plans.strategy.owner)
     for goal in plans.strategy.goals:
+        if only is not None and goal.id not in only.goals:
+            for path in (urls.goal_page(goal.id), *goal_lists(ix, goal).values()):
+                out[path] = only.signatures[path]
+            continue
         items = (goal.id, *(m.id for m in goal.milestones))
         keys = sorted({k for i in items for k in ix.supporters_of_item.get(i, ())})
         out[urls.goal_page(goal.id)] = (

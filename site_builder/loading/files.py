@@ -169,10 +169,14 @@ class _Reader:
             return ()
         before = len(self.findings)
         walked = _walk(folder, self.root, self.findings, self.rel)
+        inside = os.path.join(str(self.plans_dir), "")
+        root = os.path.join(str(self.root), "")
         for path, linked in walked:
             if not linked:  # a plain file's real path: links to it are duplicates
-                real = os.path.join(str(self.root), os.path.relpath(path, str(self.plans_dir)))
-                self.seen[real] = self.rel(path)
+                text = str(path)
+                # the walk joins names to the folder: a prefix cut is relpath without its ~30 us a file
+                rel = text[len(inside) :] if text.startswith(inside) else os.path.relpath(text, inside)
+                self.seen[root + rel] = self.rel(path)
         if not walked and len(self.findings) == before:
             hint = "write one YAML file per role; 'vap new role ID' writes a skeleton"
             self.refuse(folder, "schema", "roles/ holds no role file (*.yaml)", hint, line=None)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.domain.model import (
@@ -53,6 +54,8 @@ class Loaded:
     findings: tuple[Finding, ...]
     files: int
     """How many role plans were read (for the summary line)."""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    """A hash of each role file's bytes by path, when the parse cache is on (the rule cache keys on it)."""
 
 
 def load_plans(plans_dir: Path) -> Loaded:
@@ -68,7 +71,8 @@ def _load_plans(plans_dir: Path) -> Loaded:
     strategy = read_strategy(sources.strategy, findings) if sources.strategy else None
     roles: dict[str, Role] = {}
     unreadable: set[str] = set()
-    for source, (role, problems) in zip(sources.roles, _parse_roles(sources.roles, plans_dir), strict=True):
+    parsed, digests = _parse_roles(sources.roles, plans_dir)
+    for source, (role, problems) in zip(sources.roles, parsed, strict=True):
         findings.extend(problems)
         if role is None:
             unreadable.add(source.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0])
@@ -93,7 +97,7 @@ def _load_plans(plans_dir: Path) -> Loaded:
         dict(sorted(roles.items())),
         frozenset(unreadable - roles.keys()),
     )
-    return Loaded(plans, tuple(findings), len(sources.roles))
+    return Loaded(plans, tuple(findings), len(sources.roles), digests)
 
 
 _PARSED: dict[str, tuple[bytes, Role | None, list[Finding]]] = {}
@@ -107,7 +111,9 @@ def forget_parsed() -> None:
     _PARSED.clear()
 
 
-def _parse_roles(sources: tuple[SourceFile, ...], plans_dir: Path) -> list[tuple[Role | None, list[Finding]]]:
+def _parse_roles(
+    sources: tuple[SourceFile, ...], plans_dir: Path
+) -> tuple[list[tuple[Role | None, list[Finding]]], dict[str, bytes]]:
     """Parse role files in this process: measured, pickling 10,000 parsed roles back from worker
     processes costs more than parsing them (see docs/performance.md). Files parsed by an earlier run
     come from the persistent cache (parsecache) when it is on."""
@@ -133,9 +139,10 @@ def _parse_roles(sources: tuple[SourceFile, ...], plans_dir: Path) -> list[tuple
         out.append((role, findings))
     for gone in _PARSED.keys() - seen:
         del _PARSED[gone]  # deleted (or another repository's) files: memory stays one repository's worth
-    if store is not None:
-        store.save()
-    return out
+    if store is None:
+        return out, {}
+    store.save()
+    return out, store.digests()
 
 
 def _role_with_findings(source: SourceFile) -> tuple[Role | None, list[Finding]]:

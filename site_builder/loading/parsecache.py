@@ -45,6 +45,11 @@ def configure(*, enabled: bool) -> None:
     _enabled = enabled
 
 
+def is_enabled() -> bool:
+    """Whether this process uses the persistent caches (the rule cache follows the same switch)."""
+    return _enabled
+
+
 def cache_file(plans_dir: Path) -> Path:
     """`.cache/vap/parsed-<name>.bin` in the folder that holds the planning repository."""
     plans = plans_dir.resolve()
@@ -149,6 +154,10 @@ class Store:
             self._new[rel] = entry
         else:
             self.put(rel, role, findings, data)
+
+    def digests(self) -> dict[str, bytes]:
+        """The hash of each role file's bytes in this run, by path (files the cache cannot hold aside)."""
+        return {rel: entry[0] for rel, entry in self._new.items() if entry[1]}
 
     def save(self) -> None:
         """Write the entries of this run when anything changed: a temporary file, then a rename.
