@@ -10,6 +10,7 @@ from functools import partial
 from site_builder.checking import drift_rules as drift
 from site_builder.checking.integrity import name_outcomes
 from site_builder.checking.rulecache import Memo
+from site_builder.checking.similar_pairs import most_alike
 from site_builder.checking.similarity import THRESHOLD, Item, near_duplicates
 from site_builder.domain.index import Index
 from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, Role
@@ -226,23 +227,23 @@ def _outcome_items(ix: Index) -> list[Item]:
     ]
 
 
-_LAST_POSSIBLE: list[tuple[tuple[tuple[str, str, str, str, str], ...], list[tuple[str, str]]]] = []
+_LAST_POSSIBLE: list[tuple[tuple[object, ...], tuple[list[tuple[str, str]], int]]] = []
 """The outcomes last compared and their possible duplicates: `vap serve` renders the alignment page
-after every save, and an organisation that repeats titles across departments yields millions of pairs
-(minutes at 10,000 roles); an edit that changes no outcome text nor department gives the same list."""
+after every save; an edit that changes no outcome text nor department gives the same list."""
 
 
-def possible_duplicates(ix: Index) -> list[tuple[str, str]]:
-    """Pairs of outcome keys below the duplicate-effort threshold yet worth a conversation, the most
-    alike first (ties by keys)."""
+def possible_duplicates(ix: Index, *, limit: int) -> tuple[list[tuple[str, str]], int]:
+    """The `limit` pairs of outcome keys most alike below the duplicate-effort threshold yet worth a
+    conversation (the most alike first, ties by keys), and how many such pairs there are in all."""
     items = _outcome_items(ix)
-    compared = tuple((i.key, i.group, i.text, i.measure, i.target) for i in items)
+    compared = (limit, *((i.key, i.group, i.text, i.measure, i.target) for i in items))
     if _LAST_POSSIBLE and _LAST_POSSIBLE[0][0] == compared:
-        return list(_LAST_POSSIBLE[0][1])
-    matches = [m for m in near_duplicates(items, threshold=POSSIBLE) if m.score < THRESHOLD]
-    pairs = [(m.a, m.b) for m in sorted(matches, key=lambda m: (-m.score, m.a, m.b))]
-    _LAST_POSSIBLE[:] = [(compared, pairs)]
-    return list(pairs)
+        pairs, total = _LAST_POSSIBLE[0][1]
+        return list(pairs), total
+    matches, total = most_alike(items, low=POSSIBLE, high=THRESHOLD, limit=limit)
+    pairs = [(m.a, m.b) for m in matches]
+    _LAST_POSSIBLE[:] = [(compared, (pairs, total))]
+    return list(pairs), total
 
 
 def duplicate_effort(ix: Index) -> Iterator[Finding]:

@@ -136,6 +136,34 @@ def _final(x: _Views, y: _Views) -> float:
 
 def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list[Match], Stats]:
     """`near_duplicates` plus the counts that show how much work blocking saved."""
+    grouped = group_pairs(items, threshold=threshold)
+    found: dict[tuple[str, str], float] = {}
+    for k in grouped.repeated:
+        found.update(_cross_group(_across(grouped.members[k]), 1.0))
+    for i, j, score in grouped.pairs:
+        pairs = ((x, y) for x in grouped.members[i] for y in grouped.members[j])
+        found.update(_cross_group(pairs, score))
+    matches = [Match(a, b, found[a, b]) for a, b in sorted(found)]
+    return matches, grouped.stats
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """Items grouped by identical outcome text, and the groups alike enough: every match of `search` is
+    a pair of items of two such groups (or of one repeated group, at score 1), in different groups."""
+
+    members: dict[int, list[Item]]
+    """The items of each text group that is in a pair or repeated."""
+    pairs: list[tuple[int, int, float]]
+    """Text groups (i < j) whose score reaches the threshold, with that score."""
+    repeated: set[int]
+    """Text groups held by more than one item (their cross-group pairs score 1)."""
+    stats: Stats
+
+
+def group_pairs(items: Sequence[Item], *, threshold: float = THRESHOLD) -> Grouped:
+    """The alike text groups of `items`, before their items are paired (millions of pairs, at 10,000
+    roles that repeat titles, for a page that lists fifty: similar_pairs.py ranks them lazily)."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     index: dict[_Views, int] = {}
@@ -155,13 +183,8 @@ def search(items: Sequence[Item], *, threshold: float = THRESHOLD) -> tuple[list
     for item, k in zip(items, owner, strict=True):
         if k in wanted:
             members[k].append(item)
-    found: dict[tuple[str, str], float] = {}
-    for k in repeated:
-        found.update(_cross_group(_across(members[k]), 1.0))
-    for i, j, score in pairs:
-        found.update(_cross_group(((x, y) for x in members[i] for y in members[j]), score))
-    matches = [Match(a, b, found[a, b]) for a, b in sorted(found)]
-    return matches, Stats(len(items), len(views), candidates, skipped, skipped_titles)
+    stats = Stats(len(items), len(views), candidates, skipped, skipped_titles)
+    return Grouped(dict(members), pairs, repeated, stats)
 
 
 def _candidates(views: list[_Views], threshold: float) -> tuple[list[tuple[int, int, float]], int, int, int]:

@@ -88,9 +88,9 @@ POSSIBLE_SHOWN = 50
 
 def _possible(pages: Pages) -> tuple[list[dict[str, Any]], int]:
     """Possible duplicates, and how many more: for editions showing every plan in full."""
-    pairs = possible_duplicates(pages.ix)
+    pairs, total = possible_duplicates(pages.ix, limit=POSSIBLE_SHOWN)
     out = []
-    for a, b in pairs[:POSSIBLE_SHOWN]:
+    for a, b in pairs:
         first, second = pages.ix.outcomes[a], pages.ix.outcomes[b]
         out.append(
             {
@@ -102,7 +102,7 @@ def _possible(pages: Pages) -> tuple[list[dict[str, Any]], int]:
                 "b_dept": pages.ix.departments[second.role],
             }
         )
-    return out, len(pairs) - len(out)
+    return out, total - len(out)
 
 
 def _summary(pages: Pages, roles: list[Role], slugs: Mapping[str, str]) -> list[dict[str, Any]]:

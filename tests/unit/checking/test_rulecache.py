@@ -209,8 +209,8 @@ def test_possible_duplicates_are_compared_again_only_when_outcomes_change(
     from site_builder.checking.check import run_checks
     from site_builder.domain.index import Index
 
-    def pairs(index: Index | None = None) -> list[tuple[str, str]]:
-        return rules.possible_duplicates(index or Index(run_checks(plans).plans))
+    def pairs(index: Index | None = None) -> tuple[list[tuple[str, str]], int]:
+        return rules.possible_duplicates(index or Index(run_checks(plans).plans), limit=50)
 
     first = pairs()
     role = sorted((plans / "roles").rglob("*.yaml"))[4]
@@ -218,7 +218,7 @@ def test_possible_duplicates_are_compared_again_only_when_outcomes_change(
     role.write_text(text.replace('value_add: "', 'value_add: "Reworded. ', 1), encoding="utf-8")
     index = Index(run_checks(plans).plans)
     with monkeypatch.context() as patch:
-        patch.setattr(rules, "near_duplicates", lambda *_, **__: pytest.fail("compared again"))
+        patch.setattr(rules, "most_alike", lambda *_, **__: pytest.fail("compared again"))
         assert pairs(index) == first
     role.write_text(text.replace('    title: "', '    title: "Customer ', 1), encoding="utf-8")
     again = pairs()
