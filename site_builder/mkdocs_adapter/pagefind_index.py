@@ -87,13 +87,31 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
         messages.append(_message(number, payload))
     write = {"type": "WriteFiles", "index_id": 0, "output_path": str(out)}
     messages.append(_message(len(ordered) + 1, write))
+    _run_service(messages, out, cwd=site_dir)
+    if not (out / "pagefind.js").is_file():
+        raise BuildError(f"pagefind wrote no index into {out}")
+    for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
+        (out / name).unlink(missing_ok=True)
+    canonicalise(out)  # the same plans, the same bytes
+    old = site_dir / f".{OUTPUT}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    out.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return len(ordered)
+
+
+def _run_service(messages: list[bytes], out: Path, *, cwd: Path) -> None:
+    """One `pagefind --service` fed every message; returns once it has written `out` and ended. Its
+    failure is a BuildError that says what pagefind said."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             [str(_executable()), "--service"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
-            cwd=site_dir,
+            cwd=cwd,
         )
         assert process.stdin is not None and process.stdout is not None
         writer = threading.Thread(target=_feed, args=(process.stdin, messages), daemon=True)
@@ -118,18 +136,6 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
                 process.terminate()
                 process.wait(timeout=30)
             writer.join(timeout=5)
-    if not (out / "pagefind.js").is_file():
-        raise BuildError(f"pagefind wrote no index into {out}")
-    for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
-        (out / name).unlink(missing_ok=True)
-    canonicalise(out)  # the same plans, the same bytes
-    old = site_dir / f".{OUTPUT}-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    out.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-    return len(ordered)
 
 
 def _until_written(out: Path, seconds: float = 120) -> None:
