@@ -116,8 +116,11 @@ def _links_up(ix: Index, role_id: str) -> int:
     return ix.outcomes_linking(role_id, manager) if manager is not None and manager in ix.roles else 0
 
 
-def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str, Signature]:
-    """Every generated page (and role card) by path, with what it shows."""
+def page_signatures(
+    view: View, ix: Index, notes: Mapping[str, str], history: Mapping[str, Any] | None = None
+) -> dict[str, Signature]:
+    """Every generated page (and role card) by path, with what it shows (`history`: the events of
+    each plan's history this edition shows, on its role page and its sheets)."""
     plans = view.plans
     findings_by_role: dict[str, list[Any]] = {}
     for f in view.findings:
@@ -127,8 +130,8 @@ def page_signatures(view: View, ix: Index, notes: Mapping[str, str]) -> dict[str
     parts = team_parts(view, ix)
     for role in plans.roles.values():
         sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo, parts)
-        out[urls.role_page(role.id)] = sig
         out[urls.role_card(role.id)] = sig
+        out[urls.role_page(role.id)] = (sig, history.get(role.id)) if history else sig
     roster = tuple(
         (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
         for r in plans.roles.values()

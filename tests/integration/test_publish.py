@@ -171,7 +171,7 @@ def _view(plans: Path, audience: str):  # type: ignore[no-untyped-def]
 
 def _changes(previous: Path, plans: Path, audience: str) -> tuple[list[str], dict[str, str]]:
     view = _view(plans, audience)
-    files, notes = change_pages(previous, view, Index(view.plans))
+    files, notes, _ = change_pages(previous, view, Index(view.plans))
     return files["changes.md"].splitlines(), notes
 
 
