@@ -149,6 +149,8 @@ def build(
             return EXIT_OK
         built = build_site(config_file, settings, site_dir=site_dir, checked=result)
     if not quiet:
+        if built.generated.history_note is not None:  # said once per build (the plugin logs it as info)
+            click.echo(f"role pages show no plan history: {built.generated.history_note}", err=True)
         click.echo(f"built the site into {built.site_dir} in {time.perf_counter() - started:.1f} s", err=True)
     return EXIT_OK
 

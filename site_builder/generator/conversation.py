@@ -186,7 +186,7 @@ def above_section(pages: Pages, report: Role, manager: Role) -> str:
             why = source.reason if source is not None and source.reason else "no history was read"
             none = f"*No earlier version of the manager’s plan to compare with: {md_text(why)}.*"
             return lines[0] + "\n" + none + "\n"
-        lines.append(f"Nothing changed in the manager’s plan since {md_text(since)}.")
+        lines.append(f"Nothing changed in the manager’s plan since {since}.")  # dates: nothing to escape
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
