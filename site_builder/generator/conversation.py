@@ -163,9 +163,9 @@ def _outcomes(pages: Pages, report: Role) -> str:
 def above_section(pages: Pages, report: Role, manager: Role) -> str:
     """What changed in the manager's outcomes since the report last confirmed: from the repository's
     history and from the last published cycle; the outcomes the report supports first."""
-    mine = f"{manager.id}#"
+    prefix = f"{manager.id}#"
     supported = {
-        r.target[len(mine) :] for o in report.outcomes for r in o.supports if r.target.startswith(mine)
+        r.target[len(prefix) :] for o in report.outcomes for r in o.supports if r.target.startswith(prefix)
     }
     after = report.confirmed_on  # None where unconfirmed or hidden: the whole cycle
     since = after.isoformat() if after else f"the cycle began ({pages.plans.portal.cycle_start.isoformat()})"
