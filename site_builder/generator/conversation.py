@@ -85,6 +85,7 @@ def sheet_markdown(pages: Pages, report_id: str) -> str:
         _intro(pages, report, manager),
         _questions(pages, report),
         _outcomes(pages, report),
+        _chain(pages, report),
         above_section(pages, report, manager),
         _talking_points(pages, report),
         _resources(pages, report),
@@ -158,6 +159,14 @@ def _outcomes(pages: Pages, report: Role) -> str:
         served = [_md_html(s) for s in serves(pages, o.key)]
         lines.append(f"    - Serves: {'; '.join(served) if served else '*no goal or milestone yet*'}")
     return "\n".join(lines) + "\n"
+
+
+def _chain(pages: Pages, report: Role) -> str:
+    """The chain diagram (a placeholder the adapter swaps for the SVG), where diagrams are drawn."""
+    diagram = pages.diagrams.get(f"chain/{report.id}")
+    if not diagram:
+        return ""
+    return f'<div class="vap-diagram vap-sheet-chain" data-search-exclude markdown="0">\n{diagram}\n</div>\n'
 
 
 def above_section(pages: Pages, report: Role, manager: Role) -> str:

@@ -194,6 +194,7 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
             out[urls.role_page(report)],
             out[urls.role_page(manager)],
             until,
+            _chain(view, ix, report),
         )
     standing = (
         until,
@@ -208,6 +209,16 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
         out[urls.conversations_page(slug)] = standing
 
 
+def _chain(view: View, ix: Index, report: str) -> Any:
+    """What the sheet's chain diagram draws: every outcome and strategy item above the report's."""
+    from site_builder.generator.chain_diagram import chain_keys
+    from site_builder.generator.diagrams import Diagrams
+
+    keys, edges = chain_keys(Diagrams(view, ix), ix.roles[report])
+    items = tuple(ix.strategy_items[k] if k in ix.strategy_items else _outcome_ref(ix, k) for k in keys)
+    return (items, tuple(edges), tuple(_brief(ix, k.split("#")[0]) for k in keys if "#" in k))
+
+
 def diagram_pages(key: str) -> str:
     """The page whose signature covers a diagram (role and outcome diagrams go with their role)."""
     kind, _, name = key.partition("/")
@@ -215,4 +226,6 @@ def diagram_pages(key: str) -> str:
         return urls.role_page(name)
     if kind == "goal":
         return urls.goal_page(name)
+    if kind == "chain":
+        return urls.conversation_page(name)
     return urls.HOME if name == "overview" else urls.ORGANISATION

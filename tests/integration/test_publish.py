@@ -531,6 +531,9 @@ def test_nothing_hidden_leaks_into_the_all_staff_edition(tmp_path: Path) -> None
     assert len(staff) + len([k for k in files if k.startswith("leadership/")]) == len(files)
     if diagrams:
         assert "<svg" in staff["FY2027-H2/roles/head-ops/index.html"]
+        sheet = files["leadership/FY2027-H2/conversation/head-ops/index.html"]
+        assert 'data-vap-diagram="chain/head-ops"' in sheet and "<svg" in sheet  # the sheet's chain
+        assert not any('data-vap-diagram="chain/' in text for text in staff.values())
     kinds = {Path(k).suffix for k in staff}
     assert {".html", ".json", ".js", ".xml", ".gz", ".css"} <= kinds
     assert "FY2027-H2/changes/index.html" in staff
