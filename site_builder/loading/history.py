@@ -6,13 +6,19 @@ The cycle is bounded by `cycle_start` (portal.yaml requires it): commits on the 
 HEAD whose committer date is on or after that day. The plan as it stood before the first of them
 (the first parent of that commit) is the baseline the first change is compared with. A change made
 on a branch counts from the day its merge reached the main line.
+
+The history of a commit never changes: with the persistent cache on (the command line, unless
+`--no-cache`), it is kept in `.cache/vap/history-<plans>.bin` keyed by HEAD, the cycle start and the
+loading code, so a warm build reads git once (`rev-parse`) and nothing else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,10 +27,12 @@ from typing import IO
 
 from site_builder.domain.history import Event, History, plan_events
 from site_builder.domain.model import Role
+from site_builder.loading import parsecache
 from site_builder.loading.files import SourceFile
 from site_builder.loading.role_plan import read_role
 
 _MARK = "\x01"
+_MAGIC = b"VAP-HISTORY-CACHE 1\n"
 _MEMO: dict[tuple[str, str, dt.date], History] = {}
 """Histories by (repository folder, HEAD, cycle start): `vap serve` reads git again only after a commit."""
 
@@ -46,8 +54,65 @@ def read_history(plans_dir: Path, since: dt.date) -> History:
     key = (str(plans_dir.resolve()), head, since)
     if key not in _MEMO:
         _MEMO.clear()  # one repository's history at a time
-        _MEMO[key] = _read(plans_dir, prefix, head, since)
+        stamp = f"{head} {since.isoformat()} {prefix}".encode()
+        history = _cached(plans_dir, stamp, since)
+        if history is None:
+            history = _read(plans_dir, prefix, head, since)
+            _keep(plans_dir, stamp, history)
+        _MEMO[key] = history
     return _MEMO[key]
+
+
+# -- the persistent cache: the history of one HEAD never changes --------------------------------------
+
+
+def _cache_path(plans_dir: Path) -> Path:
+    return parsecache.cache_file(plans_dir).with_name(f"history-{plans_dir.resolve().name}.bin")
+
+
+def _cached(plans_dir: Path, stamp: bytes, since: dt.date) -> History | None:
+    """The history kept by an earlier build of the same commit, when the cache is on and intact."""
+    if not parsecache._enabled:
+        return None
+    try:
+        data = _cache_path(plans_dir).read_bytes()
+    except OSError:
+        return None
+    head = _MAGIC + parsecache._code_key() + stamp + b"\n"
+    body = data[len(head) + 8 :]
+    if not data.startswith(head) or data[len(head) : len(head) + 8] != parsecache._check(body):
+        return None
+    try:
+        commits, table = marshal.loads(body)
+        events = {role: tuple(_event(role, row) for row in rows) for role, rows in table.items()}
+    except (ValueError, EOFError, TypeError):
+        return None
+    return History(events, since, None, commits)
+
+
+def _event(role: str, row: tuple[int, str, str, str | None, str | None, str | None, str]) -> Event:
+    day, kind, outcome, old, new, confirmed_on, title = row
+    return Event(dt.date.fromordinal(day), role, kind, outcome, old, new, confirmed_on, title)
+
+
+def _keep(plans_dir: Path, stamp: bytes, history: History) -> None:
+    """Write the history for the next build (a temporary file, then a rename); never a reason to fail."""
+    if not parsecache._enabled:
+        return
+    table = {
+        role: [(e.day.toordinal(), e.kind, e.outcome, e.old, e.new, e.confirmed_on, e.title) for e in events]
+        for role, events in history.events.items()
+    }
+    body = marshal.dumps((history.commits, table))
+    path = _cache_path(plans_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "wb") as file:
+            file.write(_MAGIC + parsecache._code_key() + stamp + b"\n" + parsecache._check(body) + body)
+        os.replace(temporary, path)
+    except OSError:
+        return
 
 
 def _git(plans_dir: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

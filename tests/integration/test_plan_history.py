@@ -202,3 +202,29 @@ def test_incremental_generation_follows_a_new_commit(repo: Path, tmp_path: Path)
     assert second.texts == whole.texts
     assert "2026-07-20</span>: outcome reworded" in second.texts["roles/vp-operations.md"]
     assert "2026-07-20: outcome reworded" in second.texts["conversation/dir-patient-access.md"]
+
+
+def test_a_warm_build_reads_the_history_from_the_cache_of_its_commit(repo: Path, tmp_path: Path) -> None:
+    from site_builder.loading import parsecache
+
+    folder = tmp_path / "repo"
+    shutil.copytree(repo.parent, folder)
+    plans = folder / "plans"
+    parsecache.configure(enabled=True)
+    try:
+        history_module._MEMO.clear()
+        cold = history_module.read_history(plans, history_module.dt.date(2026, 7, 1))
+        kept = history_module._cache_path(plans)
+        assert kept.is_file()
+        history_module._MEMO.clear()
+        shutil.rmtree(folder / ".git" / "objects")  # only the cache can answer now (HEAD is still read)
+        gitrepo.git(folder, "init", "-q")  # an object store again, empty: rev-parse still names HEAD
+        history_module._MEMO.clear()
+        warm = history_module.read_history(plans, history_module.dt.date(2026, 7, 1))
+        assert warm == cold and warm.events["vp-operations"][0].new == NEW_TITLE
+        kept.write_bytes(kept.read_bytes()[:-5])  # a torn cache file is never trusted
+        history_module._MEMO.clear()
+        assert history_module.read_history(plans, history_module.dt.date(2026, 7, 1)).events == {}
+    finally:
+        parsecache.configure(enabled=False)
+        history_module._MEMO.clear()
