@@ -18,7 +18,7 @@ from site_builder.generator import urls
 from site_builder.generator.changes import Changes
 from site_builder.generator.finding_text import sentence
 from site_builder.generator.pages import STATUS_LABEL, Link, Pages, _and, front_matter
-from site_builder.generator.plan_history import changes_above, history_markdown
+from site_builder.generator.plan_history import changes_above, history_markdown, outcome_words
 from site_builder.generator.role_page import serves
 from site_builder.generator.safe_md import _MD_ESCAPE, _TAG_OR_TEXT, md_block, md_inline, md_text, meta_text
 
@@ -180,7 +180,9 @@ def above_section(pages: Pages, report: Role, manager: Role) -> str:
     since = after.isoformat() if after else f"the cycle began ({pages.plans.portal.cycle_start.isoformat()})"
     lines = ["## What changed above since the report last confirmed\n"]
     source = pages.history_source
-    if source is not None and source.available:
+    if source is not None and source.available and not outcome_words(pages.view):
+        lines.append("*This edition does not show earlier wordings of plans.*\n")
+    elif source is not None and source.available:
         mine, others = changes_above(pages.history, manager.id, supported, after)
         groups = (("Outcomes this plan supports", mine), ("The manager’s other outcomes", others))
         for heading, events in groups:

@@ -23,9 +23,7 @@ def shown_history(view: View, history: History | None) -> dict[str, tuple[Event,
     earlier version was a draft); no confirmation dates where `confirmed_on` is hidden."""
     if history is None or not history.available or view.is_hidden("dialogue"):
         return {}
-    audience = view.plans.portal.audiences.get(view.audience)
-    whole_drafts = view.preview or (audience is not None and audience.drafts == "include")
-    outcomes = whole_drafts and not view.is_hidden("outcomes")
+    outcomes = outcome_words(view)
     dates = not view.is_hidden("confirmed_on")
     out: dict[str, tuple[Event, ...]] = {}
     for role_id, events in history.events.items():
@@ -39,6 +37,14 @@ def shown_history(view: View, history: History | None) -> dict[str, tuple[Event,
         if kept:
             out[role_id] = kept
     return out
+
+
+def outcome_words(view: View) -> bool:
+    """Whether this edition may show outcomes' earlier wording: outcomes shown, and unconfirmed plans
+    shown whole (an earlier version of a confirmed plan was a draft)."""
+    audience = view.plans.portal.audiences.get(view.audience)
+    whole_drafts = view.preview or (audience is not None and audience.drafts == "include")
+    return whole_drafts and not view.is_hidden("outcomes")
 
 
 def _undated(event: Event) -> Event:
@@ -100,4 +106,4 @@ def changes_above(
     return [e for e in mine if e.outcome in supported], [e for e in mine if e.outcome not in supported]
 
 
-__all__ = ["changes_above", "describe", "history_html", "history_markdown", "shown_history"]
+__all__ = ["changes_above", "describe", "history_html", "history_markdown", "outcome_words", "shown_history"]

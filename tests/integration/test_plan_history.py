@@ -228,3 +228,24 @@ def test_a_warm_build_reads_the_history_from_the_cache_of_its_commit(repo: Path,
     finally:
         parsecache.configure(enabled=False)
         history_module._MEMO.clear()
+
+
+def test_an_edition_showing_drafts_as_placeholders_shows_no_earlier_wording(
+    repo: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "repo"
+    shutil.copytree(repo.parent, folder)
+    plans = folder / "plans"
+    gitrepo.edit(
+        plans / "portal.yaml",
+        "audiences:\n",
+        "audiences:\n  managers:\n    hide: []\n    drafts: placeholder\n",
+    )
+    history_module._MEMO.clear()
+    out = tmp_path / "docs"
+    generate(plans, out, audience="managers", diagrams=False)
+    assert _history_items((out / "roles" / "dir-patient-access.md").read_text()) == REPORT_HISTORY
+    manager = (out / "roles" / "vp-operations.md").read_text()
+    assert "history-of-this-plan" not in manager and OLD_TITLE not in manager
+    sheet = (out / "conversation" / "dir-patient-access.md").read_text()
+    assert "This edition does not show earlier wordings of plans." in sheet and OLD_TITLE not in sheet
