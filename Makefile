@@ -9,7 +9,7 @@ PLANS ?= plans
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 step = @printf '\n==> %s\n' $(1)
 
-.PHONY: portal serve check test test-properdocs properdocs-env test-fast test-publish-trials test-hostile lint bench bench-check bench-search dist clean help system-deps e2e-deps
+.PHONY: portal serve check test test-properdocs properdocs-env test-fast test-publish-trials test-hostile lint bench bench-check bench-search bench-history dist clean help system-deps e2e-deps
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -109,6 +109,9 @@ bench-check: $(DEV)  ## time vap check on synthetic organisations
 
 bench: $(DEV) system-deps  ## the whole-pipeline benchmark (issue figures)
 	$(BIN)/python bench/bench.py
+
+bench-history: $(DEV)  ## plan history from git: reading at 1,000 and 10,000 roles, warm builds with and without (docs/performance.md)
+	$(BIN)/python bench/bench_history.py --sizes 1000 --read-only 10000
 
 bench-search: $(DEV) e2e-deps  ## old vs new search in Chromium at 1,000 and 10,000 roles (docs/performance.md)
 	$(BIN)/python bench/bench_search.py --sizes 1000,10000

@@ -149,6 +149,8 @@ def build(
             return EXIT_OK
         built = build_site(config_file, settings, site_dir=site_dir, checked=result)
     if not quiet:
+        if built.generated.history_note is not None:  # said once per build (the plugin logs it as info)
+            click.echo(f"role pages show no plan history: {built.generated.history_note}", err=True)
         click.echo(f"built the site into {built.site_dir} in {time.perf_counter() - started:.1f} s", err=True)
     return EXIT_OK
 
@@ -255,13 +257,23 @@ def schema(*, kind: str | None) -> int:
 
 
 def conversation(
-    *, plans_dir: Path, manager: str, report: str, audience: str | None, out: Path | None, cache: bool = True
+    *,
+    plans_dir: Path,
+    manager: str,
+    report: str,
+    audience: str | None,
+    out: Path | None,
+    previous: Path | None = None,
+    cache: bool = True,
 ) -> int:
-    """The conversation sheet of a manager and a report as Markdown, to standard output or a file."""
+    """The conversation sheet of a manager and a report as Markdown, to standard output or a file:
+    the plan history read from git and the previous cycle compared, as a site build does."""
     from site_builder.domain.audience import make_view, resolve_audience
     from site_builder.domain.index import Index
+    from site_builder.generator.changes import compare
     from site_builder.generator.conversation import sheet_text
     from site_builder.generator.safe_md import set_intranet_hosts
+    from site_builder.loading.history import read_history
 
     parsecache.configure(enabled=cache)
     result = run_checks(plans_dir)
@@ -277,7 +289,15 @@ def conversation(
         result.findings,
         index=result.index,
     )
-    text = sheet_text(view, Index(view.plans), manager, report)
+    history = read_history(plans_dir, view.plans.portal.cycle_start)
+    if history.reason is not None:
+        click.echo(f"no plan history on the sheet: {history.reason}", err=True)
+    changes = None
+    if previous is not None:
+        changes = compare(
+            snapshot.read(previous / snapshot.FILE_NAME if previous.is_dir() else previous), view
+        )
+    text = sheet_text(view, Index(view.plans), manager, report, history=history, previous=changes)
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -407,9 +407,22 @@ def schema(kind: str | None) -> None:
     default=None,
     help="Write the sheet to this file instead of standard output.",
 )
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="A published cycle's folder or its plans.json: what changed above since then, as the site's "
+    "sheet shows it when built over that cycle.",
+)
 @NO_CACHE
 def conversation(
-    manager: str, report: str, plans_dir: Path, audience: str | None, out: Path | None, no_cache: bool
+    manager: str,
+    report: str,
+    plans_dir: Path,
+    audience: str | None,
+    out: Path | None,
+    previous: Path | None,
+    no_cache: bool,
 ) -> None:
     """Write the conversation sheet of MANAGER and REPORT (role ids) as Markdown: the same content as
     the sheet on the site, for preparing the conversation offline.
@@ -426,6 +439,7 @@ def conversation(
             report=report,
             audience=audience,
             out=out,
+            previous=previous,
             cache=not no_cache,
         )
     )

@@ -52,10 +52,11 @@ class Changes:
     """Role id -> its changes, only for roles present in both cycles with at least one change."""
 
 
-def change_pages(previous: Path, view: View, index: Index) -> tuple[dict[str, str], dict[str, str]]:
-    """The "What changed" page and role id -> note, comparing this view with a published plans.json."""
+def change_pages(previous: Path, view: View, index: Index) -> tuple[dict[str, str], dict[str, str], Changes]:
+    """The "What changed" page and role id -> note, comparing this view with a published plans.json;
+    and the comparison itself (conversation sheets read the manager's part of it)."""
     changes = compare(read(previous), view)
-    return {urls.CHANGES: render_page(changes, view)}, role_notes(changes, view, index)
+    return {urls.CHANGES: render_page(changes, view)}, role_notes(changes, view, index), changes
 
 
 # -- comparing -------------------------------------------------------------------------------------

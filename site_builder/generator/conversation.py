@@ -9,13 +9,16 @@ import re
 from collections.abc import Iterable
 
 from site_builder.domain.audience import View
+from site_builder.domain.history import History
 from site_builder.domain.index import Index
 from site_builder.domain.model import PlanSet, Role
 from site_builder.domain.titles import short_title
 from site_builder.errors import PortalError
 from site_builder.generator import urls
+from site_builder.generator.changes import Changes
 from site_builder.generator.finding_text import sentence
 from site_builder.generator.pages import STATUS_LABEL, Link, Pages, _and, front_matter
+from site_builder.generator.plan_history import changes_above, history_markdown, outcome_words
 from site_builder.generator.role_page import serves
 from site_builder.generator.safe_md import _MD_ESCAPE, _TAG_OR_TEXT, md_block, md_inline, md_text, meta_text
 
@@ -82,6 +85,8 @@ def sheet_markdown(pages: Pages, report_id: str) -> str:
         _intro(pages, report, manager),
         _questions(pages, report),
         _outcomes(pages, report),
+        _chain(pages, report),
+        above_section(pages, report, manager),
         _talking_points(pages, report),
         _resources(pages, report),
         _record(pages, report),
@@ -156,6 +161,63 @@ def _outcomes(pages: Pages, report: Role) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _chain(pages: Pages, report: Role) -> str:
+    """The chain diagram (a placeholder the adapter swaps for the SVG), where diagrams are drawn."""
+    diagram = pages.diagrams.get(f"chain/{report.id}")
+    if not diagram:
+        return ""
+    return f'<div class="vap-diagram vap-sheet-chain" data-search-exclude markdown="0">\n{diagram}\n</div>\n'
+
+
+def above_section(pages: Pages, report: Role, manager: Role) -> str:
+    """What changed in the manager's outcomes since the report last confirmed: from the repository's
+    history and from the last published cycle; the outcomes the report supports first."""
+    prefix = f"{manager.id}#"
+    supported = {
+        r.target[len(prefix) :] for o in report.outcomes for r in o.supports if r.target.startswith(prefix)
+    }
+    after = report.confirmed_on  # None where unconfirmed or hidden: the whole cycle
+    since = after.isoformat() if after else f"the cycle began ({pages.plans.portal.cycle_start.isoformat()})"
+    lines = ["## What changed above since the report last confirmed\n"]
+    source = pages.history_source
+    if source is not None and source.available and not outcome_words(pages.view):
+        lines.append("*This edition does not show earlier wordings of plans.*\n")
+    elif source is not None and source.available:
+        mine, others = changes_above(pages.history, manager.id, supported, after)
+        groups = (("Outcomes this plan supports", mine), ("The manager’s other outcomes", others))
+        for heading, events in groups:
+            if events:
+                head = f"{heading}, from the planning repository’s history:\n"
+                lines += [head, *history_markdown(tuple(events)), ""]
+    previous = _previous_items(pages, manager.id, supported)
+    if previous:
+        lines += previous
+    if len(lines) == 1:
+        if (source is None or not source.available) and pages.previous is None:
+            why = source.reason if source is not None and source.reason else "no history was read"
+            none = f"*No earlier version of the manager’s plan to compare with: {md_text(why)}.*"
+            return lines[0] + "\n" + none + "\n"
+        lines.append(f"Nothing changed in the manager’s plan since {since}.")  # dates: nothing to escape
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _previous_items(pages: Pages, manager_id: str, supported: set[str]) -> list[str]:
+    """The manager's outcomes changed since the last published cycle (old and new wording)."""
+    changes = pages.previous
+    plan = changes.plans.get(manager_id) if changes is not None else None
+    if changes is None or plan is None:
+        return []
+    items = [(o.id, f"outcome added: “{md_text(o.title)}”") for o in plan.added]
+    items += [(o.id, f"outcome removed: “{md_text(o.title)}”") for o in plan.removed]
+    items += [(c.new.id, f"“{md_text(c.new.title)}”: {'; '.join(c.details)}") for c in plan.changed]
+    if not items:
+        return []
+    ordered = sorted(items, key=lambda i: (i[0] not in supported, i[0]))
+    head = f"Since the published cycle {md_text(changes.previous.cycle)}:\n"
+    other = " (not one this plan supports)"
+    return [head, *(f"- {text}{'' if oid in supported else other}" for oid, text in ordered), ""]
+
+
 def _talking_points(pages: Pages, report: Role) -> str:
     """The drift findings on this plan, each said as something to talk about; the rule name last."""
     findings = pages.findings_by_role.get(report.id, ())
@@ -213,7 +275,15 @@ def _agreed() -> str:
     )
 
 
-def sheet_text(view: View, index: Index, manager_id: str, report_id: str) -> str:
+def sheet_text(
+    view: View,
+    index: Index,
+    manager_id: str,
+    report_id: str,
+    *,
+    history: History | None = None,
+    previous: Changes | None = None,
+) -> str:
     """What `vap conversation` prints: the page's sheet without front matter, links left as text."""
     roles = view.plans.roles
     for role_id in (manager_id, report_id):
@@ -231,5 +301,5 @@ def sheet_text(view: View, index: Index, manager_id: str, report_id: str) -> str
             else "shows these plans as placeholders"
         )
         raise PortalError(f"the {view.audience} edition {why}: it has no conversation sheets")
-    text = sheet_markdown(Pages(view, index), report_id)
+    text = sheet_markdown(Pages(view, index, history=history, previous=previous), report_id)
     return plain(text.split("---\n\n", 1)[1])

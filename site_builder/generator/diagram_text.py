@@ -37,8 +37,25 @@ _GOAL_LEGEND = (
     "goal or outcome it supports; each frame holds the outcomes of one role. On large goals a box "
     "counts the roles of a department that support the goal (dashed arrows)."
 )
-LEGENDS = {"role": _ROLE_LEGEND, "org": _ORG_LEGEND, "outcomes": _OUTCOMES_LEGEND, "goal": _GOAL_LEGEND}
-VERBS = {"role": "reports to", "org": "reports to", "outcomes": "supports", "goal": "supports"}
+_CHAIN_LEGEND = (
+    "Arrows point from an outcome to what it supports: the report's outcomes (dark boxes) at the "
+    "bottom, the manager's outcomes above them, and so on up to the goals and milestones of the "
+    "strategy (yellow boxes)."
+)
+LEGENDS = {
+    "role": _ROLE_LEGEND,
+    "org": _ORG_LEGEND,
+    "outcomes": _OUTCOMES_LEGEND,
+    "goal": _GOAL_LEGEND,
+    "chain": _CHAIN_LEGEND,
+}
+VERBS = {
+    "role": "reports to",
+    "org": "reports to",
+    "outcomes": "supports",
+    "goal": "supports",
+    "chain": "supports",
+}
 
 
 class NodeText(Protocol):

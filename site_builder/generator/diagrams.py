@@ -332,9 +332,25 @@ def _sources_and_text(view: View, index: Index, wanted: Callable[[str], bool]) -
             continue
         add(f"role/{role.id}", lambda r=role: d.role(r))  # type: ignore[misc]
         add(f"outcomes/{role.id}", lambda r=role: d.outcomes(r))  # type: ignore[misc]
+    _sheet_chains(view, d, wanted, add)
     if len(view.plans.roles) <= MAX_DEPARTMENT_DIAGRAM and wanted(urls.ORGANISATION):
         add("org/full", lambda: d.org(99, name="The whole organisation"))
     return out
+
+
+def _sheet_chains(
+    view: View,
+    d: Diagrams,
+    wanted: Callable[[str], bool],
+    add: Callable[[str, Callable[[], str | None]], None],
+) -> None:
+    """The chain diagram of each conversation sheet, in editions that have sheets."""
+    from site_builder.generator.chain_diagram import chain_diagram
+    from site_builder.generator.conversation import sheet_reports
+
+    for report in sheet_reports(view):
+        if wanted(urls.conversation_page(report)):
+            add(f"chain/{report}", lambda r=view.plans.roles[report]: chain_diagram(d, r))  # type: ignore[misc]
 
 
 def render_diagrams(

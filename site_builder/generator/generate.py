@@ -7,10 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder import progress
 from site_builder.checking.check import CheckResult, format_text, run_checks
 from site_builder.domain.audience import View, make_view, resolve_audience
+from site_builder.domain.history import History
 from site_builder.domain.index import Index
 from site_builder.errors import PlanError, rendering
 from site_builder.gcpause import gc_paused
@@ -20,9 +22,13 @@ from site_builder.generator.alignment import alignment_page, department_slugs, o
 from site_builder.generator.directory import department_lists, directory_json, directory_page
 from site_builder.generator.goal_lists import goal_department_pages, goal_lists
 from site_builder.generator.pages import Pages
+from site_builder.generator.plan_history import shown_history
 from site_builder.generator.safe_md import set_intranet_hosts
 from site_builder.generator.signatures import diagram_pages, page_signatures
 from site_builder.generator.writer import WriteStats, write_tree
+
+if TYPE_CHECKING:
+    from site_builder.generator.changes import Changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,9 @@ class Generated:
     settings: object = None
     """Audience, URL style, diagrams, portal and strategy: when any differs, nothing is reused."""
     placeholders: dict[str, str] = field(default_factory=dict)
+    history_note: str | None = None
+    """Why this edition shows no plan history (not a git repository, a shallow clone, no git): the
+    adapter says it once per build; None when the history was read or the edition shows none."""
 
 
 @gc_paused()  # millions of small objects and no cycles: the collector would only slow this down
@@ -84,9 +93,10 @@ def generate(
         result.plans, resolve_audience(result.plans, audience), result.findings, index=result.index
     )
     index = Index(view.plans)
-    change_files, notes = _changes(previous, view, index)
+    change_files, notes, changes = _changes(previous, view, index)
+    history = _history(plans_dir, view, timings)
     settings = (view.audience, view.hidden, directory_urls, diagrams, view.plans.portal, view.plans.strategy)
-    work = _work(view, index, notes, settings, reuse, timings)
+    work = _work(view, index, notes, settings, reuse, timings, history, changes)
     svgs, rendered, cached = _draw(work, cache_dir or out_dir.parent / "diagrams") if diagrams else ({}, 0, 0)
     placeholders, texts = _pages(work, svgs, notes, directory_urls)
     files = {p: t for p, t in texts.items() if p.endswith(".md")}
@@ -107,7 +117,22 @@ def generate(
         texts=texts if keep_texts else {},
         settings=settings,
         placeholders=placeholders,
+        history_note=history.reason if history is not None else None,
     )
+
+
+def _history(plans_dir: Path, view: View, timings: dict[str, float]) -> History | None:
+    """Each plan's history from git, read once for the whole repository, in editions with sheets."""
+    from site_builder.generator.conversation import shows_sheets
+    from site_builder.loading.history import read_history
+
+    if not shows_sheets(view):
+        return None
+    mark = time.perf_counter()
+    progress.start("Reading the plans' history (git)")
+    history = read_history(plans_dir, view.plans.portal.cycle_start)
+    timings["history"] = time.perf_counter() - mark
+    return history
 
 
 def _checked(
@@ -136,12 +161,16 @@ class _Work:
     todo: set[str]
     reuse: Generated | None
     timings: dict[str, float]
+    history: History | None = None
+    changes: Changes | None = None
 
 
-def _changes(previous: Path | None, view: View, index: Index) -> tuple[dict[str, str], dict[str, str]]:
+def _changes(
+    previous: Path | None, view: View, index: Index
+) -> tuple[dict[str, str], dict[str, str], Changes | None]:
     """The "What changed" pages and per-page notes, when publishing over an earlier cycle."""
     if previous is None:
-        return {}, {}
+        return {}, {}, None
     from site_builder.generator.changes import change_pages  # only when publishing over an earlier cycle
 
     return change_pages(previous, view, index)
@@ -154,19 +183,22 @@ def _work(
     settings: object,
     reuse: Generated | None,
     timings: dict[str, float],
+    history: History | None = None,
+    changes: Changes | None = None,
 ) -> _Work:
     """Which pages to render: those whose signature changed since `reuse`, or all when it does not fit."""
     mark = time.perf_counter()
+    events = shown_history(view, history)
     if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
         # after an edit that keeps the structure, only the pages near it are signed again
         only = None if notes else affected(reuse.view, view, index, reuse.signatures)
-        signatures = page_signatures(view, index, notes, only)
+        signatures = page_signatures(view, index, notes, events, only)
         todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
     else:
-        signatures = page_signatures(view, index, notes)
+        signatures = page_signatures(view, index, notes, events)
         reuse, todo = None, set(signatures)
     timings["signatures"] = time.perf_counter() - mark
-    return _Work(view, index, signatures, todo, reuse, timings)
+    return _Work(view, index, signatures, todo, reuse, timings, history, changes)
 
 
 def _draw(work: _Work, cache_dir: Path) -> tuple[dict[str, str], int, int]:
@@ -194,7 +226,15 @@ def _pages(
     placeholders = diagram_placeholders(
         svgs, reuse.svgs if reuse else {}, reuse.placeholders if reuse else {}
     )
-    pages = Pages(work.view, work.index, placeholders, change_notes=notes, directory_urls=directory_urls)
+    pages = Pages(
+        work.view,
+        work.index,
+        placeholders,
+        change_notes=notes,
+        directory_urls=directory_urls,
+        history=work.history,
+        previous=work.changes,
+    )
     texts = {p: reuse.texts[p] for p in work.signatures.keys() - work.todo} if reuse is not None else {}
     texts.update(_render(pages, work.todo))
     work.timings["render"] = time.perf_counter() - mark

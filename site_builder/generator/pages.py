@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markdown.extensions.toc import slugify as _slugify
 from markupsafe import Markup
 
 from site_builder.domain.audience import View
+from site_builder.domain.history import Event, History
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, Goal, Milestone, Role
 from site_builder.domain.titles import is_shortened, short_title
@@ -28,6 +29,9 @@ from site_builder.generator.safe_md import (
     md_text,
     meta_text,
 )
+
+if TYPE_CHECKING:
+    from site_builder.generator.changes import Changes
 
 STATUS_LABEL = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
 
@@ -123,8 +127,14 @@ class Pages:
         *,
         change_notes: Mapping[str, str] | None = None,
         directory_urls: bool = True,
+        history: History | None = None,
+        previous: Changes | None = None,
     ) -> None:
         self.directory_urls = directory_urls
+        self.history_source = history
+        """Each plan's history from the repository (None: not read; see `history` for what is shown)."""
+        self.previous = previous
+        """What changed since the last published cycle, when building over one."""
         """MkDocs' use_directory_urls: static files (role cards) link to pages by their final URL."""
         self.change_notes = change_notes or {}
         """Role id -> Markdown noting what changed since the last published cycle."""
@@ -133,6 +143,13 @@ class Pages:
         self.plans = view.plans
         self.diagrams = diagrams or {}
         self.env = environment()
+
+    @cached_property
+    def history(self) -> Mapping[str, tuple[Event, ...]]:
+        """Role id -> the events of its plan's history this edition may show."""
+        from site_builder.generator.plan_history import shown_history
+
+        return shown_history(self.view, self.history_source)
 
     # -- links ---------------------------------------------------------------------------------
     def role_link(self, role_id: str | None, *, holder: bool = False) -> Link:

@@ -21,6 +21,7 @@ from site_builder.generator.pages import (
     front_matter,
     heading_id,
 )
+from site_builder.generator.plan_history import history_html
 from site_builder.generator.safe_md import html_inline, html_plain, markdown_html, meta_text
 from site_builder.generator.team import CAP
 
@@ -55,6 +56,7 @@ def role_page(pages: Pages, role: Role) -> str:
         change_note=markdown_html(note) if note else "",
         outcome_diagram=Markup(pages.diagrams.get(f"outcomes/{role.id}", "")),
         sheet=_sheet(pages, role.id),
+        history=_history(pages, role.id),
     )
     return (
         front_matter(
@@ -64,6 +66,12 @@ def role_page(pages: Pages, role: Role) -> str:
         )
         + body
     )
+
+
+def _history(pages: Pages, role_id: str) -> Markup:
+    """The plan's history in the cycle, where the edition shows it and git recorded some."""
+    source = pages.history_source
+    return history_html(pages.history.get(role_id, ()), source.since if source is not None else None)
 
 
 def _part(pages: Pages, role_id: str) -> dict[str, Any] | None:

@@ -118,10 +118,16 @@ def _links_up(ix: Index, role_id: str) -> int:
 
 
 def page_signatures(
-    view: View, ix: Index, notes: Mapping[str, str], only: Affected | None = None
+    view: View,
+    ix: Index,
+    notes: Mapping[str, str],
+    history: Mapping[str, Any] | None = None,
+    only: Affected | None = None,
 ) -> dict[str, Signature]:
-    """Every generated page (and role card) by path, with what it shows. `only`: the role and goal
-    pages an edit can change (affected.py); the others' signatures are taken from the last generation."""
+    """Every generated page (and role card) by path, with what it shows (`history`: the events of
+    each plan's history this edition shows, on its role page and its sheets). `only`: the role and
+    goal pages an edit can change (affected.py); the others' signatures are taken from the last
+    generation, but for a role page whose history changed (a commit)."""
     plans = view.plans
     findings_by_role: dict[str, list[Any]] = {}
     for f in view.findings:
@@ -130,14 +136,14 @@ def page_signatures(
     memo: dict[Any, Any] = {}
     parts = team_parts(view, ix)
     for role in plans.roles.values():
-        if only is not None and role.id not in only.roles:
-            out[urls.role_page(role.id)] = out[urls.role_card(role.id)] = only.signatures[
-                urls.role_page(role.id)
-            ]
+        page, card = urls.role_page(role.id), urls.role_card(role.id)
+        events = history.get(role.id) if history else None
+        if only is not None and role.id not in only.roles and only.signatures[page][1] == events:
+            out[page], out[card] = only.signatures[page], only.signatures[card]
             continue
         sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo, parts)
-        out[urls.role_page(role.id)] = sig
-        out[urls.role_card(role.id)] = sig
+        out[card] = sig
+        out[page] = (sig, events)  # the card shows no history
     roster = tuple(
         (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
         for r in plans.roles.values()
@@ -204,6 +210,7 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
             out[urls.role_page(report)],
             out[urls.role_page(manager)],
             until,
+            _chain(view, ix, report),
         )
     standing = (
         until,
@@ -218,6 +225,16 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
         out[urls.conversations_page(slug)] = standing
 
 
+def _chain(view: View, ix: Index, report: str) -> Any:
+    """What the sheet's chain diagram draws: every outcome and strategy item above the report's."""
+    from site_builder.generator.chain_diagram import chain_keys
+    from site_builder.generator.diagrams import Diagrams
+
+    keys, edges = chain_keys(Diagrams(view, ix), ix.roles[report])
+    items = tuple(ix.strategy_items[k] if k in ix.strategy_items else _outcome_ref(ix, k) for k in keys)
+    return (items, tuple(edges), tuple(_brief(ix, k.split("#")[0]) for k in keys if "#" in k))
+
+
 def diagram_pages(key: str) -> str:
     """The page whose signature covers a diagram (role and outcome diagrams go with their role)."""
     kind, _, name = key.partition("/")
@@ -225,4 +242,6 @@ def diagram_pages(key: str) -> str:
         return urls.role_page(name)
     if kind == "goal":
         return urls.goal_page(name)
+    if kind == "chain":
+        return urls.conversation_page(name)
     return urls.HOME if name == "overview" else urls.ORGANISATION

@@ -71,6 +71,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         self._bytecode = theme.MemoryBytecode()
         self._file_setting: tuple[str, str, bool] | None = None
         self.search = SearchRecords()
+        self.history_said: str | None = None
         """Search records of every page, kept across dirty preview rebuilds (they render what changed)."""
         self.facets: dict[str, Facets] = {}
         self.indexed: set[str] = set()
@@ -125,7 +126,15 @@ class VapPlugin(BasePlugin[VapConfig]):
         if not self.generated.last_good:
             self.svgs = self.generated.svgs
         _log_generation(self.generated)
+        self._say_history(self.generated.history_note)
         return config
+
+    def _say_history(self, note: str | None) -> None:
+        """Why role pages show no plan history, said once (a preview says it again only if it changes).
+        Info, not a warning: a planning folder outside git is normal, and --strict refuses warnings."""
+        if note is not None and note != self.history_said:
+            log.info("vap: role pages show no plan history: %s", note)
+        self.history_said = note
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.generated is not None

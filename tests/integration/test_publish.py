@@ -29,11 +29,13 @@ from site_builder.publishing import staging as staging_module
 from site_builder.publishing.atomic import ExchangeUnsupported
 from site_builder.publishing.publish import publish
 from tests.conftest import FIXTURES, ROOT, write_portal_config
+from tests.integration import gitrepo
 
 pytestmark = pytest.mark.slow
 
 CYCLES = FIXTURES / "cycles"
-CANARIES = ("CANARY-RES-7f3a", "CANARY-DLG-5d21", "CANARY-DLG-4e1b", "CANARY-DRAFT-9c2d")
+CANARIES = ("CANARY-RES-7f3a", "CANARY-DLG-5d21", "CANARY-DLG-4e1b", "CANARY-DRAFT-9c2d", "CANARY-HIST-3a7e")
+"""The last one is only in the plans' git history (an outcome's earlier wording): see the leak test."""
 H1_AT = dt.datetime(2027, 1, 15, 9, 0, tzinfo=dt.UTC)
 H2_AT = dt.datetime(2027, 7, 10, 9, 30, tzinfo=dt.UTC)
 NAV = "nav:\n  - Home: index.md\n  - Start here: start-here.md\n"
@@ -171,7 +173,7 @@ def _view(plans: Path, audience: str):  # type: ignore[no-untyped-def]
 
 def _changes(previous: Path, plans: Path, audience: str) -> tuple[list[str], dict[str, str]]:
     view = _view(plans, audience)
-    files, notes = change_pages(previous, view, Index(view.plans))
+    files, notes, _ = change_pages(previous, view, Index(view.plans))
     return files["changes.md"].splitlines(), notes
 
 
@@ -371,6 +373,7 @@ def slow(config_file, settings, **options):
     time.sleep(120)                        # ...and the process is killed before it is moved into place
 api.build_site = slow
 from site_builder.publishing.publish import publish
+from tests.integration import gitrepo
 publish(plans_dir=Path(sys.argv[1]), config_file=Path(sys.argv[2]), out_dir=Path(sys.argv[3]), diagrams=False)
 """
 
@@ -507,15 +510,30 @@ def test_nothing_hidden_leaks_into_the_all_staff_edition(tmp_path: Path) -> None
     diagrams = (
         shutil.which("dot") is not None
     )  # inline SVG diagrams are checked too where Graphviz is installed
+    # the portal's folder is a git repository: each plan's history reaches leadership's role pages,
+    # and an outcome's earlier wording (CANARY-HIST) must reach nothing of all-staff's
+    gitrepo.init(portal.folder)
     for cycle, at in (("cycle1", H1_AT), ("cycle2", H2_AT)):
-        portal.publish(cycle, at=at, diagrams=diagrams)
-        portal.publish(cycle, at=at, audience="leadership", diagrams=diagrams)
+        portal.use(cycle)
+        if cycle == "cycle2":
+            chief = portal.plans / "roles" / "chief.yaml"
+            gitrepo.edit(chief, "live across the network", "live across the network CANARY-HIST-3a7e")
+            gitrepo.commit(portal.folder, "2027-07-02", "chief's booking outcome drafted")
+            portal.use(cycle)
+        gitrepo.commit(portal.folder, at.date().isoformat(), f"plans of {cycle}")
+        portal.publish(None, at=at, diagrams=diagrams)
+        portal.publish(None, at=at, audience="leadership", diagrams=diagrams)
     files = _all_text(portal.out)
+    assert "History of this plan" in files["leadership/FY2027-H2/roles/chief/index.html"]
+    assert not any("History of this plan" in text for name, text in files.items() if name.startswith("all-"))
     assert sorted(p.name for p in portal.out.iterdir()) == ["all-staff", "leadership"]  # side by side
     staff = {k.removeprefix("all-staff/"): v for k, v in files.items() if k.startswith("all-staff/")}
     assert len(staff) + len([k for k in files if k.startswith("leadership/")]) == len(files)
     if diagrams:
         assert "<svg" in staff["FY2027-H2/roles/head-ops/index.html"]
+        sheet = files["leadership/FY2027-H2/conversation/head-ops/index.html"]
+        assert 'data-vap-diagram="chain/head-ops"' in sheet and "<svg" in sheet  # the sheet's chain
+        assert not any('data-vap-diagram="chain/' in text for text in staff.values())
     kinds = {Path(k).suffix for k in staff}
     assert {".html", ".json", ".js", ".xml", ".gz", ".css"} <= kinds
     assert "FY2027-H2/changes/index.html" in staff

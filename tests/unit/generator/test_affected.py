@@ -52,7 +52,7 @@ def _compare(before: tuple[View, Index, dict[str, Any]], plans: Path) -> tuple[V
     full = page_signatures(view, ix, {})
     only = affected(old_view, view, ix, old_signatures)
     if only is not None:
-        assert page_signatures(view, ix, {}, only) == full
+        assert page_signatures(view, ix, {}, only=only) == full
     return view, ix, full
 
 
@@ -85,3 +85,16 @@ def test_random_edits(org: Path, tmp_path: Path) -> None:
         used += affected(state[0], view, ix, state[2]) is not None
         state = (view, ix, full)
     assert used >= 10  # most edits keep the structure and took the incremental path
+
+
+def test_a_role_whose_history_changed_is_signed_again_though_no_edit_reached_it(org: Path) -> None:
+    """A commit changes a plan's history (its role page) without changing any plan the edit touched."""
+    view, ix = _preview(org)
+    before = page_signatures(view, ix, {})
+    nothing = affected(view, view, ix, before)
+    assert nothing is not None and not nothing.roles  # no edit: every signature from the last generation
+    role = sorted(ix.roles)[3]
+    history = {role: ("confirmed on 2026-07-02",)}
+    incremental = page_signatures(view, ix, {}, history, only=nothing)
+    assert incremental == page_signatures(view, ix, {}, history)
+    assert incremental[f"roles/{role}.md"] != before[f"roles/{role}.md"]
