@@ -173,7 +173,7 @@ def _build_and_commit(target: Target, stage: Path, build: _Build, versions: list
     try:
         new_root.mkdir()
         _carry_over(target, new_root)
-        _build_cycle(build, new_root / target.cycle, target.cycle)
+        notes = _build_cycle(build, new_root / target.cycle, target.cycle)
         write_synced(new_root / VERSIONS, dumps(versions))
         write_synced(new_root / INDEX, redirect_page(versions[0].version))
         swap = stg.swap_in(new_root, target.root, stage)  # the one step readers see
@@ -182,7 +182,7 @@ def _build_and_commit(target: Target, stage: Path, build: _Build, versions: list
         raise
     swap.finish()
     sync_dir(target.out_dir)
-    return [swap.note] if swap.note else []
+    return notes + ([swap.note] if swap.note else [])
 
 
 def _carry_over(target: Target, new_root: Path) -> None:
@@ -194,11 +194,14 @@ def _carry_over(target: Target, new_root: Path) -> None:
             link_tree(item, new_root / item.name)
 
 
-def _build_cycle(build: _Build, site: Path, cycle: str) -> None:
-    """The cycle's site, and plans.json from exactly the view its pages were rendered from."""
+def _build_cycle(build: _Build, site: Path, cycle: str) -> list[str]:
+    """The cycle's site, and plans.json from exactly the view its pages were rendered from; returns
+    why role pages show no plan history, when they do not (said once, as `vap build` does)."""
     built = api.build_site(build.cfg, build.settings, site_dir=site, checked=build.checked)
     data = snapshot.to_json(built.generated.view, clock=build.clock, cycle=cycle)
     write_synced(site / snapshot.FILE_NAME, snapshot.dumps(data))
+    note = built.generated.history_note
+    return [f"role pages show no plan history: {note}"] if note is not None else []
 
 
 def _commit_cycle(target: Target, stage: Path, build: _Build, versions: list[VersionInfo]) -> list[str]:
@@ -206,7 +209,7 @@ def _commit_cycle(target: Target, stage: Path, build: _Build, versions: list[Ver
     built = stg.entry(stage, f"new-{target.cycle}")
     staged = [built, stg.entry(stage, VERSIONS), stg.entry(stage, INDEX)]
     try:
-        _build_cycle(build, built, target.cycle)
+        notes = _build_cycle(build, built, target.cycle)
         write_synced(staged[1], dumps(versions))
         write_synced(staged[2], redirect_page(versions[0].version))
         swap = stg.swap_in(built, target.folder, stage)
@@ -224,7 +227,7 @@ def _commit_cycle(target: Target, stage: Path, build: _Build, versions: list[Ver
         raise
     swap.finish()
     sync_dir(target.root)
-    return [swap.note] if swap.note else []
+    return notes + ([swap.note] if swap.note else [])
 
 
 def gate(result: CheckResult, fail_on: Sequence[str]) -> tuple[Finding, ...]:

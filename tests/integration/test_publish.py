@@ -672,3 +672,23 @@ def test_publishing_over_an_earlier_cycle_finds_suspect_links(tmp_path: Path) ->
     # the same plans published again over cycle 2: nothing changed since, nothing suspect
     third = portal.publish(None, cycle="FY2027-H3", at=H2_AT + dt.timedelta(days=1))
     assert not [f for f in third.findings if f.rule == "suspect-link"]
+
+
+def test_a_publish_outside_git_says_once_why_role_pages_show_no_history(tmp_path: Path) -> None:
+    """The history of the edition that shows dialogue needs git; without it the publish says why."""
+    folder = tmp_path / "portal"
+    folder.mkdir()
+    config = write_portal_config(folder)
+    plans = shutil.copytree(FIXTURES / "small" / "plans", folder / "plans")
+    out = folder / "published"
+    said = publish(
+        plans_dir=plans, config_file=config, out_dir=out, cycle="C1", audience="leadership", diagrams=False
+    )
+    history = [n for n in said.notes if n.startswith("role pages show no plan history")]
+    assert len(history) == 1 and "git" in history[0], said.notes
+    gitrepo.init(folder)
+    gitrepo.commit(folder, "2026-07-02", "plans of C2")
+    again = publish(
+        plans_dir=plans, config_file=config, out_dir=out, cycle="C2", audience="leadership", diagrams=False
+    )
+    assert not [n for n in again.notes if "plan history" in n], again.notes
