@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import marshal
 import os
-import sys
 import tempfile
 import zlib
 from array import array
@@ -25,7 +24,6 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from site_builder import __version__
 from site_builder.domain.model import Finding, Loc, PlanSet, Role
 from site_builder.loading import parsecache
 
@@ -69,24 +67,13 @@ def open_memo(
         return None
 
 
-def _code_key() -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{__version__} {sys.implementation.cache_tag} {marshal.version}".encode())
-    root = Path(__file__).resolve().parents[1]
-    for package in _SOURCES:
-        for source in sorted((root / package).glob("*.py")):
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest().encode() + b"\n"
-
-
 _KEY: list[bytes] = []
 
 
 def code_key() -> bytes:
     """Computed once per process: the checking, loading and domain code does not change under it."""
     if not _KEY:
-        _KEY.append(_code_key())
+        _KEY.append(parsecache.code_key(_SOURCES))
     return _KEY[0]
 
 

@@ -78,7 +78,7 @@ def _cached(plans_dir: Path, stamp: bytes, since: dt.date) -> History | None:
         data = _cache_path(plans_dir).read_bytes()
     except OSError:
         return None
-    head = _MAGIC + parsecache._code_key() + stamp + b"\n"
+    head = _MAGIC + parsecache.code_key() + stamp + b"\n"
     body = data[len(head) + 8 :]
     if not data.startswith(head) or data[len(head) : len(head) + 8] != parsecache._check(body):
         return None
@@ -109,7 +109,7 @@ def _keep(plans_dir: Path, stamp: bytes, history: History) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "wb") as file:
-            file.write(_MAGIC + parsecache._code_key() + stamp + b"\n" + parsecache._check(body) + body)
+            file.write(_MAGIC + parsecache.code_key() + stamp + b"\n" + parsecache._check(body) + body)
         os.replace(temporary, path)
     except OSError:
         return

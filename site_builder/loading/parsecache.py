@@ -73,12 +73,13 @@ def forget_stores() -> None:
     _STORES.clear()
 
 
-def _code_key() -> bytes:
-    """Package version, Python's marshal format and a hash of the loading and domain code."""
+def code_key(packages: tuple[str, ...] = _SOURCES) -> bytes:
+    """Package version, Python's marshal format and a hash of the code of `packages` (of site_builder):
+    a cache written by other code is never read (the parse cache: loading and domain)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__} {sys.implementation.cache_tag} {marshal.version}".encode())
     root = Path(__file__).resolve().parents[1]
-    for package in _SOURCES:
+    for package in packages:
         for source in sorted((root / package).glob("*.py")):
             digest.update(source.name.encode())
             digest.update(source.read_bytes())
@@ -92,7 +93,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._key = _code_key()
+        self._key = code_key()
         self._old: dict[str, tuple[bytes, bytes]] = self._read()
         self._new: dict[str, tuple[bytes, bytes]] = {}
         self._dirty = 0
