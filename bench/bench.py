@@ -73,6 +73,12 @@ def du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def baseline_build(org: Path, site_dir: str) -> list[str]:
+    """The command that builds the baseline (bare MkDocs + Material, see baseline_config) into site_dir."""
+    config = str(baseline_config(org))
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "--site-dir", site_dir]
+
+
 def baseline_config(org: Path) -> Path:
     """Bare MkDocs + Material over the Markdown our generator wrote, plugin off."""
     docs = org / "baseline-docs"
@@ -229,20 +235,7 @@ def bench(size: int, work: Path, serve: bool) -> dict[str, float]:
     out["warm_s"], out["warm_mb"] = warm.seconds, warm.peak_mb
     nodiag = run([*vap, "build", "plans", "--site-dir", "site-nodiagrams", "--no-diagrams"], org)
     out["nodiagrams_s"] = nodiag.seconds
-    base = run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(baseline_config(org)),
-            "--site-dir",
-            "site-baseline",
-        ],
-        org,
-    )
+    base = run(baseline_build(org, "site-baseline"), org)
     out["baseline_s"], out["baseline_mb"] = base.seconds, base.peak_mb
     out["site_mb"] = du(org / "site") / 1e6
     pages, largest = pagesize.report(org / "site")

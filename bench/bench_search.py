@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import CONFIG, ENV, ROOT, baseline_config, free_port
+from bench import CONFIG, ENV, ROOT, baseline_build, free_port
 
 CHROMIUM = os.environ.get("VAP_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -280,17 +280,7 @@ def in_browser(site: Path, cases: list[tuple[str, str]]) -> dict[str, Any]:
 
 def old_site(org: Path) -> Path:
     """The same generated pages built by bare MkDocs + Material: Material's search (the old search)."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "-q",
-        "-f",
-        str(baseline_config(org)),
-        "--site-dir",
-        "site-old",
-    ]
+    cmd = baseline_build(org, "site-old")
     subprocess.run(cmd, cwd=org, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return org / "site-old"
 
