@@ -12,7 +12,7 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from site_builder.domain.model import Finding, Milestone, Outcome
-from site_builder.domain.titles import is_shortened, short_title
+from site_builder.domain.titles import short_title
 from site_builder.generator import urls
 from site_builder.generator.pages import Link, Pages
 from site_builder.generator.safe_md import html_inline, html_plain
@@ -42,9 +42,8 @@ class _Say:
         outcome = outcome or self.outcome
         if outcome is None:
             return Markup("an outcome")
-        text = f"“{short_title(outcome.title)}”"  # the full title on hover and one click away
-        full = outcome.title if is_shortened(outcome.title) else ""
-        return Link(text, urls.role_page(outcome.role), urls.outcome_anchor(outcome.id), full).html()
+        text = f"“{short_title(outcome.title)}”"  # the full title one click away, on the plan
+        return Link(text, urls.role_page(outcome.role), urls.outcome_anchor(outcome.id)).html()
 
     def manager(self) -> str | None:
         return self.role.reports_to if self.role is not None else None

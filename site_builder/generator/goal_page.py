@@ -99,7 +99,7 @@ def _group(
         link = pages.outcome_link(key)
         row = {
             "key": key,
-            "link": Link(short_title(outcome.title), link.page, link.anchor, link.tooltip),
+            "link": Link(short_title(outcome.title), link.page, link.anchor),
             "who": pages.role_link(role.id, holder=True),
             "direct": key in direct,
             "target": html_inline(outcome.target),

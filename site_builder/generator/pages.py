@@ -17,7 +17,7 @@ from site_builder.domain.audience import View
 from site_builder.domain.history import Event, History
 from site_builder.domain.index import Index
 from site_builder.domain.model import Finding, Goal, Milestone, Role
-from site_builder.domain.titles import is_shortened, short_title
+from site_builder.domain.titles import short_title
 from site_builder.generator import urls
 from site_builder.generator.safe_md import (
     html_block,
@@ -91,8 +91,6 @@ class Link:
     """Plain text, exactly as shown: escaped by md() or html()."""
     page: str | None
     anchor: str = ""
-    tooltip: str = ""
-    """Plain text shown on hover (the full title where `text` is shortened), escaped like `text`."""
 
     @property
     def href(self) -> str:
@@ -101,14 +99,11 @@ class Link:
 
     def md(self) -> str:
         text = md_text(self.text)
-        return f'<a href="{self.href}"{self._title()}>{text}</a>' if self.page else text
+        return f'<a href="{self.href}">{text}</a>' if self.page else text
 
     def html(self) -> Markup:
         text = html_plain(self.text)
-        return Markup(f'<a href="{self.href}"{self._title()}>{text}</a>') if self.page else text
-
-    def _title(self) -> str:
-        return f' title="{html_plain(self.tooltip)}"' if self.tooltip else ""
+        return Markup(f'<a href="{self.href}">{text}</a>') if self.page else text
 
     __html__ = html
 
@@ -187,14 +182,13 @@ class Pages:
         return Link(f"{item.id} {item.title} (goal)", urls.goal_page(item.id))
 
     def outcome_link(self, key: str) -> Link:
-        """The outcome by its short title; the full title is on hover and one click away."""
+        """The outcome by its short title; the full title one click away (never in a `title`: safe_md)."""
         outcome = self.ix.outcomes[key]
         role = self.plans.roles[outcome.role]
         return Link(
             f"{short_title(outcome.title)} — {role.title}",
             urls.role_page(role.id),
             urls.outcome_anchor(outcome.id),
-            outcome.title if is_shortened(outcome.title) else "",
         )
 
     # -- shared facts ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
@@ -82,12 +82,14 @@ def plan_link(url: str) -> bool:
     """
     decoded = _decoded(url).replace("\\", "/")
     if not decoded.isascii():  # look-alike letters, bidi and zero-width characters: never a real link
-        return not (_SCHEME.match(decoded) or decoded.startswith("//") or ":" in decoded)
+        return not (_SCHEME.match(decoded) or decoded.startswith("//") or ":" in unquote(unquote(decoded)))
     if decoded.startswith("//"):
         return _host_allowed(urlsplit("http:" + decoded).hostname or "")
     match = _SCHEME.match(decoded)
     if match is None:
-        return True
+        # a relative link; one that reads as a scheme once percent-decoded (`javascript%3A...`) is no
+        # page of the intranet, only a disguise: shown as text
+        return _SCHEME.match(_CONTROL.sub("", unquote(unquote(decoded)))) is None
     scheme = match.group(1).lower()
     if scheme == "mailto":
         return True
@@ -171,6 +173,7 @@ _PLAIN = re.compile(r"[\\`*_\[\]<>&!#|{}~\n]|^\s*(?:[-+>=]|\d+[.)])|^ {4}|\s{2}$
 text and ~50 times faster than a Markdown pass."""
 _TAGS = nh3.ALLOWED_TAGS - {"img", "area", "map"}
 _ATTRIBUTES = {
+    "*": set(),  # nh3 otherwise allows `title` and `lang` on every tag (ammonia's generic attributes)
     "a": {"href"},  # never `title`: Material's content.tooltips renders a title as HTML on hover
     "div": {"class"},  # admonitions
     "p": {"class"},

@@ -10,11 +10,14 @@ from mkdocs.utils import get_relative_url
 from site_builder.generator.safe_md import safe_url
 
 PLAN_LINK = re.compile(r'(href|xlink:href)="vap:([^"#]*)(#[^"]*)?"')
-_ATTR_URL = re.compile(r'\s(href|src|xlink:href|action|formaction)\s*=\s*("([^"]*)"|\'([^\']*)\')', re.I)
-_EVENT_ATTR = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
-_TAG = re.compile(r"<[a-zA-Z][^>]*>")
+_URL_ATTRS = frozenset({"href", "src", "xlink:href", "action", "formaction"})
+_TAG_START = re.compile(r"<[a-zA-Z][^\s/>]*")
+_GAP = re.compile(r"[\s/]*")
+_NAME = re.compile(r"[^\s/>][^\s/>=]*")
+_EQUALS = re.compile(r"\s*=\s*")
+_UNQUOTED = re.compile(r"[^\s>]*")
 _SUSPECT = re.compile(
-    r"""\son[a-z]+\s*=|\s(?:href|src|xlink:href|action|formaction)\s*=\s*["']?\s*(?!https?://|mailto:)[^"'>]*?[:&]""",
+    r"""[\s/"']on[a-z]+\s*=|\s(?:href|src|xlink:href|action|formaction)\s*=\s*["']?\s*(?!https?://|mailto:)[^"'>]*?[:&]""",
     re.I,
 )
 """What defuse could change: an on...= anywhere, or a URL attribute whose value has a scheme or an
@@ -51,15 +54,63 @@ def page_url_of(path: str, *, directory_urls: bool) -> str:
 
 
 def defuse(html: str) -> str:
-    """Second line of defence: no script URLs and no inline event handlers in any tag of page content."""
+    """Second line of defence: no script URLs and no inline event handlers in any tag of page content.
+
+    Tags are read as a browser's tokenizer reads them (a quoted value runs to its closing quote, `/`
+    separates attributes), so a value that merely contains `onerror=` is text, left exactly as it is.
+    """
     if not _SUSPECT.search(html):
         return html
+    out: list[str] = []
+    done = read = 0
+    for start in _TAG_START.finditer(html):
+        if start.start() < read:
+            continue  # inside a tag already read (a quoted value holding `<a`): text
+        read, attributes, closing = _read_tag(html, start.end())
+        kept = [_kept(name, raw, value) for name, raw, value in attributes]
+        if all(k == raw for k, (_, raw, _) in zip(kept, attributes, strict=True)):
+            continue  # nothing to change: the tag stays byte for byte
+        out.append(html[done : start.start()])
+        out.append(start.group(0) + "".join(f" {k}" for k in kept if k) + closing)
+        done = read
+    return "".join(out) + html[done:] if out else html
 
-    def check(match: re.Match[str]) -> str:
-        value = match.group(3) if match.group(3) is not None else match.group(4)
-        return match.group(0) if safe_url(value) else f' {match.group(1)}="#"'
 
-    def clean(tag: re.Match[str]) -> str:
-        return _ATTR_URL.sub(check, _EVENT_ATTR.sub("", tag.group(0)))
+def _read_tag(html: str, pos: int) -> tuple[int, list[tuple[str, str, str]], str]:
+    """The attributes of the start tag from `pos` as (name, source text, value), its end and its closer."""
+    attributes: list[tuple[str, str, str]] = []
+    size = len(html)
+    while True:
+        gap = _GAP.match(html, pos)
+        assert gap is not None  # the pattern matches the empty string
+        pos = gap.end()
+        if pos >= size:
+            return size, attributes, ""  # unterminated: a browser drops it, and so nothing is kept live
+        if html[pos] == ">":
+            return pos + 1, attributes, "/>" if gap.group(0).endswith("/") else ">"
+        name = _NAME.match(html, pos)
+        assert name is not None  # any character but whitespace, / and > starts a name
+        begin, pos, value = pos, name.end(), ""
+        equals = _EQUALS.match(html, pos)
+        if equals is not None:
+            pos = equals.end()
+            quote = html[pos : pos + 1]
+            if quote in ('"', "'"):
+                close = html.find(quote, pos + 1)
+                close = size - 1 if close < 0 else close
+                value, pos = html[pos + 1 : close], close + 1
+            else:
+                unquoted = _UNQUOTED.match(html, pos)
+                assert unquoted is not None
+                value, pos = unquoted.group(0), unquoted.end()
+        attributes.append((name.group(0), html[begin:pos], value))
 
-    return _TAG.sub(clean, html)
+
+def _kept(name: str, raw: str, value: str) -> str:
+    """An attribute as it may stay: event handlers dropped, script URLs made harmless."""
+    lowered = name.lower()
+    if lowered.startswith("on"):
+        return ""
+    if lowered in _URL_ATTRS and not safe_url(value):
+        return f'{name}="#"'
+    return raw

@@ -169,6 +169,7 @@ EXERCISE = r"""async () => {
 }"""
 
 PROBE = r"""(material) => {
+    const decodeURIComponentSafe = (v) => { try { return decodeURIComponent(v); } catch (e) { return v; } };
     const bad = [];
     const known = new Set([...window.__vapBaseline, ...material]);
     // The directory's own filter, exactly as directory.html.j2 writes it: one form without an action,
@@ -193,8 +194,12 @@ PROBE = r"""(material) => {
             if (/^on/i.test(a.name))
                 bad.push(`live handler <${el.localName} ${a.name}="${a.value.slice(0, 60)}">`);
             const v = a.value.replace(/[\x00-\x20\x7f]+/g, '').toLowerCase();
+            let scheme = '';  // as the browser reads the URL (a page named `javascript-x/` is a page)
+            try { scheme = new URL(a.value, document.baseURI).protocol; } catch (e) { scheme = ''; }
             if (/(^|:)(href|src|action|formaction|data|srcdoc|xlink:href)$/i.test(a.name)
-                    && /^(javascript|vbscript|data:text)/.test(v)
+                    && (/^(javascript|vbscript):|^data:text/.test(v)
+                        || ['javascript:', 'vbscript:'].includes(scheme)
+                        || /^(javascript|vbscript):/.test(decodeURIComponentSafe(v)))
                     && !(el.closest('[data-md-component=search]') && a.value === 'javascript:void(0)'))
                 bad.push(`script URL <${el.localName} ${a.name}="${a.value.slice(0, 60)}">`);
         }

@@ -101,8 +101,9 @@ def test_goal_page_lists_key_results_under_their_objective() -> None:
     between = page[ux:docs]
     assert ux < onboarding < docs
     assert between.count("<ul>") == 2 and "</ul>" not in between  # two levels deeper, none closed
-    shortened = f'title="{UX_FIRST}">Put usability first in every release.</a>'
+    shortened = '#outcome-ux-first">Put usability first in every release.</a>'  # the full title: one click
     assert f'{shortened} · <a href="vap:roles/vp-product.md">VP' in page
+    assert UX_FIRST not in page  # never in a title attribute: see test_safe_md
 
 
 def test_every_finding_on_the_alignment_page_names_its_outcome_by_title() -> None:
@@ -117,7 +118,7 @@ def test_every_finding_on_the_alignment_page_names_its_outcome_by_title() -> Non
         line = next(line for line in page.splitlines() if f'#outcome-{f.outcome}"' in line)
         assert f"“{short}”</a>" in line  # the finding, in words, names the outcome by its short title
         assert f">{role} (" in line  # and its role by title and holder
-        assert (f'title="{html.escape(outcome.title)}"' in line) == (short != outcome.title)  # hover
+        assert " title=" not in line  # the full title is on the plan, one click away, never in a title
         assert f">{f.outcome}<" not in line and f"“{f.outcome}”" not in line
 
 
@@ -125,8 +126,8 @@ def test_key_results_count_as_linked_to_the_managers_plan_through_their_objectiv
     page = alignment_page(_pages())
     # Product: 7 outcomes, all linked (3 key results of vp-product, 2 of the design lead, through
     # their objectives); Sales: 3 of 5 (usability-demo, and its key result demo-script through it, are not)
-    assert '>Product</a></td><td>2</td><td>2 (100%)</td><td>7 of 7 (100%)</td>' in page
-    assert '>Sales</a></td><td>1</td><td>1 (100%)</td><td>3 of 5 (60%)</td>' in page
+    assert ">Product</a></td><td>2</td><td>2 (100%)</td><td>7 of 7 (100%)</td>" in page
+    assert ">Sales</a></td><td>1</td><td>1 (100%)</td><td>3 of 5 (60%)</td>" in page
 
 
 def _looping_cascade(tmp_path: Path) -> Path:

@@ -147,6 +147,10 @@ def test_links_to_the_intranet_are_kept(intranet: None, url: str) -> None:
         "data:text/html,x",
         "ftp://intranet.example/x",
         "vap:roles/x.md",
+        "javascript%3Awindow.__pwned=1",  # relative to a browser, but no page: a disguise
+        "%6Aavascript:window.__pwned=1",
+        "javascript%253Awindow.__pwned=1",
+        "java\u200bscript%3Awindow.__pwned=1",
     ],
 )
 def test_other_links_become_text(intranet: None, url: str) -> None:
@@ -160,10 +164,12 @@ def test_link_titles_never_reach_a_title_attribute(intranet: None) -> None:
         '[t](/ok "<img src=x onerror=window.__pwned=1>")',
         "[t](/ok '<img src=x onerror=window.__pwned=1>')",
         "[t](/ok (<img src=x onerror=window.__pwned=1>))",
+        '[t](/ok "\\"><img src=x onerror=window.__pwned=1>")',  # an escaped quote in the title
+        '[t](</ok> "t")',
         '[t][d]\n\n[d]: /ok "<img src=x onerror=window.__pwned=1>"',
         '<a href=/ok title="<img src=x onerror=window.__pwned=1>">a</a>',
     ):
-        for out in (html_block(text), md_block(text), md_inline(text)):
+        for out in (html_block(text), html_inline(text), md_block(text), md_inline(text)):
             assert not re.search(r"<[a-z][^>]*\stitle=", out), (text, out)  # as text it may show
 
 
