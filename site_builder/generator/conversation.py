@@ -20,7 +20,7 @@ from site_builder.generator.finding_text import sentence
 from site_builder.generator.pages import STATUS_LABEL, Link, Pages, _and, front_matter
 from site_builder.generator.plan_history import changes_above, history_markdown, outcome_words
 from site_builder.generator.role_page import serves
-from site_builder.generator.safe_md import _MD_ESCAPE, _TAG_OR_TEXT, md_block, md_inline, md_text, meta_text
+from site_builder.generator.safe_md import md_block, md_html, md_inline, md_text, meta_text, unmark
 
 _LINK = re.compile(r'<a href="vap:[^"]*"(?: title="[^"]*")?>|</a>')
 WRITE_CLASS = "vap-sheet-write"
@@ -59,15 +59,9 @@ def last_talk(role: Role) -> dt.date | None:
     return max(talks) if talks else None
 
 
-def _md_html(markup: str) -> str:
-    """Sanitised inline HTML of ours (sentences, line of sight) in a Markdown line: its text made
-    inert to Markdown, its tags (our own links, stashed whole by Markdown) left as they are."""
-    return _TAG_OR_TEXT.sub(lambda m: m.group(1) or m.group(2).translate(_MD_ESCAPE), str(markup))
-
-
 def plain(markdown: str) -> str:
     """The sheet for `vap conversation`: the page's Markdown with its site links left as text."""
-    return _LINK.sub("", markdown)
+    return _LINK.sub("", unmark(markdown))
 
 
 def sheet_markdown(pages: Pages, report_id: str) -> str:
@@ -156,7 +150,7 @@ def _outcomes(pages: Pages, report: Role) -> str:
         lines.append(f"- **{md_text(short_title(o.title))}**{extra}")
         supports = [pages.ref_link(r.target).md() for r in o.supports]
         lines.append(f"    - Supports: {_and(supports) if supports else '*nothing yet*'}")
-        served = [_md_html(s) for s in serves(pages, o.key)]
+        served = [md_html(s) for s in serves(pages, o.key)]
         lines.append(f"    - Serves: {'; '.join(served) if served else '*no goal or milestone yet*'}")
     return "\n".join(lines) + "\n"
 
@@ -225,7 +219,7 @@ def _talking_points(pages: Pages, report: Role) -> str:
         return "## Talking points\n\n*No drift found on this plan.*\n"
     lines = ["## Talking points\n"]
     for f in findings:
-        lines.append(f"- {_md_html(sentence(pages, f))} *({md_text(f.rule)})*")
+        lines.append(f"- {md_html(sentence(pages, f))} *({md_text(f.rule)})*")
     return "\n".join(lines) + "\n"
 
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markupsafe import Markup
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -28,7 +32,6 @@ _LINK = re.compile(
 _REF_DEF = re.compile(r"^( {0,3}\[[^\]]+\]:\s*)(\S+)(.*)$", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|-])")
 
 
 _META = str.maketrans({"<": "‹", ">": "›", '"': "”", "'": "’", "\n": " ", "\r": " "})
@@ -142,23 +145,81 @@ def _md_safe(markup: str) -> str:
     return out
 
 
+# -- plan HTML on a Markdown page: marked, so that the page's Markdown pass keeps it whole ------------
+
+MARK_OPEN, MARK_CLOSE = "\ue010", "\ue011"
+"""Private-use characters around sanitised HTML in a generated Markdown page. The Markdown pass (MkDocs',
+or markdown_html's) stashes each marked span whole before reading any Markdown (`MarkedHtml`), so
+plan text costs nothing there: escaping it character by character instead made Python-Markdown's
+inline pass quadratic (a 100 KB title with 20,000 escapes: 11 s per page, minutes per build)."""
+_MARKED = re.compile("\ue010([^\ue010\ue011]*)\ue011")
+
+
+def _marked(markup: str) -> str:
+    return f"{MARK_OPEN}{markup}{MARK_CLOSE}" if markup else ""
+
+
+def _unmarkable(text: str) -> str:
+    """Plan text with the marks themselves replaced (U+FFFD), so that it can never open or close one."""
+    if MARK_OPEN in text or MARK_CLOSE in text:
+        return text.replace(MARK_OPEN, "\ufffd").replace(MARK_CLOSE, "\ufffd")
+    return text
+
+
+def unmark(markdown_text: str) -> str:
+    """A generated Markdown page for a reader without `MarkedHtml` (`vap conversation`, emitted docs):
+    each marked span as HTML whose every Markdown character is a character reference."""
+    return _MARKED.sub(lambda m: _md_safe(m.group(1)), markdown_text)
+
+
+def stash_marked(markdown_text: str, store: Callable[[str], str]) -> str:
+    """Each marked span handed to `store` (Markdown's HTML stash) and replaced by what it returns.
+
+    The span is cleaned by nh3 again (the generator's own links allowed) unless it holds no tag:
+    a span forged in some text that reached the page unmarked yields sanitised HTML only."""
+    return _MARKED.sub(
+        lambda m: store(m.group(1) if "<" not in m.group(1) else _clean(m.group(1))), markdown_text
+    )
+
+
+class _StashMarked(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if MARK_OPEN not in text:
+            return lines
+        return stash_marked(text, self.md.htmlStash.store).split("\n")
+
+
+class MarkedHtml(Extension):
+    """Python-Markdown extension: marked plan HTML is stashed before any other reading (after the
+    whitespace normaliser, which would drop the stash's own placeholder characters)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_StashMarked(md), "vap_marked_html", 25)
+
+
+def makeExtension(**kwargs: Any) -> MarkedHtml:
+    return MarkedHtml(**kwargs)
+
+
 def md_block(text: str | None) -> str:
-    """Plan Markdown for a block position of a Markdown page: sanitised HTML, safe from MkDocs' Markdown."""
-    return _md_safe(html_block(text))
+    """Plan Markdown for a block position of a Markdown page: sanitised HTML, marked."""
+    return _marked(html_block(_unmarkable(text or "")))
 
 
 def md_inline(text: str | None) -> str:
-    """Plan Markdown inside one line of a Markdown page (a list item, a table cell): HTML, one line."""
-    return _md_safe(html_inline(text))
+    """Plan Markdown inside one line of a Markdown page (a list item, a table cell): HTML, marked."""
+    return _marked(html_inline(_unmarkable(text or "")))
 
 
 def md_text(text: str | None) -> str:
-    """Plain text (titles, names) that must show exactly as written: every Markdown character escaped."""
-    if not text:
-        return ""
-    out = " ".join(text.split())
-    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", out)
+    """Plain text (titles, names) for a Markdown page, shown exactly as written: escaped HTML, marked."""
+    return _marked(html_plain(_unmarkable(text or "")))
+
+
+def md_html(markup: str) -> str:
+    """Sanitised HTML of the generator's own (sentences with links) for a Markdown page, marked."""
+    return _marked(str(markup))
 
 
 def html_text(text: str | None) -> str:
@@ -192,7 +253,9 @@ _CONVERTERS: dict[bool, markdown.Markdown] = {}
 def _converter(raw_html: bool) -> markdown.Markdown:
     md = _CONVERTERS.get(raw_html)
     if md is None:
-        md = _CONVERTERS[raw_html] = markdown.Markdown(extensions=_EXTENSIONS)
+        md = _CONVERTERS[raw_html] = markdown.Markdown(
+            extensions=[*_EXTENSIONS, MarkedHtml()] if raw_html else _EXTENSIONS
+        )
         if not raw_html:  # plan text: raw HTML is text, shown as typed
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
@@ -259,6 +322,17 @@ def _plan_html(text: str) -> Markup:
     return _clean(out.replace(amp, "&amp;") if amp else out, plan=True)
 
 
+MARKUP_LIMIT = 2000
+"""Above this many Markdown characters in one field, the field is shown exactly as typed: Python-Markdown
+takes time growing with their square (20,000 of them: ~50 s for one field). Plans never come near it."""
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&!#|{}~]")
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def _too_much_markup(text: str) -> bool:
+    return len(text) > MARKUP_LIMIT and len(_MARKUP_CHARS.findall(text)) > MARKUP_LIMIT
+
+
 @functools.lru_cache(maxsize=65536)
 def html_block(text: str | None) -> Markup:
     """Plan Markdown for a block position, as HTML: formatting kept, raw HTML shown as text."""
@@ -267,6 +341,9 @@ def html_block(text: str | None) -> Markup:
     stripped = text.strip()
     if not _PLAIN.search(stripped):
         return Markup(f"<p>{html.escape(stripped, quote=False)}</p>")
+    if _too_much_markup(stripped):
+        paragraphs = (" ".join(p.split()) for p in _PARAGRAPHS.split(stripped))
+        return Markup("".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs if p))
     return _plan_html(text)
 
 
@@ -276,7 +353,7 @@ def html_inline(text: str | None) -> Markup:
     if not text or not text.strip():
         return Markup("")
     flat = " ".join(text.split())
-    if not _PLAIN.search(flat):
+    if not _PLAIN.search(flat) or _too_much_markup(flat):
         return Markup(html.escape(flat, quote=False))
     out = _plan_html(_BLOCK_START.sub(_escape_start, " ".join(text.split())))
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:

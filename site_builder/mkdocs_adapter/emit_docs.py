@@ -23,6 +23,7 @@ from mkdocs.structure.files import File
 from site_builder.checking.check import CheckResult
 from site_builder.errors import BuildError, PortalError
 from site_builder.generator.generate import Generated
+from site_builder.generator.safe_md import unmark
 from site_builder.mkdocs_adapter import theme
 from site_builder.mkdocs_adapter.api import PLUGIN, SiteSettings, overrides, read_config_yaml
 from site_builder.mkdocs_adapter.links import PLAN_LINK, defuse, resolve_links
@@ -98,7 +99,7 @@ def finish_page(path: str, text: str, svgs: dict[str, str], directory_urls: bool
     (`../roles/x.md#a`), which engines that resolve links in raw HTML (Zensical) turn into URLs."""
     if links not in LINK_STYLES:
         raise ValueError(f"links must be one of {LINK_STYLES}, not {links!r}")
-    text = _DIAGRAM.sub(lambda match: svgs.get(match.group(1), ""), text)
+    text = unmark(_DIAGRAM.sub(lambda match: svgs.get(match.group(1), ""), text))  # no vap plugin there
     if links == "md":
         return defuse(PLAN_LINK.sub(lambda m: _md_link(path, m), text))
     here = File(path, None, "", directory_urls).url if path.endswith(".md") else path

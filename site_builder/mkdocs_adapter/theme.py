@@ -23,6 +23,8 @@ SCRIPTS = (SEARCH_SCRIPT, "assets/vap-diagrams.js", "assets/vap-directory.js")
 ASSETS = (*STYLESHEETS, *SCRIPTS)
 """Files of theme/assets the plugin adds to every site (plugin.on_files)."""
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc", "def_list")
+MARKED_HTML = "site_builder.generator.safe_md"
+"""The extension that keeps the generator's marked plan HTML whole through the Markdown pass (safe_md)."""
 
 
 def configure(config: MkDocsConfig, *, changes: bool, preview: bool = False) -> None:
@@ -46,7 +48,7 @@ def configure(config: MkDocsConfig, *, changes: bool, preview: bool = False) -> 
     if config.nav is None:
         # MkDocs' automatic nav lists every page in every page: quadratic (see docs/performance.md)
         config.nav = default_nav(Path(config.docs_dir), changes=changes)
-    for ext in REQUIRED_EXTENSIONS:
+    for ext in (*REQUIRED_EXTENSIONS, MARKED_HTML):
         if ext not in config.markdown_extensions:
             config.markdown_extensions.append(ext)
 

@@ -24,6 +24,7 @@ from site_builder.domain.index import Index
 from site_builder.domain.snapshot import from_json, to_json
 from site_builder.errors import BuildError, PlanError, PortalError
 from site_builder.generator.changes import change_pages
+from site_builder.generator.safe_md import MARK_CLOSE, MARK_OPEN
 from site_builder.mkdocs_adapter import api as mkdocs_api
 from site_builder.publishing import staging as staging_module
 from site_builder.publishing.atomic import ExchangeUnsupported
@@ -174,7 +175,10 @@ def _view(plans: Path, audience: str):  # type: ignore[no-untyped-def]
 def _changes(previous: Path, plans: Path, audience: str) -> tuple[list[str], dict[str, str]]:
     view = _view(plans, audience)
     files, notes, _ = change_pages(previous, view, Index(view.plans))
-    return files["changes.md"].splitlines(), notes
+    def shown(markdown: str) -> str:  # plan text is marked to be kept whole by the Markdown pass
+        return markdown.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+    return shown(files["changes.md"]).splitlines(), {role: shown(note) for role, note in notes.items()}
 
 
 ALL_STAFF_PAGE = """\
@@ -182,9 +186,9 @@ ALL_STAFF_PAGE = """\
 title: What changed
 ---
 
-# What changed since FY2027\\-H1
+# What changed since FY2027-H1
 
-These plans (FY2027\\-H2) compared with the plans published for FY2027\\-H1 on 2027\\-01\\-15.
+These plans (FY2027-H2) compared with the plans published for FY2027-H1 on 2027-01-15.
 Outcomes of new and removed roles are not listed separately.
 Plans still being agreed, shown as "plan in progress", list only changes of holder and status.
 
@@ -211,8 +215,8 @@ Plans still being agreed, shown as "plan in progress", list only changes of hold
 ## Outcomes changed
 
 - <a href="vap:roles/chief.md#outcome-booking">Online booking live across the network</a> — Chief Executive: target &gt;= 60% → &gt;= 70%
-- <a href="vap:roles/chief.md#outcome-retention">Patients return for follow\\-up care</a> — Chief Executive: due 2027\\-06\\-30 → 2027\\-05\\-31
-- <a href="vap:roles/head-ops.md#outcome-clinics-live">Every clinic takes online bookings and cancellations</a> — Head of Operations: title was “Every clinic takes online bookings”; now supports G1\\-M1
+- <a href="vap:roles/chief.md#outcome-retention">Patients return for follow-up care</a> — Chief Executive: due 2027-06-30 → 2027-05-31
+- <a href="vap:roles/head-ops.md#outcome-clinics-live">Every clinic takes online bookings and cancellations</a> — Head of Operations: title was “Every clinic takes online bookings”; now supports G1-M1
 
 ## Status changed
 
@@ -233,18 +237,18 @@ def test_what_changed_lists_exactly_the_differences(
         "- holder: Amara Okafor → Sam Lee",
         "- outcome removed: One rota for all clinic desks",
         "- outcome changed: <a href=\"vap:roles/head-ops.md#outcome-clinics-live\">Every clinic takes online bookings and cancellations</a>:"
-        " title was “Every clinic takes online bookings”; now supports G1\\-M1",
+        " title was “Every clinic takes online bookings”; now supports G1-M1",
         "",
         "**<a href=\"vap:roles/chief.md\">Chief Executive</a>** (2 levels up)",
         "",
         "- outcome added: <a href=\"vap:roles/chief.md#outcome-front-door\">Digital front door for every patient</a>",
         "- outcome changed: <a href=\"vap:roles/chief.md#outcome-booking\">Online booking live across the network</a>: "
         "target &gt;= 60% → &gt;= 70%",
-        "- outcome changed: <a href=\"vap:roles/chief.md#outcome-retention\">Patients return for follow\\-up care</a>: "
-        "due 2027\\-06\\-30 → 2027\\-05\\-31",
+        "- outcome changed: <a href=\"vap:roles/chief.md#outcome-retention\">Patients return for follow-up care</a>: "
+        "due 2027-06-30 → 2027-05-31",
     ]
     assert notes["head-care"].splitlines()[:3] == ["**This plan**", "", "- status: discussed → confirmed"]
-    assert notes["data-lead"].splitlines()[:3] == ["**This plan**", "", "- new role since FY2027\\-H1"]
+    assert notes["data-lead"].splitlines()[:3] == ["**This plan**", "", "- new role since FY2027-H1"]
 
 
 def test_leadership_changes_include_draft_plans(tmp_path: Path) -> None:
@@ -255,8 +259,8 @@ def test_leadership_changes_include_draft_plans(tmp_path: Path) -> None:
     )
     changed = lines[lines.index("## Outcomes changed") + 2 : lines.index("## Status changed") - 1]
     assert changed[0] == (
-        '- <a href="vap:roles/booking-lead.md#outcome-desk-trained">Booking desk trained on the new system CANARY\\-DRAFT\\-9c2d</a>'
-        " — Booking Team Lead: title was “Booking desk trained CANARY\\-DRAFT\\-9c2d”"
+        '- <a href="vap:roles/booking-lead.md#outcome-desk-trained">Booking desk trained on the new system CANARY-DRAFT-9c2d</a>'
+        " — Booking Team Lead: title was “Booking desk trained CANARY-DRAFT-9c2d”"
     )
     assert len(changed) == 4
     assert "Plans still being agreed" not in "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -9,15 +10,19 @@ from html.parser import HTMLParser
 import pytest
 
 from site_builder.generator.safe_md import (
+    MARK_CLOSE,
+    MARK_OPEN,
     html_block,
     html_inline,
     html_plain,
     markdown_html,
     md_block,
     md_inline,
+    md_text,
     plan_link,
     safe_url,
     set_intranet_hosts,
+    unmark,
 )
 
 HOSTILE = [
@@ -185,7 +190,47 @@ def test_markdown_page_html_survives_a_second_markdown_pass() -> None:
 
     text = "*em* `code` [a](#x) | pipe {: onclick=x } _u_ ![i](/i.png) \\ ~ ^"
     once = md_block(text)
-    assert "\n" not in once and "|" not in once and "{" not in once and "*" not in once
-    twice = markdown.markdown(once, extensions=["attr_list", "tables", "md_in_html"])
-    assert "onclick" not in twice.replace("onclick=x", "")  # only the literal text, never an attribute
-    assert twice.count("<em>") == 2 and twice.count("<a ") == 1 and "<img" not in twice, twice
+    # with the adapter's extension (MkDocs' pass) the marked HTML is kept whole; without it (emitted
+    # docs, `vap conversation`) unmark() makes every Markdown character a character reference
+    for page, extensions in ((once, ["site_builder.generator.safe_md"]), (unmark(once), [])):
+        assert "|" not in unmark(once) and "{" not in unmark(once) and "*" not in unmark(once)
+        twice = markdown.markdown(page, extensions=["attr_list", "tables", "md_in_html", *extensions])
+        assert "onclick" not in twice.replace("onclick=x", "")  # only the literal text, never an attribute
+        assert twice.count("<em>") == 2 and twice.count("<a ") == 1 and "<img" not in twice, twice
+        assert MARK_OPEN not in twice and MARK_CLOSE not in twice
+
+
+def test_marked_html_costs_the_markdown_pass_nothing() -> None:
+    """A long title full of Markdown characters: one stashed span each, no inline match per character
+    (escaping each one made Python-Markdown's inline pass quadratic: ~10 s for this page)."""
+    import markdown
+
+    title = "*_[`\\" * 4000  # 20,000 characters, each one Markdown would otherwise read
+    page = f"# {md_text(title)}\n\n- {md_text(title)}\n"
+    md = markdown.Markdown(extensions=["toc", "attr_list", "site_builder.generator.safe_md"])
+    out = md.convert(page)
+    assert md.htmlStash.html_counter == 2  # the two spans, whole
+    assert out.count(html.escape(title, quote=True)) == 2 and MARK_OPEN not in out
+    assert out.count("<em>") == 0 and out.count("<code>") == 0
+
+
+def test_a_field_made_mostly_of_markup_is_shown_as_typed() -> None:
+    """Past MARKUP_LIMIT Markdown characters a field is text, every character kept (Python-Markdown's
+    own pass would take minutes on it); below it, Markdown as usual."""
+    heavy = "*_[`\\" * 1000 + "\n\nlast *paragraph*"
+    for out in (html_block(heavy), html_inline(heavy), md_block(heavy)):
+        assert "<em>" not in out and "<code>" not in out
+        assert html.escape("*_[`\\" * 1000, quote=False) in out and "last *paragraph*" in out
+    assert "<em>" in html_block("*_[`\\" * 300 + "\n\nlast *paragraph*")
+
+
+def test_a_forged_mark_in_plan_text_opens_nothing() -> None:
+    """Plan text cannot open a marked span of its own: the marks in it become U+FFFD."""
+    import markdown
+
+    forged = f"{MARK_OPEN}<img src=x onerror=window.__pwned=1>{MARK_CLOSE}"
+    for out in (md_text(forged), md_inline(forged), md_block(forged)):
+        assert out.count(MARK_OPEN) == 1 and "<img" not in out
+    # a span forged in text that reached a page unmarked is cleaned when it is stashed
+    page = markdown.markdown(forged, extensions=["site_builder.generator.safe_md"])
+    assert "<img" not in page and "onerror" not in page
