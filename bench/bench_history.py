@@ -6,7 +6,8 @@ every plan (an outcome reworded each time, a target changed twice): five version
 It then measures, each in a fresh process, median of `--runs`:
 
 - reading the history alone (`site_builder.loading.history.read_history`: one `git log`, one
-  `git cat-file --batch`, every version parsed);
+  `git cat-file --batch`, every version parsed), then again from the kept history (warm), then after
+  each of `--runs` further commits of 20 plans each (the kept history extended by that commit);
 - a warm `vap build` of the leadership edition (it shows dialogue, hence history and sheets) with
   the history, and the same build with the repository's `.git` moved aside (no history; the build
   says why), alternating the two so that both see the same machine load.
@@ -98,6 +99,23 @@ def read_times(org: Path, runs: int, mode: str) -> tuple[list[float], str]:
     return out[1:] if mode == "warm" else out, facts
 
 
+def next_commit_times(org: Path, runs: int, plans: int = 20) -> list[float]:
+    """A commit of the day (`plans` plans reworded) after a build kept the history: each reading
+    then extends the kept history by that commit only (a fresh process each, cache on)."""
+    files = sorted((org / "plans" / "roles").rglob("*.yaml"))[:plans]
+    out = []
+    for number in range(1, runs + 1):
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace('    title: "', f'    title: "n{number} ', 1), encoding="utf-8")
+        git(org, "commit", "-qam", f"a day's edits ({number})", day=f"2026-08-{number:02d}")
+        args = [sys.executable, "-c", READ, str(org / "plans"), "warm"]
+        run = subprocess.run(args, capture_output=True, text=True, check=False)
+        assert run.stdout.split(" ", 3)[3].strip() == "None", run.stdout + run.stderr
+        out.append(float(run.stdout.split(" ", 1)[0]))
+    return out
+
+
 def build_times(org: Path, runs: int, diagrams: bool) -> tuple[list[float], list[float]]:
     build = [*VAP, "build", "plans", "--audience", "leadership", "--site-dir", "site", "--quiet"]
     if not diagrams:
@@ -122,7 +140,10 @@ def main() -> None:
     parser.add_argument("--diagrams", action="store_true", help="build with diagrams (warm cache)")
     args = parser.parse_args()
     read_only = {int(s) for s in args.read_only.split(",") if s}
-    print("roles  history                     read cold (s)  warm (s)  build with (s)  without (s)  added")
+    print(
+        "roles  history                     read cold (s)  warm (s)  next commit (s)"
+        "  build with (s)  without (s)  added"
+    )
     with tempfile.TemporaryDirectory(prefix="vap-bench-history-") as tmp:
         for size in sorted({*(int(s) for s in args.sizes.split(",") if s), *read_only}):
             org = Path(tmp) / f"org{size}"
@@ -133,6 +154,8 @@ def main() -> None:
             line = (
                 f"{size:>5}  {facts:<26}  {statistics.median(cold):>13.2f}  {statistics.median(warm):>8.3f}"
             )
+            print(line + "  ...", flush=True)
+            line += f"  {statistics.median(next_commit_times(org, args.runs)):>15.3f}"
             print(line + "  ...", flush=True)
             if size in read_only:
                 print(line + "  (builds not run)", flush=True)

@@ -8,8 +8,11 @@ HEAD whose committer date is on or after that day. The plan as it stood before t
 on a branch counts from the day its merge reached the main line.
 
 The history of a commit never changes: with the persistent cache on (the command line, unless
-`--no-cache`), it is kept in `.cache/vap/history-<plans>.bin` keyed by HEAD, the cycle start and the
-loading code, so a warm build reads git once (`rev-parse`) and nothing else.
+`--no-cache`), it is kept in `.cache/vap/history-<plans>.bin` with its HEAD, keyed by the cycle start
+and the loading code, so a warm build reads git once (`rev-parse`) and nothing else. After new
+commits on the first-parent line of the kept HEAD, only those commits are read: each plan file's
+last readable version at the kept HEAD (its blob id, kept too) is what the first new version is
+compared with, so the events are exactly those of a whole reading (tested against one).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from site_builder.loading.files import SourceFile
 from site_builder.loading.role_plan import read_role
 
 _MARK = "\x01"
-_MAGIC = b"VAP-HISTORY-CACHE 1\n"
+_MAGIC = b"VAP-HISTORY-CACHE 2\n"
 _MEMO: dict[tuple[str, str, dt.date], History] = {}
 """Histories by (repository folder, HEAD, cycle start): `vap serve` reads git again only after a commit."""
 
@@ -54,13 +57,34 @@ def read_history(plans_dir: Path, since: dt.date) -> History:
     key = (str(plans_dir.resolve()), head, since)
     if key not in _MEMO:
         _MEMO.clear()  # one repository's history at a time
-        stamp = f"{head} {since.isoformat()} {prefix}".encode()
-        history = _cached(plans_dir, stamp, since)
-        if history is None:
-            history = _read(plans_dir, prefix, head, since)
-            _keep(plans_dir, stamp, history)
-        _MEMO[key] = history
+        stamp = f"{since.isoformat()} {prefix}".encode()
+        kept = _cached(plans_dir, stamp)
+        if kept is not None and kept.head == head:
+            reading = kept
+        else:
+            newer = _newer(plans_dir, kept.head, head) if kept is not None else None
+            reading = _read(plans_dir, prefix, head, since, kept if newer is not None else None)
+            _keep(plans_dir, stamp, reading)
+        _MEMO[key] = reading.history(since)
     return _MEMO[key]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a reading of the history knows: per plan file, its events and its last readable version."""
+
+    head: str
+    commits: int
+    files: dict[str, tuple[str | None, tuple[Event, ...]]]
+    """path -> (blob id of its last readable version, None if none was; its events, oldest first)."""
+
+    def history(self, since: dt.date) -> History:
+        by_role: dict[str, list[Event]] = {}
+        for _, events in self.files.values():
+            if events:  # a file's events belong to the role it is now (its last event's)
+                by_role.setdefault(events[-1].role, []).extend(events)
+        events_by_role = {r: tuple(sorted(e)) for r, e in sorted(by_role.items())}
+        return History(events_by_role, since, None, self.commits)
 
 
 # -- the persistent cache: the history of one HEAD never changes --------------------------------------
@@ -70,8 +94,8 @@ def _cache_path(plans_dir: Path) -> Path:
     return parsecache.cache_file(plans_dir).with_name(f"history-{plans_dir.resolve().name}.bin")
 
 
-def _cached(plans_dir: Path, stamp: bytes, since: dt.date) -> History | None:
-    """The history kept by an earlier build of the same commit, when the cache is on and intact."""
+def _cached(plans_dir: Path, stamp: bytes) -> _Reading | None:
+    """The reading kept by an earlier build (of this commit or an earlier one), when on and intact."""
     if not parsecache._enabled:
         return None
     try:
@@ -83,27 +107,33 @@ def _cached(plans_dir: Path, stamp: bytes, since: dt.date) -> History | None:
     if not data.startswith(head) or data[len(head) : len(head) + 8] != parsecache._check(body):
         return None
     try:
-        commits, table = marshal.loads(body)
-        events = {role: tuple(_event(role, row) for row in rows) for role, rows in table.items()}
+        kept_head, commits, table = marshal.loads(body)
+        files = {path: (last, tuple(_event(row) for row in rows)) for path, (last, rows) in table.items()}
     except (ValueError, EOFError, TypeError):
         return None
-    return History(events, since, None, commits)
+    return _Reading(kept_head, commits, files)
 
 
-def _event(role: str, row: tuple[int, str, str, str | None, str | None, str | None, str]) -> Event:
-    day, kind, outcome, old, new, confirmed_on, title = row
+def _event(row: tuple[int, str, str, str, str | None, str | None, str | None, str]) -> Event:
+    day, role, kind, outcome, old, new, confirmed_on, title = row
     return Event(dt.date.fromordinal(day), role, kind, outcome, old, new, confirmed_on, title)
 
 
-def _keep(plans_dir: Path, stamp: bytes, history: History) -> None:
-    """Write the history for the next build (a temporary file, then a rename); never a reason to fail."""
+def _keep(plans_dir: Path, stamp: bytes, reading: _Reading) -> None:
+    """Write the reading for the next build (a temporary file, then a rename); never a reason to fail."""
     if not parsecache._enabled:
         return
     table = {
-        role: [(e.day.toordinal(), e.kind, e.outcome, e.old, e.new, e.confirmed_on, e.title) for e in events]
-        for role, events in history.events.items()
+        path: (
+            last,
+            [
+                (e.day.toordinal(), e.role, e.kind, e.outcome, e.old, e.new, e.confirmed_on, e.title)
+                for e in events
+            ],
+        )
+        for path, (last, events) in reading.files.items()
     }
-    body = marshal.dumps((history.commits, table))
+    body = marshal.dumps((reading.head, reading.commits, table))
     path = _cache_path(plans_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -146,32 +176,49 @@ def _repository(plans_dir: Path) -> tuple[str, str] | str:
     return prefix.strip(), head.strip()
 
 
-def _read(plans_dir: Path, prefix: str, head: str, since: dt.date) -> History:
-    commits = _commits(plans_dir, head, since)
-    wanted: dict[str, list[tuple[dt.date, str]]] = {}  # path -> (day, revision) oldest first
+def _newer(plans_dir: Path, kept: str, head: str) -> str | None:
+    """`kept` when it lies on the first-parent line of `head` (its history can be extended), else None."""
+    run = _git(plans_dir, "rev-list", "--first-parent", "--parents", head, f"^{kept}")
+    lines = run.stdout.decode().split("\n") if run.returncode == 0 else []
+    oldest = [line for line in lines if line][-1:]
+    if not oldest or oldest[0].split(" ")[1:2] != [kept]:
+        return None  # history rewritten, a reset, or the kept HEAD only reached through a merge
+    return kept
+
+
+def _read(plans_dir: Path, prefix: str, head: str, since: dt.date, kept: _Reading | None) -> _Reading:
+    """The history up to `head`: all of it, or only the commits after the kept reading's HEAD."""
+    commits = _commits(plans_dir, head, since, after=kept.head if kept else None)
+    earlier = dict(kept.files) if kept else {}
+    wanted: dict[str, list[tuple[dt.date, str]]] = {}  # path -> (day, blob name) oldest first
     for c in reversed(commits):
         for path in c.paths:
             versions = wanted.setdefault(path, [])
-            if not versions and c.parent:  # the baseline: the plan as the cycle began
-                versions.append((dt.date.min, c.parent))
-            versions.append((c.day, c.oid))
-    blobs = _blobs(plans_dir, [f"{rev}:{prefix}{path}" for path, vs in wanted.items() for _, rev in vs])
-    parsed: dict[bytes, Role | None] = {}
-    by_role: dict[str, list[Event]] = {}
+            if not versions and path in earlier:  # compared with its last readable version so far
+                last = earlier[path][0]
+                versions.append((dt.date.min, last or ""))
+            elif not versions and c.parent:  # the baseline: the plan as the cycle began
+                versions.append((dt.date.min, f"{c.parent}:{prefix}{path}"))
+            versions.append((c.day, f"{c.oid}:{prefix}{path}"))
+    blobs = _blobs(plans_dir, sorted({name for vs in wanted.values() for _, name in vs if name}))
+    parsed: dict[str, Role | None] = {}
     name = plans_dir.name
+    files = dict(earlier)
     for path, versions in sorted(wanted.items()):
-        roles = []
-        for day, rev in versions:
-            data = blobs.get(f"{rev}:{prefix}{path}")
-            if data is not None and data not in parsed:
-                parsed[data] = read_role(SourceFile(f"{name}/{path}", data), [])
-            roles.append((day, parsed[data] if data is not None else None))
+        roles: list[tuple[dt.date, Role | None]] = []
+        last = earlier[path][0] if path in earlier else None
+        for day, blob_name in versions:
+            oid, data = blobs.get(blob_name, (None, None))
+            if oid is not None and data is not None and oid not in parsed:
+                parsed[oid] = read_role(SourceFile(f"{name}/{path}", data), [])
+            role = parsed.get(oid) if oid is not None else None
+            roles.append((day, role))
+            if role is not None:
+                last = oid
         baseline = versions[0][0] == dt.date.min
         events = plan_events(roles, baseline=baseline)
-        if events:
-            by_role.setdefault(events[-1].role, []).extend(events)
-    events_by_role = {r: tuple(sorted(e)) for r, e in sorted(by_role.items())}
-    return History(events_by_role, since, None, len(commits))
+        files[path] = (last, (*(earlier[path][1] if path in earlier else ()), *events))
+    return _Reading(head, (kept.commits if kept else 0) + len(commits), files)
 
 
 def _plan_file(path: str) -> bool:
@@ -186,8 +233,9 @@ def _plan_file(path: str) -> bool:
     )
 
 
-def _commits(plans_dir: Path, head: str, since: dt.date) -> list[_Commit]:
-    """Commits of the cycle that touched a plan file, newest first (one `git log`)."""
+def _commits(plans_dir: Path, head: str, since: dt.date, *, after: str | None = None) -> list[_Commit]:
+    """Commits of the cycle that touched a plan file, newest first (one `git log`); only those after
+    `after` when given."""
     # git's --since reads a bare date at the current time of day: go two days early, filter exactly
     early = (since - dt.timedelta(days=2)).isoformat()
     run = _git(
@@ -200,6 +248,7 @@ def _commits(plans_dir: Path, head: str, since: dt.date) -> list[_Commit]:
         f"--format={_MARK}%H %cs %P",
         f"--since={early}",
         head,
+        *([f"^{after}"] if after else []),
         "--",
         ".",
     )
@@ -218,8 +267,9 @@ def _commits(plans_dir: Path, head: str, since: dt.date) -> list[_Commit]:
     return out
 
 
-def _blobs(plans_dir: Path, names: list[str]) -> dict[str, bytes]:
-    """`rev:path` -> the file's bytes, for those that exist (one `git cat-file --batch`)."""
+def _blobs(plans_dir: Path, names: list[str]) -> dict[str, tuple[str, bytes]]:
+    """`rev:path` or a blob id -> (blob id, the file's bytes), for those that exist (one `git cat-file
+    --batch`)."""
     proc = subprocess.Popen(
         ["git", "cat-file", "--batch"],
         cwd=plans_dir,
@@ -239,13 +289,13 @@ def _blobs(plans_dir: Path, names: list[str]) -> dict[str, bytes]:
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
-    out = dict(_answers(proc.stdout, names))
+    out = {name: (oid, data) for name, oid, data in _answers(proc.stdout, names)}
     writer.join()
     proc.wait()
     return out
 
 
-def _answers(reader: IO[bytes], names: list[str]) -> Iterator[tuple[str, bytes]]:
+def _answers(reader: IO[bytes], names: list[str]) -> Iterator[tuple[str, str, bytes]]:
     """cat-file's answers, in the order asked: `<oid> <type> <size>` and the bytes, or `<name> missing`."""
     for name in names:
         fields = reader.readline().split()
@@ -254,7 +304,7 @@ def _answers(reader: IO[bytes], names: list[str]) -> Iterator[tuple[str, bytes]]
         data = reader.read(int(fields[2]))
         reader.read(1)
         if fields[1] == b"blob":
-            yield name, data
+            yield name, fields[0].decode(), data
 
 
 __all__ = ["History", "read_history"]
