@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 
 from site_builder.domain.model import Role
-from site_builder.loading.parsecache import Restored
+from site_builder.loading.plancodec import Restored
 
 Fallback = Callable[[Restored, Exception], Role]
 """What to do when a cached plan cannot be built after all (a damaged entry behind a valid checksum)."""

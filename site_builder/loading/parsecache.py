@@ -11,7 +11,6 @@ trusted; writers write a temporary file and rename it, so concurrent runs never 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import marshal
 import os
@@ -23,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from site_builder import __version__
-from site_builder.domain.model import Dialogue, Finding, Loc, Outcome, Ref, Role
-from site_builder.loading.fields import FieldLocs
+from site_builder.domain.model import Finding, Role
 from site_builder.loading.files import SourceFile, Stamp, UnreadFile
+from site_builder.loading.plancodec import Restored, Uncacheable, encode, restore
+
+__all__ = ["Restored", "Store", "cache_file", "code_key", "configure", "is_enabled", "open_store"]
 
 MAGIC = b"VAP-PARSE-CACHE 3\n"
 _CHECK = 8
@@ -95,23 +96,6 @@ more than the coarsest timestamp granularity of a file system (FAT: 2 s), so an 
 tick as the run that read the file is never mistaken for no edit (that file is hashed every run)."""
 
 
-class Restored:
-    """A cached role plan not yet built: its id and loading findings now, the typed Role on first use
-    (a `vap check` whose rules' findings are all reused never builds most of them)."""
-
-    __slots__ = ("_payload", "findings", "id", "rel")
-
-    def __init__(self, rel: str, role_id: str | None, findings: list[Finding], payload: bytes) -> None:
-        self.rel, self.id, self.findings, self._payload = rel, role_id, findings, payload
-
-    def role(self) -> Role:
-        """The typed plan (raises on any shape `_encode` never writes: a damaged or foreign entry)."""
-        role = _decode(marshal.loads(self._payload), self.rel)
-        if role.id != self.id:
-            raise TypeError("role id")
-        return role
-
-
 class Store:
     """The entries of one cache file: repository path -> (hash of the bytes, stamp or None, head, plan).
 
@@ -178,10 +162,10 @@ class Store:
         if not _valid(entry) or entry[0] != digest:  # type: ignore[index]
             return None
         try:
-            restored = _restore(rel, entry[2], entry[3])  # type: ignore[index]
+            restored = restore(rel, entry[2], entry[3])  # type: ignore[index]
         except Exception:  # a damaged entry of any shape is a miss, never a crash
             return None
-        self._new[rel] = _stamped(entry, self._settled(stamp))  # type: ignore[arg-type]
+        self._keep(rel, entry, stamp)  # type: ignore[arg-type]
         return restored
 
     def put(
@@ -198,18 +182,26 @@ class Store:
         """This process parsed the file's bytes (with this hash) before: keep its entry, or make one."""
         entry = self._old.get(rel)
         if _valid(entry) and entry[0] == digest:  # type: ignore[index]
-            self._new[rel] = _stamped(entry, self._settled(stamp))  # type: ignore[arg-type]
+            self._keep(rel, entry, stamp)  # type: ignore[arg-type]
         else:
             self._remember(rel, digest, stamp, role, findings)
+
+    def _keep(self, rel: str, entry: tuple[Any, ...], stamp: Stamp | None) -> None:
+        """Keep an entry with this run's stamp: a file that has settled since is worth a save."""
+        settled = self._settled(stamp)
+        if entry[1] != settled:
+            entry = (entry[0], settled, *entry[2:])
+            self._dirty += settled is not None
+        self._new[rel] = entry
 
     def _remember(
         self, rel: str, digest: bytes, stamp: Stamp | None, role: Role | None, findings: list[Finding]
     ) -> None:
         try:
-            head, payload = _encode(role, findings, rel)
+            head, payload = encode(role, findings, rel)
             body = b"" if payload is None else marshal.dumps(payload)
             marshal.dumps(head)
-        except (_Uncacheable, ValueError):  # ValueError: a value marshal cannot write
+        except (Uncacheable, ValueError):  # ValueError: a value marshal cannot write
             self._new.pop(rel, None)
             return
         self._new[rel] = (digest, self._settled(stamp), head, body)
@@ -252,154 +244,11 @@ class Store:
         self._dirty = 0
 
 
-def _stamped(entry: tuple[Any, ...], stamp: Stamp | None) -> tuple[Any, ...]:
-    """The entry with the stamp of this run (the same tuple when it is unchanged)."""
-    return entry if entry[1] == stamp else (entry[0], stamp, *entry[2:])
-
-
 def _valid(entry: object) -> bool:
     """An entry of the shape `put` writes (its parts are checked when it is restored)."""
     return entry.__class__ is tuple and len(entry) == 4 and entry[0].__class__ is bytes
 
 
-def _restore(rel: str, head: Any, payload: Any) -> Restored:
-    """The id and findings of an entry now; its plan when asked (raises on a foreign shape)."""
-    role_id, problems = head
-    if not (role_id is None or role_id.__class__ is str) or payload.__class__ is not bytes:
-        raise TypeError("entry head")
-    if (role_id is None) != (not payload):
-        raise TypeError("entry plan")
-    return Restored(rel, role_id, _findings(problems, rel), payload)
-
-
 def _check(body: bytes) -> bytes:
     """Length and CRC-32 of the body: 20 MB in ~10 ms, where a cryptographic hash takes ~50 ms."""
     return len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little")
-
-
-class _Uncacheable(Exception):
-    """A value that does not come from this file alone (a finding about another file): parse again."""
-
-
-def _position(loc: Loc, rel: str) -> tuple[int | None, int | None]:
-    if loc.path != rel:
-        raise _Uncacheable
-    return loc.line, loc.column
-
-
-def _date(value: dt.date | None) -> int | None:
-    return None if value is None else value.toordinal()
-
-
-def _encode(role: Role | None, findings: list[Finding], rel: str) -> tuple[Any, Any]:
-    """A role and its findings as tuples of str, int and None (marshal writes those directly): the
-    head (id and findings, restored at once) and the plan (built only when it is read)."""
-    problems = tuple(
-        (f.severity, f.rule, f.message, *_position(f.loc, rel), f.role, f.outcome, f.hint, f.related)
-        for f in findings
-    )
-    if role is None:
-        return (None, problems), None
-    if any(o.role != role.id for o in role.outcomes):
-        raise _Uncacheable  # outcomes are restored with their role's id
-    outcomes = tuple(
-        (
-            o.id,
-            o.title,
-            o.measure,
-            o.target,
-            _date(o.due),
-            tuple((r.target, r.how, *_position(r.loc, rel)) for r in o.supports),
-            *_position(o.loc, rel),
-        )
-        for o in role.outcomes
-    )
-    dialogue = tuple((_date(d.date), d.with_, d.note, *_position(d.loc, rel)) for d in role.dialogue)
-    locs = {name: _position(role.field_locs[name], rel) for name in role.field_locs}
-    resources = dict(role.resources) if isinstance(role.resources, dict) else role.resources
-    fields = (
-        role.id,
-        role.title,
-        role.holder,
-        role.reports_to,
-        role.department,
-        role.level,
-        role.status,
-        _date(role.confirmed_on),
-        role.value_add,
-        role.accountabilities,
-        role.focus,
-        outcomes,
-        role.authorities,
-        resources,
-        role.trade_offs,
-        dialogue,
-        *_position(role.loc, rel),
-        locs,
-    )
-    return (role.id, problems), fields
-
-
-def _findings(problems: Any, rel: str) -> list[Finding]:
-    """The loading findings `_encode` flattened, built again."""
-    out = [
-        Finding(severity, rule, message, Loc(rel, line, column), role, outcome, hint, related)
-        for severity, rule, message, line, column, role, outcome, hint, related in problems
-    ]
-    if not all(f.message.__class__ is str and f.rule.__class__ is str for f in out):
-        raise TypeError("finding text")
-    return out
-
-
-def _decode(fields: Any, rel: str) -> Role:
-    """The role `_encode` flattened, built again (raises on any shape `_encode` never writes)."""
-    day = dt.date.fromordinal
-    (role_id, title, holder, reports_to, department, level, status, confirmed_on, value_add) = fields[:9]
-    (accountabilities, focus, outcomes, authorities, resources, trade_offs, dialogue) = fields[9:16]
-    line, column, locs = fields[16:]
-    role = Role(
-        id=role_id,
-        title=title,
-        holder=holder,
-        reports_to=reports_to,
-        department=department,
-        level=level,
-        status=status,
-        confirmed_on=None if confirmed_on is None else day(confirmed_on),
-        value_add=value_add,
-        accountabilities=accountabilities,
-        focus=focus,
-        outcomes=tuple(
-            Outcome(
-                o_id,
-                role_id,
-                o_title,
-                measure,
-                target,
-                None if due is None else day(due),
-                tuple(Ref(goal, how, Loc(rel, r_line, r_column)) for goal, how, r_line, r_column in refs),
-                Loc(rel, o_line, o_column),
-            )
-            for o_id, o_title, measure, target, due, refs, o_line, o_column in outcomes
-        ),
-        authorities=authorities,
-        resources=resources,
-        trade_offs=trade_offs,
-        dialogue=tuple(
-            Dialogue(None if date is None else day(date), with_, note, Loc(rel, d_line, d_column))
-            for date, with_, note, d_line, d_column in dialogue
-        ),
-        loc=Loc(rel, line, column),
-        field_locs=FieldLocs(rel, locs),
-    )
-    _check_types(role)
-    return role
-
-
-def _check_types(role: Role) -> None:
-    """Refuse restored values of a type the loader never produces (a foreign or damaged entry)."""
-    texts = (role.accountabilities, role.focus, role.authorities, role.trade_offs)
-    if not (isinstance(role.id, str) and isinstance(role.title, str) and isinstance(role.value_add, str)):
-        raise TypeError("role text fields")
-    if not all(isinstance(t, tuple) and all(isinstance(s, str) for s in t) for t in texts):
-        raise TypeError("role lists")

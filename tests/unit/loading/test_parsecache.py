@@ -154,9 +154,8 @@ def _write_many(path: str, tag: int, rounds: int) -> None:
     """One of several processes saving the same cache file over and over."""
     store = parsecache.Store(Path(path))
     for n in range(rounds):
-        store._new = {
-            f"plans/roles/r{k}.yaml": (bytes(16), None, (None, ()), b"%d-%d" % (tag, n) * 2000) for k in range(50)
-        }
+        payload = b"%d-%d" % (tag, n) * 2000
+        store._new = {f"plans/roles/r{k}.yaml": (bytes(16), None, (None, ()), payload) for k in range(50)}
         store._dirty = 1
         store.save()
 
