@@ -29,6 +29,9 @@ class Affected:
     roles: frozenset[str]
     goals: frozenset[str]
     signatures: Mapping[str, Any]
+    chains: frozenset[str] = frozenset()
+    """Roles whose outcomes lead, link by link, to an edited role's outcome: their conversation
+    sheets draw that chain."""
 
 
 def affected(previous: View, view: View, ix: Index, signatures: Mapping[str, Any]) -> Affected | None:
@@ -53,7 +56,20 @@ def affected(previous: View, view: View, ix: Index, signatures: Mapping[str, Any
     keys = {o.key for i in edited for o in new.roles[i].outcomes}
     roles.update(_naming(ix, view.findings, keys, edited))
     goals = {ix.goal_of(item) for key in keys for item in ix.served.get(key, ())}
-    return Affected(frozenset(roles & new.roles.keys()), frozenset(goals), signatures)
+    chains = _supporting(ix, keys) | edited
+    return Affected(frozenset(roles & new.roles.keys()), frozenset(goals), signatures, frozenset(chains))
+
+
+def _supporting(ix: Index, keys: Iterable[str]) -> set[str]:
+    """Roles whose outcomes support these outcomes, directly or through others."""
+    seen = set(keys)
+    todo = list(seen)
+    while todo:
+        for key in ix.supported_by.get(todo.pop(), ()):
+            if key not in seen:
+                seen.add(key)
+                todo.append(key)
+    return {key.partition("#")[0] for key in seen}
 
 
 def _plain(view: View) -> bool:

@@ -180,25 +180,78 @@ def page_signatures(
         )
         for path in goal_lists(ix, goal).values():  # a department's share of the goal's list
             out[path] = out[urls.goal_page(goal.id)]
-    # the alignment pages name roles, their managers and outcomes in sentences: any plan may show
-    alignment = (
-        view.findings,
-        view.withheld,
-        view.show_sources,
-        tuple(plans.roles.values()),
-        tuple(ix.departments.items()),
-        tuple((i, ix.supporters_of_item.get(i, ()), ix.unseen(i)) for i in ix.strategy_items),
-    )
-    out[urls.ALIGNMENT] = alignment
-    for slug in department_slugs(ix.departments.values()).values():
-        out[urls.alignment_page(slug)] = alignment
-    _conversation_signatures(view, ix, out)
+    _alignment_signatures(view, ix, out, only)
+    _conversation_signatures(view, ix, out, only)
     return out
 
 
-def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -> None:
-    """A sheet shows the report's and the manager's pages' data; the standing pages every plan's
-    status and dates; both count days to the latest date in any plan."""
+def _linked(role: Role) -> Any:
+    """What the alignment pages read of any role: its link (title, holder), place, status and dates
+    in sentences and counts, and its outcomes (titles, targets, dates, links); not its plan's text."""
+    return (
+        role.id,
+        role.title,
+        role.holder,
+        role.status,
+        role.confirmed_on,
+        role.reports_to,
+        role.level,
+        role.outcomes,
+    )
+
+
+def _alignment_signatures(view: View, ix: Index, out: dict[str, Signature], only: Affected | None) -> None:
+    """The alignment page and each department's: their findings and what is withheld, with the whole
+    plan of each role a finding is about (a sentence may read any of its fields), and of every role
+    what sentences and counts read (`_linked`): an edit of a value add or an accountability re-renders
+    none of them, an edit of a status the pages of the departments it shows in."""
+    plans = view.plans
+    linked = tuple(_linked(r) for r in plans.roles.values())
+    if only is not None:  # shared by every alignment page: compared once, then by identity
+        last = only.signatures.get(urls.ALIGNMENT)
+        if isinstance(last, tuple) and len(last) > 3 and last[3] == linked:
+            linked = last[3]
+    common = (
+        view.show_sources,
+        tuple(sorted(view.placeholders)),
+        tuple(ix.departments.items()),
+        tuple((i, ix.supporters_of_item.get(i, ()), ix.unseen(i)) for i in ix.strategy_items),
+    )
+    out[urls.ALIGNMENT] = (
+        view.findings,
+        view.withheld,
+        _finding_roles(plans.roles, view.findings),
+        linked,
+        common,
+    )
+    by_dept: dict[str | None, list[Any]] = {}  # as alignment_page narrows them
+    for f in view.findings:
+        by_dept.setdefault(ix.departments.get(f.role or ""), []).append(f)
+    withheld: dict[str | None, list[Any]] = {}
+    for w in view.withheld:
+        withheld.setdefault(ix.departments.get(w.role) if w.role is not None else None, []).append(w)
+    for dept, slug in department_slugs(ix.departments.values()).items():
+        found = tuple(by_dept.get(dept, ()))
+        out[urls.alignment_page(slug)] = (
+            dept,
+            found,
+            tuple(withheld.get(dept, ())),
+            _finding_roles(plans.roles, found),
+            linked,
+            common,
+        )
+
+
+def _finding_roles(roles: Mapping[str, Role], findings: tuple[Any, ...]) -> tuple[Role, ...]:
+    """The whole plans of the roles these findings are about, in order."""
+    return tuple(roles[r] for r in dict.fromkeys(f.role for f in findings) if r in roles)
+
+
+def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature], only: Affected | None) -> None:
+    """A sheet shows the report's and the manager's pages' data and the chain above the report's
+    outcomes; the standing pages every plan's status and dates; both count days to the latest date
+    in any plan. `only`: a sheet whose report's and manager's pages were not signed again, and whose
+    chain reaches no edited outcome, keeps the last generation's signature."""
     from site_builder.generator.conversation import as_of, sheet_reports, shows_sheets
 
     if not shows_sheets(view):
@@ -206,7 +259,15 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
     until = as_of(view.plans)
     for report in sheet_reports(view):
         manager = ix.roles[report].reports_to or ""
-        out[urls.conversation_page(report)] = (
+        page = urls.conversation_page(report)
+        if only is not None and report not in only.chains:
+            last = only.signatures.get(page)  # the same two role pages' signatures (not signed again)
+            mine, boss = out[urls.role_page(report)], out[urls.role_page(manager)]
+            same = isinstance(last, tuple) and len(last) == 4 and last[0] is mine and last[1] is boss
+            if same and last[2] == until:  # type: ignore[index]
+                out[page] = last
+                continue
+        out[page] = (
             out[urls.role_page(report)],
             out[urls.role_page(manager)],
             until,
