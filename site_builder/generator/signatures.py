@@ -186,8 +186,8 @@ def page_signatures(
 
 
 def _linked(role: Role) -> Any:
-    """What the alignment pages read of any role: its link (title, holder), place, status and dates
-    in sentences and counts, and its outcomes (titles, targets, dates, links); not its plan's text."""
+    """What the alignment pages read of any role: its link (title, holder), place, status, dates and
+    focus in sentences and counts (finding_text.py), and its outcomes; not the text of its plan."""
     return (
         role.id,
         role.title,
@@ -196,34 +196,28 @@ def _linked(role: Role) -> Any:
         role.confirmed_on,
         role.reports_to,
         role.level,
+        role.focus,
         role.outcomes,
     )
 
 
 def _alignment_signatures(view: View, ix: Index, out: dict[str, Signature], only: Affected | None) -> None:
-    """The alignment page and each department's: their findings and what is withheld, with the whole
-    plan of each role a finding is about (a sentence may read any of its fields), and of every role
-    what sentences and counts read (`_linked`): an edit of a value add or an accountability re-renders
-    none of them, an edit of a status the pages of the departments it shows in."""
-    plans = view.plans
-    linked = tuple(_linked(r) for r in plans.roles.values())
-    if only is not None:  # shared by every alignment page: compared once, then by identity
-        last = only.signatures.get(urls.ALIGNMENT)
-        if isinstance(last, tuple) and len(last) > 3 and last[3] == linked:
-            linked = last[3]
+    """The alignment page and each department's: their findings and what is withheld, and of every
+    role what sentences and counts read (`_linked`): an edit of a value add, accountabilities or
+    other plan text re-renders none of them (tests/unit/generator/test_incremental.py holds the pages
+    equal to a full generation)."""
+    linked = tuple(_linked(r) for r in view.plans.roles.values())
     common = (
         view.show_sources,
         tuple(sorted(view.placeholders)),
         tuple(ix.departments.items()),
         tuple((i, ix.supporters_of_item.get(i, ()), ix.unseen(i)) for i in ix.strategy_items),
     )
-    out[urls.ALIGNMENT] = (
-        view.findings,
-        view.withheld,
-        _finding_roles(plans.roles, view.findings),
-        linked,
-        common,
-    )
+    last = only.signatures.get(urls.ALIGNMENT) if only is not None else None
+    if isinstance(last, tuple) and len(last) == 4:  # shared by every alignment page: compared once here
+        linked = last[2] if last[2] == linked else linked
+        common = last[3] if last[3] == common else common
+    out[urls.ALIGNMENT] = (view.findings, view.withheld, linked, common)
     by_dept: dict[str | None, list[Any]] = {}  # as alignment_page narrows them
     for f in view.findings:
         by_dept.setdefault(ix.departments.get(f.role or ""), []).append(f)
@@ -236,15 +230,9 @@ def _alignment_signatures(view: View, ix: Index, out: dict[str, Signature], only
             dept,
             found,
             tuple(withheld.get(dept, ())),
-            _finding_roles(plans.roles, found),
             linked,
             common,
         )
-
-
-def _finding_roles(roles: Mapping[str, Role], findings: tuple[Any, ...]) -> tuple[Role, ...]:
-    """The whole plans of the roles these findings are about, in order."""
-    return tuple(roles[r] for r in dict.fromkeys(f.role for f in findings) if r in roles)
 
 
 def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature], only: Affected | None) -> None:
