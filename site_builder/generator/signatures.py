@@ -144,9 +144,13 @@ def page_signatures(
         sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo, parts)
         out[card] = sig
         out[page] = (sig, events)  # the card shows no history
-    roster = tuple(
-        (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
-        for r in plans.roles.values()
+    roster = _same_as_last(
+        only,
+        urls.DIRECTORY,
+        tuple(
+            (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
+            for r in plans.roles.values()
+        ),
     )
     out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
     out[urls.DIRECTORY_JSON] = roster
@@ -183,6 +187,13 @@ def page_signatures(
     _alignment_signatures(view, ix, out, only)
     _conversation_signatures(view, ix, out, only)
     return out
+
+
+def _same_as_last(only: Affected | None, path: str, signature: Signature) -> Signature:
+    """The last generation's signature of `path` when it is equal: many pages share it, and the
+    comparison that finds which pages changed is then one of identity (10,000 rows each, once)."""
+    last = only.signatures.get(path) if only is not None else None
+    return last if last is not None and last == signature else signature
 
 
 def _linked(role: Role) -> Any:
@@ -261,7 +272,7 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature], o
             until,
             _chain(view, ix, report),
         )
-    standing = (
+    standing: Signature = (
         until,
         tuple(
             (r.id, r.title, r.holder, r.status, r.confirmed_on, tuple(d.date for d in r.dialogue))
@@ -269,7 +280,7 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature], o
         ),
         tuple(ix.departments.items()),
     )
-    out[urls.CONVERSATIONS] = standing
+    out[urls.CONVERSATIONS] = standing = _same_as_last(only, urls.CONVERSATIONS, standing)
     for slug in department_slugs(ix.departments.values()).values():
         out[urls.conversations_page(slug)] = standing
 
