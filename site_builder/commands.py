@@ -88,7 +88,7 @@ def check(
 ) -> int:
     """Print every finding; the exit code says whether any finding fails under the policy."""
     parsecache.configure(enabled=cache)
-    result = run_checks(plans_dir, options)
+    result = run_checks(plans_dir, options, lazy=True)
     policy = parse_rule_list((*result.plans.portal.fail_on, *fail_on))
     findings = apply_policy(result.findings, policy, strict=strict)
     if output_format == "json":

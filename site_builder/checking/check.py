@@ -41,10 +41,13 @@ class CheckResult:
         return tuple(f for f in self.findings if f.role == role_id)
 
 
-def run_checks(plans_dir: Path, options: CheckOptions | None = None) -> CheckResult:
-    """Every finding of every file in one run (one bad file never hides the others)."""
+def run_checks(plans_dir: Path, options: CheckOptions | None = None, *, lazy: bool = False) -> CheckResult:
+    """Every finding of every file in one run (one bad file never hides the others).
+
+    lazy: plans restored from the parse cache are built only when a rule or the caller reads them
+    (`vap check`, which prints findings only: when the rule cache holds them, few plans are built)."""
     with gc_paused():
-        loaded = load_plans(plans_dir)
+        loaded = load_plans(plans_dir, lazy=lazy)
         findings = list(loaded.findings)
         options = options or CheckOptions()
         memo = rulecache.open_memo(plans_dir, loaded.plans, loaded.digests, _rule_settings(options))

@@ -26,6 +26,7 @@ from typing import Any
 
 from site_builder.domain.model import Finding, Loc, PlanSet, Role
 from site_builder.loading import parsecache
+from site_builder.loading.lazyroles import LazyRoles
 
 MAGIC = b"VAP-RULE-CACHE 1\n"
 _SOURCES = ("loading", "domain", "checking")
@@ -133,13 +134,14 @@ def facts(
     digest.update(code_key())
     digest.update(repr((plans.portal, plans.strategy, sorted(plans.unreadable), settings)).encode())
     roles: dict[str, RoleFacts] = {}
-    for role in plans.roles.values():
-        path = role.loc.path
+    lazy = plans.roles if isinstance(plans.roles, LazyRoles) else None
+    for role_id in plans.roles:  # ids only: a plan restored lazily is built only if its file changed
+        path = lazy.path(role_id) if lazy is not None else plans.roles[role_id].loc.path
         data = digests.get(path, b"")
         entry = known.get(path)
         if not (data and entry.__class__ is tuple and len(entry) == 3 and entry[0] == data):
             table = array("i")
-            content = marshal.dumps(_role_content(role, table))
+            content = marshal.dumps(_role_content(plans.roles[role_id], table))
             entry = (data, hashlib.blake2b(content, digest_size=16).digest(), table.tobytes())
         roles[path] = entry
         digest.update(path.encode() + b"\0" + entry[1])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -13,7 +13,7 @@ from site_builder.checking.rulecache import Memo
 from site_builder.checking.similar_pairs import most_alike
 from site_builder.checking.similarity import THRESHOLD, Item, near_duplicates
 from site_builder.domain.index import Index
-from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, Role
+from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, PlanSet, Role
 from site_builder.domain.titles import outcome_name, short_title
 
 
@@ -402,5 +402,11 @@ def check_warnings(
         if rule.name in drift.OFF_BY_DEFAULT and rule.name not in enabled:
             continue
         run = partial(rule.check, ix, options) if rule.options else partial(rule.check, ix)
-        out += run() if memo is None or rule.name == "suspect-link" else memo.findings(rule.name, run)
-    return name_outcomes(out, ix.plans)
+        named = partial(_named, run, ix.plans)  # kept named: reusing them reads no plan
+        out += named() if memo is None or rule.name == "suspect-link" else memo.findings(rule.name, named)
+    return out
+
+
+def _named(run: Callable[[], Iterable[Finding]], plans: PlanSet) -> list[Finding]:
+    """A rule's findings with the titles of the outcomes they are about (see name_outcomes)."""
+    return name_outcomes(list(run()), plans)

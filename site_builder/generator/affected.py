@@ -5,7 +5,8 @@ outcomes its outcomes support and those supporting them, what they serve, its fi
 outcomes they name), the roles its dialogue names and the part of the organisation below it. After
 an edit that keeps the organisation's structure (the same roles, reporting lines, departments, role
 titles, outcome ids and links, strategy and portal), only the pages of roles near an edited role, or
-whose findings changed, can differ; every other signature is the previous generation's. Any other
+whose findings changed, can differ, and the goals their outcomes serve when what goal pages list of
+them changed; every other signature is the previous generation's. Any other
 edit returns None: every signature is computed again. tests/unit/generator/test_affected.py holds
 the result equal to a full computation for every kind of edit.
 """
@@ -29,6 +30,9 @@ class Affected:
     roles: frozenset[str]
     goals: frozenset[str]
     signatures: Mapping[str, Any]
+    chains: frozenset[str] = frozenset()
+    """Roles whose outcomes lead, link by link, to an edited role's outcome: their conversation
+    sheets draw that chain."""
 
 
 def affected(previous: View, view: View, ix: Index, signatures: Mapping[str, Any]) -> Affected | None:
@@ -52,8 +56,22 @@ def affected(previous: View, view: View, ix: Index, signatures: Mapping[str, Any
         roles.update(ix.chain(role_id))  # the parts above count its findings
     keys = {o.key for i in edited for o in new.roles[i].outcomes}
     roles.update(_naming(ix, view.findings, keys, edited))
-    goals = {ix.goal_of(item) for key in keys for item in ix.served.get(key, ())}
-    return Affected(frozenset(roles & new.roles.keys()), frozenset(goals), signatures)
+    listed = {o.key for a, b in changed if _listed(a) != _listed(b) for o in b.outcomes}
+    goals = {ix.goal_of(item) for key in listed for item in ix.served.get(key, ())}
+    chains = _supporting(ix, keys) | edited
+    return Affected(frozenset(roles & new.roles.keys()), frozenset(goals), signatures, frozenset(chains))
+
+
+def _supporting(ix: Index, keys: Iterable[str]) -> set[str]:
+    """Roles whose outcomes support these outcomes, directly or through others."""
+    seen = set(keys)
+    todo = list(seen)
+    while todo:
+        for key in ix.supported_by.get(todo.pop(), ()):
+            if key not in seen:
+                seen.add(key)
+                todo.append(key)
+    return {key.partition("#")[0] for key in seen}
 
 
 def _plain(view: View) -> bool:
@@ -65,6 +83,11 @@ def _structure(role: Role) -> tuple[Any, ...]:
     """What places a role in the organisation: a change here may reach any page."""
     outcomes = tuple((o.id, tuple((r.target, r.how) for r in o.supports)) for o in role.outcomes)
     return (role.id, role.title, role.reports_to, role.department, outcomes)
+
+
+def _listed(role: Role) -> tuple[Any, ...]:
+    """What goal pages show of a role whose outcomes serve the goal (not its value add, say)."""
+    return (role.title, role.holder, role.department, role.status, role.level, role.outcomes)
 
 
 def _findings_changed(before: Iterable[Finding], after: Iterable[Finding]) -> set[str]:

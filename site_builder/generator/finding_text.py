@@ -27,7 +27,9 @@ _FIELD_WORDS = {
 
 
 class _Say:
-    """The pieces a sentence is made of, for one finding on one edition's pages."""
+    """The pieces a sentence is made of, for one finding on one edition's pages. Of a role's plan
+    they read its title, holder, status, confirmed_on, focus, manager and outcomes only: the
+    alignment pages' signatures hold those (signatures._linked)."""
 
     def __init__(self, pages: Pages, finding: Finding) -> None:
         self.pages, self.f = pages, finding

@@ -144,9 +144,13 @@ def page_signatures(
         sig = role_signature(view, ix, role, notes, tuple(findings_by_role.get(role.id, ())), memo, parts)
         out[card] = sig
         out[page] = (sig, events)  # the card shows no history
-    roster = tuple(
-        (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
-        for r in plans.roles.values()
+    roster = _same_as_last(
+        only,
+        urls.DIRECTORY,
+        tuple(
+            (r.id, r.title, r.holder, r.status, r.level, r.reports_to, ix.departments[r.id])
+            for r in plans.roles.values()
+        ),
     )
     out[urls.DIRECTORY] = out[urls.DIRECTORY_AZ] = out[urls.ORGANISATION] = out[urls.HOME] = roster
     out[urls.DIRECTORY_JSON] = roster
@@ -180,25 +184,73 @@ def page_signatures(
         )
         for path in goal_lists(ix, goal).values():  # a department's share of the goal's list
             out[path] = out[urls.goal_page(goal.id)]
-    # the alignment pages name roles, their managers and outcomes in sentences: any plan may show
-    alignment = (
-        view.findings,
-        view.withheld,
-        view.show_sources,
-        tuple(plans.roles.values()),
-        tuple(ix.departments.items()),
-        tuple((i, ix.supporters_of_item.get(i, ()), ix.unseen(i)) for i in ix.strategy_items),
-    )
-    out[urls.ALIGNMENT] = alignment
-    for slug in department_slugs(ix.departments.values()).values():
-        out[urls.alignment_page(slug)] = alignment
-    _conversation_signatures(view, ix, out)
+    _alignment_signatures(view, ix, out, only)
+    _conversation_signatures(view, ix, out, only)
     return out
 
 
-def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -> None:
-    """A sheet shows the report's and the manager's pages' data; the standing pages every plan's
-    status and dates; both count days to the latest date in any plan."""
+def _same_as_last(only: Affected | None, path: str, signature: Signature) -> Signature:
+    """The last generation's signature of `path` when it is equal: many pages share it, and the
+    comparison that finds which pages changed is then one of identity (10,000 rows each, once)."""
+    last = only.signatures.get(path) if only is not None else None
+    return last if last is not None and last == signature else signature
+
+
+def _linked(role: Role) -> Any:
+    """What the alignment pages read of any role: its link (title, holder), place, status, dates and
+    focus in sentences and counts (finding_text.py), and its outcomes; not the text of its plan."""
+    return (
+        role.id,
+        role.title,
+        role.holder,
+        role.status,
+        role.confirmed_on,
+        role.reports_to,
+        role.level,
+        role.focus,
+        role.outcomes,
+    )
+
+
+def _alignment_signatures(view: View, ix: Index, out: dict[str, Signature], only: Affected | None) -> None:
+    """The alignment page and each department's: their findings and what is withheld, and of every
+    role what sentences and counts read (`_linked`): an edit of a value add, accountabilities or
+    other plan text re-renders none of them (tests/unit/generator/test_incremental.py holds the pages
+    equal to a full generation)."""
+    linked = tuple(_linked(r) for r in view.plans.roles.values())
+    common = (
+        view.show_sources,
+        tuple(sorted(view.placeholders)),
+        tuple(ix.departments.items()),
+        tuple((i, ix.supporters_of_item.get(i, ()), ix.unseen(i)) for i in ix.strategy_items),
+    )
+    last = only.signatures.get(urls.ALIGNMENT) if only is not None else None
+    if isinstance(last, tuple) and len(last) == 4:  # shared by every alignment page: compared once here
+        linked = last[2] if last[2] == linked else linked
+        common = last[3] if last[3] == common else common
+    out[urls.ALIGNMENT] = (view.findings, view.withheld, linked, common)
+    by_dept: dict[str | None, list[Any]] = {}  # as alignment_page narrows them
+    for f in view.findings:
+        by_dept.setdefault(ix.departments.get(f.role or ""), []).append(f)
+    withheld: dict[str | None, list[Any]] = {}
+    for w in view.withheld:
+        withheld.setdefault(ix.departments.get(w.role) if w.role is not None else None, []).append(w)
+    for dept, slug in department_slugs(ix.departments.values()).items():
+        found = tuple(by_dept.get(dept, ()))
+        out[urls.alignment_page(slug)] = (
+            dept,
+            found,
+            tuple(withheld.get(dept, ())),
+            linked,
+            common,
+        )
+
+
+def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature], only: Affected | None) -> None:
+    """A sheet shows the report's and the manager's pages' data and the chain above the report's
+    outcomes; the standing pages every plan's status and dates; both count days to the latest date
+    in any plan. `only`: a sheet whose report's and manager's pages were not signed again, and whose
+    chain reaches no edited outcome, keeps the last generation's signature."""
     from site_builder.generator.conversation import as_of, sheet_reports, shows_sheets
 
     if not shows_sheets(view):
@@ -206,13 +258,21 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
     until = as_of(view.plans)
     for report in sheet_reports(view):
         manager = ix.roles[report].reports_to or ""
-        out[urls.conversation_page(report)] = (
+        page = urls.conversation_page(report)
+        if only is not None and report not in only.chains:
+            last = only.signatures.get(page)  # the same two role pages' signatures (not signed again)
+            mine, boss = out[urls.role_page(report)], out[urls.role_page(manager)]
+            same = isinstance(last, tuple) and len(last) == 4 and last[0] is mine and last[1] is boss
+            if same and last[2] == until:  # type: ignore[index]
+                out[page] = last
+                continue
+        out[page] = (
             out[urls.role_page(report)],
             out[urls.role_page(manager)],
             until,
             _chain(view, ix, report),
         )
-    standing = (
+    standing: Signature = (
         until,
         tuple(
             (r.id, r.title, r.holder, r.status, r.confirmed_on, tuple(d.date for d in r.dialogue))
@@ -220,7 +280,7 @@ def _conversation_signatures(view: View, ix: Index, out: dict[str, Signature]) -
         ),
         tuple(ix.departments.items()),
     )
-    out[urls.CONVERSATIONS] = standing
+    out[urls.CONVERSATIONS] = standing = _same_as_last(only, urls.CONVERSATIONS, standing)
     for slug in department_slugs(ix.departments.values()).values():
         out[urls.conversations_page(slug)] = standing
 

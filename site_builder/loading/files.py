@@ -14,18 +14,43 @@ from site_builder.errors import PortalError
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+Stamp = tuple[int, int, int, int, int]
+"""Of a file: size, mtime and ctime in nanoseconds, inode, device (see parsecache.Store.unchanged)."""
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    """What the file system says about a file without reading it."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     rel: str
     """Path relative to the folder that holds plans/, with forward slashes (as findings show it)."""
     data: bytes
+    stamp: Stamp | None = None
+    """The file's stamp when it was read (plain files found by the walk; None for links)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadFile:
+    """A role file not read because the parse cache vouches for its bytes (its stamp is unchanged)."""
+
+    rel: str
+    stamp: Stamp
+    path: str
+    """Where to read it after all (a damaged cache entry)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Sources:
     portal: SourceFile | None
     strategy: SourceFile | None
-    roles: tuple[SourceFile, ...]
+    roles: tuple[SourceFile | UnreadFile, ...]
+
+
+Unchanged = Callable[[str, Stamp], bool]
+"""Whether a role file (path as findings show it, stamp) is known unchanged: its bytes need no reading."""
 
 
 def _ignored(name: str) -> bool:
@@ -58,13 +83,18 @@ def not_a_file(path: Path | str) -> str | None:
 
     Opening a FIFO for reading waits for a writer forever; a device may never end: neither is read.
     """
+    return _kind(path)[0]
+
+
+def _kind(path: Path | str) -> tuple[str | None, os.stat_result | None]:
+    """not_a_file's answer and the stat it read (None when the path is missing or a broken link)."""
     try:
-        mode = os.stat(path).st_mode
+        found = os.stat(path)
     except OSError:
-        return None  # missing or a broken link: the caller reports that
-    if stat.S_ISREG(mode):
-        return None
-    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+        return None, None  # missing or a broken link: the caller reports that
+    if stat.S_ISREG(found.st_mode):
+        return None, found
+    return next((what for test, what in _KINDS if test(found.st_mode)), "not a regular file"), found
 
 
 def bad_name(name: str) -> bool:
@@ -81,25 +111,37 @@ def shown_name(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
-def read_sources(plans_dir: Path, findings: list[Finding]) -> Sources:
-    """Every plan file's bytes, refusing links that lead outside plans/ and anything that is not a file."""
+def read_sources(plans_dir: Path, findings: list[Finding], unchanged: Unchanged | None = None) -> Sources:
+    """Every plan file's bytes, refusing links that lead outside plans/ and anything that is not a file.
+
+    unchanged: role files (not links) it vouches for are not read (UnreadFile): the parse cache."""
     if not plans_dir.is_dir():
         raise PortalError(
             f"no planning repository at '{plans_dir}': expected a folder holding portal.yaml, "
             "strategy.yaml and roles/ (create one with 'vap init DIR')"
         )
-    reader = _Reader(plans_dir, findings)
+    reader = _Reader(plans_dir, findings, unchanged)
     portal = reader.top("portal.yaml")
     strategy = reader.top("strategy.yaml")
     return Sources(portal, strategy, reader.roles())
 
 
+def read_again(unread: UnreadFile) -> SourceFile:
+    """The bytes of a file read_sources did not read (the cache could not give its plan after all)."""
+    try:
+        with open(unread.path, "rb") as file:
+            return SourceFile(unread.rel, file.read())
+    except OSError as exc:
+        raise PortalError(f"cannot read {unread.rel}: {exc.strerror}") from exc
+
+
 class _Reader:
     """Reads one planning repository; every refusal becomes a finding naming the file."""
 
-    def __init__(self, plans_dir: Path, findings: list[Finding]) -> None:
+    def __init__(self, plans_dir: Path, findings: list[Finding], unchanged: Unchanged | None = None) -> None:
         self.plans_dir = plans_dir
         self.findings = findings
+        self.unchanged = unchanged
         self.root = plans_dir.resolve()
         self.base = plans_dir.parent
         self.prefix = os.path.join(str(self.base), "") if str(self.base) not in ("", ".") else ""
@@ -118,18 +160,22 @@ class _Reader:
         loc = Loc(shown_name(self.rel(path)), line, 1 if line else None)
         self.findings.append(Finding("error", rule, message, loc, hint=hint))
 
-    def read(self, path: Path | str, *, linked: bool = True) -> SourceFile | None:
-        what = not_a_file(path)  # a stat, never an open: a FIFO would block, a device never end
+    def read(self, path: Path | str, *, linked: bool = True) -> SourceFile | UnreadFile | None:
+        what, found = _kind(path)  # a stat, never an open: a FIFO would block, a device never end
         if what is not None:
             hint = "replace it with a YAML file (or remove it)"
             self.refuse(path, "schema", f"{Path(path).name} is {what}, not a file; it is not read", hint)
             return None
         if not linked:  # a plain file found by the walk
+            rel = self.rel(path)
+            stamp = None if found is None else stamp_of(found)
+            if stamp is not None and self.unchanged is not None and self.unchanged(rel, stamp):
+                return UnreadFile(rel, stamp, str(path))
             try:
                 with open(path, "rb") as file:
-                    return SourceFile(self.rel(path), file.read())
+                    return SourceFile(rel, file.read(), stamp)
             except OSError as exc:
-                raise PortalError(f"cannot read {self.rel(path)}: {exc.strerror}") from exc
+                raise PortalError(f"cannot read {rel}: {exc.strerror}") from exc
         real = _target(Path(path))
         if real is None or not _inside(real, self.root):
             message = (
@@ -156,9 +202,10 @@ class _Reader:
             hint = "run 'vap init' in an empty folder to see a complete example"
             self.refuse(path, "schema", f"required file {name} is missing", hint, line=None)
             return None
-        return self.read(path)
+        source = self.read(path)  # linked: always read
+        return source if isinstance(source, SourceFile) else None
 
-    def roles(self) -> tuple[SourceFile, ...]:
+    def roles(self) -> tuple[SourceFile | UnreadFile, ...]:
         folder = self.plans_dir / "roles"
         hint = "create plans/roles/ with one YAML file per role"
         if not folder.is_dir():

@@ -10,21 +10,25 @@ trusted; writers write a temporary file and rename it, so concurrent runs never 
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
 import hashlib
 import marshal
 import os
 import sys
 import tempfile
+import time
 import zlib
 from pathlib import Path
 from typing import Any
 
 from site_builder import __version__
-from site_builder.domain.model import Dialogue, Finding, Loc, Outcome, Ref, Role
-from site_builder.loading.fields import FieldLocs
+from site_builder.domain.model import Finding, Role
+from site_builder.loading.files import SourceFile, Stamp, UnreadFile
+from site_builder.loading.plancodec import Restored, Uncacheable, encode, restore
 
-MAGIC = b"VAP-PARSE-CACHE 2\n"
+__all__ = ["Restored", "Store", "cache_file", "code_key", "configure", "is_enabled", "open_store"]
+
+MAGIC = b"VAP-PARSE-CACHE 3\n"
 _CHECK = 8
 """Bytes of the body's check value: length and CRC-32, which catch a torn or damaged file (the
 entries themselves are keyed by BLAKE2 hashes of the plan files, which must never collide)."""
@@ -86,18 +90,27 @@ def code_key(packages: tuple[str, ...] = _SOURCES) -> bytes:
     return digest.hexdigest().encode() + b"\n"
 
 
-class Store:
-    """The entries of one cache file: repository path -> (hash of the bytes, marshalled plan)."""
+SETTLE_NS = 2_000_000_000
+"""How long before a run began a file must have last changed for its stamp to vouch for its bytes:
+more than the coarsest timestamp granularity of a file system (FAT: 2 s), so an edit within the same
+tick as the run that read the file is never mistaken for no edit (that file is hashed every run)."""
 
-    __slots__ = ("_dirty", "_key", "_new", "_old", "_runs", "path")
+
+class Store:
+    """The entries of one cache file: repository path -> (hash of the bytes, stamp or None, head, plan).
+
+    head: (role id or None, loading findings as tuples); plan: the marshalled typed plan (b"": none)."""
+
+    __slots__ = ("_dirty", "_key", "_new", "_old", "_runs", "_started", "path")
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._key = code_key()
-        self._old: dict[str, tuple[bytes, bytes]] = self._read()
-        self._new: dict[str, tuple[bytes, bytes]] = {}
+        self._old: dict[str, tuple[Any, ...]] = self._read()
+        self._new: dict[str, tuple[Any, ...]] = {}
         self._dirty = 0
         self._runs = 0
+        self._started = time.time_ns()
 
     def begin(self) -> None:
         """Start a run: entries of files not seen in this run are dropped when it is saved."""
@@ -106,8 +119,9 @@ class Store:
         self._new = {}
         self._dirty = 0
         self._runs += 1
+        self._started = time.time_ns()
 
-    def _read(self) -> dict[str, tuple[bytes, bytes]]:
+    def _read(self) -> dict[str, tuple[Any, ...]]:
         try:
             data = self.path.read_bytes()
         except OSError:
@@ -122,43 +136,87 @@ class Store:
             return {}
         return entries if isinstance(entries, dict) else {}
 
-    def get(self, rel: str, data: bytes) -> tuple[Role | None, list[Finding]] | None:
-        """The typed plan of these bytes at this path, or None when it is not (validly) cached."""
-        digest = hashlib.blake2b(data, digest_size=16).digest()
-        entry = self._old.get(rel)
-        if entry is None or entry.__class__ is not tuple or len(entry) != 2 or entry[0] != digest:
-            self._new[rel] = (digest, b"")  # filled by put()
+    def _settled(self, stamp: Stamp | None) -> Stamp | None:
+        """The stamp, when the file last changed well before this run began (else None: hash it)."""
+        if stamp is None or max(stamp[1], stamp[2]) >= self._started - SETTLE_NS:
             return None
-        try:
-            result = _decode(marshal.loads(entry[1]), rel)
-        except Exception:  # a damaged entry of any shape is a miss, never a crash
-            self._new[rel] = (digest, b"")
-            return None
-        self._new[rel] = entry
-        return result
+        return stamp
 
-    def put(self, rel: str, role: Role | None, findings: list[Finding], data: bytes | None = None) -> None:
-        """Remember what the bytes last passed to get() (or `data`) for `rel` parse to."""
-        digest = self._new[rel][0] if data is None else hashlib.blake2b(data, digest_size=16).digest()
+    def unchanged(self, rel: str, stamp: Stamp) -> bool:
+        """Whether the file's stamp is the one recorded when its bytes were last hashed, so its bytes
+        need not be read. The ctime is set by the kernel on every write and cannot be set back (unlike
+        the mtime), and stamps are recorded only for files that had not changed for `SETTLE_NS`."""
+        entry = self._old.get(rel)
+        return _valid(entry) and entry[1] is not None and entry[1] == stamp  # type: ignore[index]
+
+    def digest(self, source: SourceFile | UnreadFile) -> bytes:
+        """The hash of a file's bytes: of those read, or the recorded one of a file left unread."""
+        if isinstance(source, SourceFile):
+            return hashlib.blake2b(source.data, digest_size=16).digest()
+        return self._old[source.rel][0]  # type: ignore[no-any-return]  # unchanged() vouched for it
+
+    def get(self, rel: str, digest: bytes, stamp: Stamp | None) -> Restored | None:
+        """The cached plan of the bytes with this hash at this path, or None when it is not (validly)
+        cached. stamp: the file's, kept to vouch for these bytes in later runs once it is settled."""
+        entry = self._old.get(rel)
+        if not _valid(entry) or entry[0] != digest:  # type: ignore[index]
+            return None
         try:
-            payload = marshal.dumps(_encode(role, findings, rel))
-        except (_Uncacheable, ValueError):  # ValueError: a value marshal cannot write
+            restored = restore(rel, entry[2], entry[3])  # type: ignore[index]
+        except Exception:  # a damaged entry of any shape is a miss, never a crash
+            return None
+        self._keep(rel, entry, stamp)  # type: ignore[arg-type]
+        return restored
+
+    def put(
+        self, rel: str, data: bytes, stamp: Stamp | None, role: Role | None, findings: list[Finding]
+    ) -> bytes:
+        """Remember what these bytes at `rel` parse to; gives the hash of the bytes."""
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        self._remember(rel, digest, stamp, role, findings)
+        return digest
+
+    def keep(
+        self, rel: str, digest: bytes, stamp: Stamp | None, role: Role | None, findings: list[Finding]
+    ) -> None:
+        """This process parsed the file's bytes (with this hash) before: keep its entry, or make one."""
+        entry = self._old.get(rel)
+        if _valid(entry) and entry[0] == digest:  # type: ignore[index]
+            self._keep(rel, entry, stamp)  # type: ignore[arg-type]
+        else:
+            self._remember(rel, digest, stamp, role, findings)
+
+    def _keep(self, rel: str, entry: tuple[Any, ...], stamp: Stamp | None) -> None:
+        """Keep an entry with this run's stamp: a file that has settled since is worth a save."""
+        settled = self._settled(stamp)
+        if entry[1] != settled:
+            entry = (entry[0], settled, *entry[2:])
+            self._dirty += settled is not None
+        self._new[rel] = entry
+
+    def _remember(
+        self, rel: str, digest: bytes, stamp: Stamp | None, role: Role | None, findings: list[Finding]
+    ) -> None:
+        try:
+            head, payload = encode(role, findings, rel)
+            body = b"" if payload is None else marshal.dumps(payload)
+            marshal.dumps(head)
+        except (Uncacheable, ValueError):  # ValueError: a value marshal cannot write
             self._new.pop(rel, None)
             return
-        self._new[rel] = (digest, payload)
+        self._new[rel] = (digest, self._settled(stamp), head, body)
         self._dirty += 1
 
-    def keep(self, rel: str, data: bytes, role: Role | None, findings: list[Finding]) -> None:
-        """This process parsed the file's bytes before: keep its entry, or make one."""
-        entry = self._old.get(rel)
-        if entry is not None:
-            self._new[rel] = entry
-        else:
-            self.put(rel, role, findings, data)
+    def discard(self) -> None:
+        """Forget every entry and remove the cache file (found damaged after it passed its checks)."""
+        self._old, self._new = {}, {}
+        _STORES.pop(str(self.path), None)
+        with contextlib.suppress(OSError):
+            self.path.unlink()
 
     def digests(self) -> dict[str, bytes]:
         """The hash of each role file's bytes in this run, by path (files the cache cannot hold aside)."""
-        return {rel: entry[0] for rel, entry in self._new.items() if entry[1]}
+        return {rel: entry[0] for rel, entry in self._new.items()}
 
     def save(self) -> None:
         """Write the entries of this run when anything changed: a temporary file, then a rename.
@@ -166,7 +224,6 @@ class Store:
         Later runs of a long-lived process (`vap serve` rebuilding on each save) write only after
         larger changes: a few edited files cost the next process little, and writing 20 MB on every
         save would slow the preview down. The entries of a stale file never match: they are hashed."""
-        self._new = {rel: entry for rel, entry in self._new.items() if entry[1]}
         if not self._dirty and self._new.keys() == self._old.keys():
             return
         if self._runs > 1 and self._dirty < SMALL_CHANGE:
@@ -187,129 +244,11 @@ class Store:
         self._dirty = 0
 
 
+def _valid(entry: object) -> bool:
+    """An entry of the shape `put` writes (its parts are checked when it is restored)."""
+    return entry.__class__ is tuple and len(entry) == 4 and entry[0].__class__ is bytes
+
+
 def _check(body: bytes) -> bytes:
     """Length and CRC-32 of the body: 20 MB in ~10 ms, where a cryptographic hash takes ~50 ms."""
     return len(body).to_bytes(4, "little") + zlib.crc32(body).to_bytes(4, "little")
-
-
-class _Uncacheable(Exception):
-    """A value that does not come from this file alone (a finding about another file): parse again."""
-
-
-def _position(loc: Loc, rel: str) -> tuple[int | None, int | None]:
-    if loc.path != rel:
-        raise _Uncacheable
-    return loc.line, loc.column
-
-
-def _date(value: dt.date | None) -> int | None:
-    return None if value is None else value.toordinal()
-
-
-def _encode(role: Role | None, findings: list[Finding], rel: str) -> tuple[Any, ...]:
-    """A role and its findings as tuples of str, int and None (marshal writes those directly)."""
-    problems = tuple(
-        (f.severity, f.rule, f.message, *_position(f.loc, rel), f.role, f.outcome, f.hint, f.related)
-        for f in findings
-    )
-    if role is None:
-        return (None, problems)
-    if any(o.role != role.id for o in role.outcomes):
-        raise _Uncacheable  # outcomes are restored with their role's id
-    outcomes = tuple(
-        (
-            o.id,
-            o.title,
-            o.measure,
-            o.target,
-            _date(o.due),
-            tuple((r.target, r.how, *_position(r.loc, rel)) for r in o.supports),
-            *_position(o.loc, rel),
-        )
-        for o in role.outcomes
-    )
-    dialogue = tuple((_date(d.date), d.with_, d.note, *_position(d.loc, rel)) for d in role.dialogue)
-    locs = {name: _position(role.field_locs[name], rel) for name in role.field_locs}
-    resources = dict(role.resources) if isinstance(role.resources, dict) else role.resources
-    fields = (
-        role.id,
-        role.title,
-        role.holder,
-        role.reports_to,
-        role.department,
-        role.level,
-        role.status,
-        _date(role.confirmed_on),
-        role.value_add,
-        role.accountabilities,
-        role.focus,
-        outcomes,
-        role.authorities,
-        resources,
-        role.trade_offs,
-        dialogue,
-        *_position(role.loc, rel),
-        locs,
-    )
-    return (fields, problems)
-
-
-def _decode(data: tuple[Any, ...], rel: str) -> tuple[Role | None, list[Finding]]:
-    """The objects `_encode` flattened, built again (raises on any shape `_encode` never writes)."""
-    fields, problems = data
-    day = dt.date.fromordinal
-    findings = [
-        Finding(severity, rule, message, Loc(rel, line, column), role, outcome, hint, related)
-        for severity, rule, message, line, column, role, outcome, hint, related in problems
-    ]
-    if fields is None:
-        return None, findings
-    (role_id, title, holder, reports_to, department, level, status, confirmed_on, value_add) = fields[:9]
-    (accountabilities, focus, outcomes, authorities, resources, trade_offs, dialogue) = fields[9:16]
-    line, column, locs = fields[16:]
-    role = Role(
-        id=role_id,
-        title=title,
-        holder=holder,
-        reports_to=reports_to,
-        department=department,
-        level=level,
-        status=status,
-        confirmed_on=None if confirmed_on is None else day(confirmed_on),
-        value_add=value_add,
-        accountabilities=accountabilities,
-        focus=focus,
-        outcomes=tuple(
-            Outcome(
-                o_id,
-                role_id,
-                o_title,
-                measure,
-                target,
-                None if due is None else day(due),
-                tuple(Ref(goal, how, Loc(rel, r_line, r_column)) for goal, how, r_line, r_column in refs),
-                Loc(rel, o_line, o_column),
-            )
-            for o_id, o_title, measure, target, due, refs, o_line, o_column in outcomes
-        ),
-        authorities=authorities,
-        resources=resources,
-        trade_offs=trade_offs,
-        dialogue=tuple(
-            Dialogue(None if date is None else day(date), with_, note, Loc(rel, d_line, d_column))
-            for date, with_, note, d_line, d_column in dialogue
-        ),
-        loc=Loc(rel, line, column),
-        field_locs=FieldLocs(rel, locs),
-    )
-    _check_types(role)
-    return role, findings
-
-
-def _check_types(role: Role) -> None:
-    """Refuse restored values of a type the loader never produces (a foreign or damaged entry)."""
-    texts = (role.accountabilities, role.focus, role.authorities, role.trade_offs)
-    if not (isinstance(role.id, str) and isinstance(role.title, str) and isinstance(role.value_add, str)):
-        raise TypeError("role text fields")
-    if not all(isinstance(t, tuple) and all(isinstance(s, str) for s in t) for t in texts):
-        raise TypeError("role lists")

@@ -64,10 +64,14 @@ class VapPlugin(BasePlugin[VapConfig]):
         self.svgs: dict[str, str] = {}
         """Diagrams of the last good generation, put into the final HTML of each page (on_post_page)."""
         self.rebuild_all = False
+        self._reusable = False
         self.page_urls: set[str] = set()
         self.generated_root = Path()
         """The generated docs folder of this edition (set in on_config, read in on_files)."""
         self._file_cache: dict[str, File] = {}
+        self._whole = False
+        """The last preview build wrote every page it rendered (on_post_build ran): the pages and
+        outputs of generated files that did not change since can be reused as they are."""
         self._bytecode = theme.MemoryBytecode()
         self._file_setting: tuple[str, str, bool] | None = None
         self.search = SearchRecords()
@@ -91,6 +95,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         return (self._root(config) / self.config.previous).resolve() if self.config.previous else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        whole, self._whole = self._whole, False
         theme.configure(config, changes=self.config.previous is not None, preview=self.serving)
         audience = self.config.audience
         if self.serving and audience is None:
@@ -123,6 +128,7 @@ class VapPlugin(BasePlugin[VapConfig]):
             self.banner = theme.error_banner([str(exc)])
         theme.name_site(config, self.generated.view.plans.portal.organization)
         self.rebuild_all = self.banner != previous_banner  # the banner must reach every page
+        self._reusable = whole and not self.rebuild_all and not self.generated.last_good
         if not self.generated.last_good:
             self.svgs = self.generated.svgs
         _log_generation(self.generated)
@@ -145,19 +151,21 @@ class VapPlugin(BasePlugin[VapConfig]):
         known = files.src_uris  # our paths are already posix: no pathlib per lookup
         # a preview rebuild reuses the File objects of the last build (20,000 at 10,000 roles):
         # their URLs and paths depend only on the settings in the key
-        setting = (root, config.site_dir, config.use_directory_urls)
+        setting = (root, config.site_dir, config.use_directory_urls, *_page_settings(config))
         if not self.serving or self._file_setting != setting:
             self._file_cache.clear()
             self._file_setting = setting
+            self._reusable = False
+        rewritten = set(self.generated.written.written)
         for path in self.generated.pages:
             if path in known:
                 continue  # a hand-written docs/ page of the same name wins
-            file = self._generated_file(config, path, root)
+            file = self._generated_file(config, path, root, path in rewritten)
             files.append(file)
-            if urls.is_html_page(path):
+            if urls.is_html_page(path) and file.page is None:
                 HtmlPage(None, file, config)  # MkDocs 1.6 keeps a page a plugin sets on File.page
         for path in self.generated.statics:
-            files.append(self._generated_file(config, path, root))
+            files.append(self._generated_file(config, path, root, path in rewritten))
         if self.serving and self.rebuild_all:
             for file in files.documentation_pages():
                 file.is_modified = lambda: True  # type: ignore[method-assign]
@@ -167,15 +175,22 @@ class VapPlugin(BasePlugin[VapConfig]):
                 files.append(File.generated(config, asset, abs_src_path=str(source)))
         return files
 
-    def _generated_file(self, config: MkDocsConfig, path: str, root: str) -> File:
+    def _generated_file(self, config: MkDocsConfig, path: str, root: str, rewritten: bool) -> File:
+        """The File of a generated page; in a preview rebuild the last build's, and when the page's
+        source was not rewritten and the last build wrote every page, its Page too, marked unmodified
+        (MkDocs would stat its source and output three times to learn that, and make a new Page)."""
         file = self._file_cache.get(path) if self.serving else None
         if file is None:
             file = File.generated(config, path, abs_src_path=f"{root}/{path}")
             if self.serving:
                 self._file_cache[path] = file
-        else:
+        elif rewritten or not self._reusable:
             file.page = None  # MkDocs (or on_files) gives it this build's page
-            file.__dict__.pop("is_modified", None)  # a forced rebuild of the last build
+            file.__dict__.pop("is_modified", None)  # a forced rebuild, or unmodified, of the last build
+        else:
+            file.is_modified = _unmodified  # type: ignore[method-assign]
+            if file.page is not None:
+                file.page.active = False
         return file
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -225,6 +240,7 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     @event_priority(-100)  # after Material's search plugin has written its (empty) index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._whole = self.serving
         if not self.serving:
             progress.start("Finishing the search index (written while the pages were laid out)")
         site = Path(config.site_dir)
@@ -249,6 +265,16 @@ class VapPlugin(BasePlugin[VapConfig]):
         native_watcher(server)
         server.watch(str(self.plans_dir(config)))
         return server
+
+
+def _unmodified() -> bool:
+    """File.is_modified of a generated file whose source and output are the last build's."""
+    return False
+
+
+def _page_settings(config: MkDocsConfig) -> tuple[Any, ...]:
+    """What a Page takes from the configuration when it is made (its canonical and edit URLs)."""
+    return (config.site_url, config.repo_url, config.edit_uri, config.edit_uri_template)
 
 
 def _log_generation(g: Generated) -> None:

@@ -7,6 +7,7 @@ import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,8 @@ from click.testing import CliRunner
 from site_builder.authoring.synth import generate
 from site_builder.checking import check, rulecache
 from site_builder.cli.main import cli
-from site_builder.loading import parsecache
+from site_builder.loading import loader, parsecache
+from site_builder.loading.files import Sources, UnreadFile
 from site_builder.loading.loader import forget_parsed
 
 
@@ -145,8 +147,23 @@ def _edit(plans: Path, rng: random.Random, n: int) -> str:
     return _edit_role(path, rng, n, ids)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_cached_check_equals_uncached_after_random_edits(plans: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "settle_ns"), [(1, None), (2, 20_000_000)])
+def test_cached_check_equals_uncached_after_random_edits(
+    plans: Path, seed: int, settle_ns: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """settle_ns: files unchanged for 20 ms are vouched for by their stamps and not read (by default
+    every file of a test is younger than the 2 s a stamp needs, so all are read)."""
+    unread: list[str] = []
+    if settle_ns is not None:
+        monkeypatch.setattr(parsecache, "SETTLE_NS", settle_ns)
+        real = loader.read_sources
+
+        def recording(*args: Any) -> Sources:
+            sources = real(*args)
+            unread.extend(s.rel for s in sources.roles if isinstance(s, UnreadFile))
+            return sources
+
+        monkeypatch.setattr(loader, "read_sources", recording)
     rng = random.Random(seed)
     _same_as_uncached(plans, new_process=True)
     kinds = set()
@@ -154,6 +171,7 @@ def test_cached_check_equals_uncached_after_random_edits(plans: Path, seed: int)
         kinds.add(_edit(plans, rng, n))
         _same_as_uncached(plans, new_process=n % 2 == 0)  # a new process, or a long-lived one (serve)
     assert len(kinds) >= 10  # the edits covered many kinds
+    assert (len(unread) > 1000) == (settle_ns is not None)  # of 36 x 4 runs of 60 files
 
 
 def test_rules_are_not_run_again_after_text_no_rule_reads(

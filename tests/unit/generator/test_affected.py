@@ -14,7 +14,9 @@ from site_builder.authoring.synth import generate as synth
 from site_builder.checking.check import run_checks
 from site_builder.domain.audience import View, make_view
 from site_builder.domain.index import Index
+from site_builder.generator import urls
 from site_builder.generator.affected import affected
+from site_builder.generator.alignment import department_slugs
 from site_builder.generator.signatures import page_signatures
 from site_builder.loading.loader import forget_parsed
 from tests.unit.checking.test_rulecache import _edit
@@ -98,3 +100,29 @@ def test_a_role_whose_history_changed_is_signed_again_though_no_edit_reached_it(
     incremental = page_signatures(view, ix, {}, history, only=nothing)
     assert incremental == page_signatures(view, ix, {}, history)
     assert incremental[f"roles/{role}.md"] != before[f"roles/{role}.md"]
+
+
+def test_a_value_add_edit_signs_no_alignment_page_and_few_sheets_again(org: Path, tmp_path: Path) -> None:
+    """No alignment or goal page shows a value add; a sheet changes only near the edit (its report, manager,
+    or a chain through the edited plan's outcomes): every other sheet keeps its last signature."""
+    plans = tmp_path / "plans"
+    shutil.copytree(org, plans)
+    before = _start(plans)
+    EDITS["value-add"](plans)
+    view, ix, _ = _compare(before, plans)
+    only = affected(before[0], view, ix, before[2])
+    assert only is not None and not only.goals  # goal pages list no value add: none signed again
+    incremental = page_signatures(view, ix, {}, only=only)
+    changed = {p for p, sig in incremental.items() if before[2].get(p) != sig}
+    slugs = department_slugs(ix.departments.values()).values()
+    assert changed and not changed & {urls.ALIGNMENT, *(urls.alignment_page(s) for s in slugs)}
+    sheets = {
+        p.removeprefix("conversation/").removesuffix(".md")
+        for p in incremental
+        if p.startswith("conversation/")
+    }
+    kept = {
+        r for r in sheets if incremental[urls.conversation_page(r)] is before[2][urls.conversation_page(r)]
+    }
+    untouched = {r for r in sheets if not {r, ix.roles[r].reports_to} & only.roles and r not in only.chains}
+    assert len(sheets) > 100 and kept == untouched and len(kept) > len(sheets) // 2

@@ -137,9 +137,11 @@ def test_a_damaged_entry_behind_a_valid_checksum_is_a_miss(
     """A well-formed file whose entries hold shapes the encoder never writes: parsed again, no crash."""
     expected = _fresh_load(plans)
     store = parsecache.Store(parsecache.cache_file(plans))
-    bad = {
-        rel: (digest, [b"\x00garbage", b"", parsecache.marshal.dumps((1, 2, 3))][n % 3] or b"x")
-        for n, (rel, (digest, _payload)) in enumerate(store._old.items())
+    payloads = [b"\x00garbage", parsecache.marshal.dumps((1, 2, 3)), b"x", b""]  # b"": only with a bad head
+    heads = [("hand", ()), (None, ((1, 2),)), (3, ()), "head"]
+    bad = {  # odd: a good head (id and findings) over a bad plan; even: a bad head
+        rel: (digest, stamp, head if n % 2 else heads[n // 2 % 4], payloads[n % 3 if n % 2 else n % 4])
+        for n, (rel, (digest, stamp, head, _payload)) in enumerate(store._old.items())
     }
     store._new, store._dirty = bad, 1
     store.save()
@@ -152,7 +154,8 @@ def _write_many(path: str, tag: int, rounds: int) -> None:
     """One of several processes saving the same cache file over and over."""
     store = parsecache.Store(Path(path))
     for n in range(rounds):
-        store._new = {f"plans/roles/r{k}.yaml": (bytes(16), b"%d-%d" % (tag, n) * 2000) for k in range(50)}
+        payload = b"%d-%d" % (tag, n) * 2000
+        store._new = {f"plans/roles/r{k}.yaml": (bytes(16), None, (None, ()), payload) for k in range(50)}
         store._dirty = 1
         store.save()
 
@@ -168,7 +171,7 @@ def test_concurrent_writers_never_leave_a_torn_file(tmp_path: Path) -> None:
         if path.exists():
             entries = parsecache.Store(path)._old
             assert len(entries) == 50  # whole, from one writer; never half of one and half of another
-            assert len({payload for _digest, payload in entries.values()}) == 1
+            assert len({payload for _digest, _stamp, _head, payload in entries.values()}) == 1
             reads += 1
     for writer in writers:
         writer.join()

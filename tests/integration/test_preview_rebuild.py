@@ -1,0 +1,84 @@
+"""A preview rebuild after an edit leaves the site exactly as a fresh preview build of the edited
+plans: pages reused from the last build (their Page objects and outputs) are the pages it would make."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from site_builder.authoring.synth import generate as synth
+from site_builder.loading import loader
+from site_builder.mkdocs_adapter.api import SiteSettings, overrides
+from tests.conftest import write_portal_config
+
+URL = "http://127.0.0.1:8000/"
+
+
+def _config(config_file: Path, site: Path) -> MkDocsConfig:
+    """As `vap serve` loads it before each build."""
+    settings = SiteSettings(config_file.parent / "plans", audience="preview", diagrams=True)
+    config = load_config(config_file=str(config_file), site_dir=str(site), **overrides(config_file, settings))
+    config.site_url = URL
+    return config
+
+
+def _preview(config_file: Path, site: Path) -> MkDocsConfig:
+    """A first preview build (the plugin then lives on across rebuilds, as in `vap serve`).
+
+    MkDocs keeps a plugin that has on_startup alive for the life of the process, in its `plugins`
+    option: forgotten here, so that each test starts a preview of its own organisation."""
+    MkDocsConfig.__dict__["plugins"].plugin_cache.clear()
+    config = _config(config_file, site)
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url=URL, dirty=True)
+    return config
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    """Every page, the sitemap and the directory's data. Not the search index (written in the
+    background: tests/integration/test_search_index.py) nor Material's tags.json, which its tags plugin
+    writes from the pages rendered in the build: after a preview rebuild, those of the edit only."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.suffix in (".html", ".xml", ".json") and "pagefind" not in p.parts and p.name != "tags.json"
+    }
+
+
+@pytest.mark.parametrize("edit", ["value add", "status", "outcome title", "half-typed"])
+def test_a_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str) -> None:
+    org = tmp_path / "org"
+    synth(org, 60, seed=8)
+    config_file = write_portal_config(org)
+    role = sorted((org / "plans" / "roles").rglob("*.yaml"))[20]
+    text = role.read_text(encoding="utf-8")
+    first = _preview(config_file, tmp_path / "site")
+    edited = {
+        "value add": text.replace('value_add: "', 'value_add: "Edited. ', 1),
+        "status": text.replace("status: confirmed", "status: draft", 1).replace(
+            "status: draft\n", "status: discussed\n", 1
+        ),
+        "outcome title": text.replace('    title: "', '    title: "Edited ', 1),
+        "half-typed": text.replace('value_add: "', "value_add: [", 1),
+    }[edit]
+    assert edited != text
+    role.write_text(edited, encoding="utf-8")
+    loader.forget_parsed()
+    build(_config(config_file, tmp_path / "site"), serve_url=URL, dirty=True)
+    if edit == "half-typed":  # the last good pages with a banner; then the plans are fixed again
+        role.write_text(text.replace('value_add: "', 'value_add: "Fixed. ', 1), encoding="utf-8")
+        build(_config(config_file, tmp_path / "site"), serve_url=URL, dirty=True)
+    rebuilt = _pages(tmp_path / "site")
+    first.plugins.on_shutdown()
+    fresh_org = tmp_path / "fresh"
+    shutil.copytree(org / "plans", fresh_org / "plans")
+    write_portal_config(fresh_org)
+    _preview(fresh_org / "mkdocs.yml", tmp_path / "fresh-site").plugins.on_shutdown()
+    fresh = _pages(tmp_path / "fresh-site")
+    assert rebuilt.keys() == fresh.keys()
+    assert [p for p in fresh if rebuilt[p] != fresh[p]] == []
