@@ -7,7 +7,8 @@ build it is added to. It then serves each site on loopback and drives Chromium (
 run, 3 runs, medians): bytes the search machinery fetched for one query on one page view, time from
 the first keystroke to the first result, JS heap after the search (page and workers), and whether
 the expected page is in the top five for a fixed set of queries. It also measures indexing: the time
-and peak memory the Pagefind step adds to a warm vap build, and the Pagefind command over the
+and peak memory (vap and its Pagefind runs together, sampled every 0.1 s) the Pagefind step adds to a
+warm vap build, and the Pagefind command over the
 finished HTML (the alternative the build does not take). It prints tables and the targets; it never
 fails on timing. Chromium: /usr/bin/chromium (or VAP_CHROMIUM), the flags of tests/e2e/conftest.py.
 """
@@ -148,6 +149,7 @@ def indexing(org: Path) -> dict[str, float]:
     out["warm_s"], out["tree_mb"] = seconds, max(w[1] for w in warm)
     out["index_s"], out["waited_s"] = info["index_s"], info["waited_s"]
     out["pagefind_mb"] = max(w[2]["pagefind_mb"] for w in warm)
+    out["parts"] = 1 + len(json.loads((org / "site" / "pagefind" / "vap-parts.json").read_text()))
     from pagefind.service import get_executable
 
     html_out = org / "pagefind-html"
@@ -302,7 +304,8 @@ def report(size: int, org: Path) -> None:
         f"indexing: warm build {build['warm_s']:.1f} s; Pagefind took {build['index_s']:.2f} s beside the "
         f"page layout, the build waited {build['waited_s']:.2f} s for it (+{added:.0%}); "
         f"peak of vap and pagefind together {build['tree_mb']:.0f} MB "
-        f"(pagefind alone {build['pagefind_mb']:.0f} MB); "
+        f"(index in {build['parts']:.0f} part(s), one Pagefind run each: "
+        f"the largest {build['pagefind_mb']:.0f} MB); "
         f"Pagefind over the built HTML instead: {build['html_s']:.1f} s, {build['html_mb']:.0f} MB",
         flush=True,
     )

@@ -42,7 +42,7 @@
         await pagefind.init();
         // a large edition is indexed in parts (vap-parts.json lists those after the first): merged here
         const parts = await fetch(new URL("pagefind/vap-parts.json", root)).then((r) => (r.ok ? r.json() : []));
-        for (const part of parts) await pagefind.mergeIndex(new URL("pagefind/" + part, root).pathname, settings);
+        await Promise.all(parts.map((part) => pagefind.mergeIndex(new URL("pagefind/" + part, root).pathname, settings)));
         if (!input.value.trim()) meta.textContent = say("search.result.placeholder", "Type to start searching");
         return pagefind;
       });
