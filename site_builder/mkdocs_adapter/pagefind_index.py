@@ -40,7 +40,7 @@ UNUSED = (
 )
 
 
-PART_SIZE = 4000
+PART_SIZE = 6000
 """Records per Pagefind run. Pagefind's memory grows with the records one run holds (10,000 roles in
 one run: about 700 MB, beside vap's 600-660 MB), so a larger edition is indexed in parts, one run after
 another, and the search script merges them (Pagefind's `mergeIndex`: the first part's script and wasm,
