@@ -2,8 +2,10 @@
 
 Pagefind's Python API awaits each record's answer through a loop that sleeps 0.1 s per message (10,000
 roles: 17 minutes), so this module speaks the same `pagefind --service` protocol itself: base64 JSON
-messages ended by a comma, all records streamed in one go, then one WriteFiles. The binary comes from
-the `pagefind-bin` wheel (found by the `pagefind` package's `get_executable`); nothing is downloaded.
+messages ended by a comma, all records of a part streamed in one go, then one WriteFiles. A large
+edition is written in parts, one service after another (`PART_SIZE`: Pagefind's memory grows with the
+records it holds). The binary comes from the `pagefind-bin` wheel (found by the `pagefind` package's
+`get_executable`); nothing is downloaded.
 """
 
 from __future__ import annotations
