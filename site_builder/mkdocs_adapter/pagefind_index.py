@@ -2,8 +2,10 @@
 
 Pagefind's Python API awaits each record's answer through a loop that sleeps 0.1 s per message (10,000
 roles: 17 minutes), so this module speaks the same `pagefind --service` protocol itself: base64 JSON
-messages ended by a comma, all records streamed in one go, then one WriteFiles. The binary comes from
-the `pagefind-bin` wheel (found by the `pagefind` package's `get_executable`); nothing is downloaded.
+messages ended by a comma, all records of a part streamed in one go, then one WriteFiles. A large
+edition is written in parts, one service after another (`PART_SIZE`: Pagefind's memory grows with the
+records it holds). The binary comes from the `pagefind-bin` wheel (found by the `pagefind` package's
+`get_executable`); nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import base64
 import contextlib
 import gzip
 import json
+import math
 import shutil
 import subprocess
 import tempfile
@@ -37,6 +40,16 @@ UNUSED = (
     "pagefind-ui.js",
     "wasm.unknown.pagefind",  # the fallback for pages of no known language: ours all have one
 )
+
+
+PART_SIZE = 6000
+"""Records per Pagefind run. Pagefind's memory grows with the records one run holds (10,000 roles in
+one run: about 700 MB, beside vap's 600-660 MB), so a larger edition is indexed in parts, one run after
+another, and the search script merges them (Pagefind's `mergeIndex`: the first part's script and wasm,
+each part's metadata and the chunks a query needs). docs/performance.md has the figures."""
+PARTS = "vap-parts.json"
+"""The folders of the parts after the first, relative to the index folder (the search script reads it)."""
+MERGED_UNUSED = ("pagefind.js", "pagefind-worker.js")
 
 
 def _executable() -> Path:
@@ -66,14 +79,48 @@ def _answers(stream: Any) -> Iterator[dict[str, Any]]:
 
 def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "en") -> int:
     """Replace `site_dir/pagefind/` with the index of `records` in one step (written beside it, then
-    swapped in: a preview keeps answering while its index is rewritten); returns how many were indexed."""
+    swapped in: a preview keeps answering while its index is rewritten); returns how many were indexed.
+    A large edition is indexed in parts, one Pagefind run after another (`PART_SIZE`)."""
     site_dir.mkdir(parents=True, exist_ok=True)
     final = site_dir / OUTPUT
     out = site_dir / f".{OUTPUT}-new"
     shutil.rmtree(out, ignore_errors=True)
     ordered = sorted(records, key=lambda r: r.url)  # deterministic output
-    messages = [_message(0, {"type": "NewIndex", "config": {"force_language": language}})]
-    for number, record in enumerate(ordered, start=1):
+    count = max(1, math.ceil(len(ordered) / PART_SIZE))
+    parts = [ordered[i * len(ordered) // count : (i + 1) * len(ordered) // count] for i in range(count)]
+    names = [f"part-{number}/" for number in range(2, count + 1)]
+    for folder, part in zip([out, *(out / name for name in names)], parts, strict=True):
+        _write_part(part, folder, language, cwd=site_dir)
+        if folder != out:
+            for name in MERGED_UNUSED:  # a merged part uses the first part's script, worker and wasm
+                (folder / name).unlink(missing_ok=True)
+            for wasm in folder.glob("wasm.*.pagefind"):
+                wasm.unlink()
+    (out / PARTS).write_text(json.dumps(names), encoding="utf-8")
+    old = site_dir / f".{OUTPUT}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    out.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return len(ordered)
+
+
+def _write_part(records: list[Record], out: Path, language: str, *, cwd: Path) -> None:
+    """One fresh `pagefind --service` writes the index of `records` into `out` (its memory is freed
+    when it ends, before the next part starts)."""
+    _run_service(_messages(records, out, language), len(records) + 2, out, cwd=cwd)
+    if not (out / "pagefind.js").is_file():
+        raise BuildError(f"pagefind wrote no index into {out}")
+    for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
+        (out / name).unlink(missing_ok=True)
+    canonicalise(out)  # the same plans, the same bytes
+
+
+def _messages(records: list[Record], out: Path, language: str) -> Iterator[bytes]:
+    """The requests for one index, made as they are sent (not held all at once)."""
+    yield _message(0, {"type": "NewIndex", "config": {"force_language": language}})
+    for number, record in enumerate(records, start=1):
         payload = {
             "type": "AddRecord",
             "index_id": 0,  # the first index of a fresh service
@@ -84,25 +131,11 @@ def write_index(records: Iterable[Record], site_dir: Path, *, language: str = "e
             "filters": record.filters,
             "sort": None,
         }
-        messages.append(_message(number, payload))
-    write = {"type": "WriteFiles", "index_id": 0, "output_path": str(out)}
-    messages.append(_message(len(ordered) + 1, write))
-    _run_service(messages, out, cwd=site_dir)
-    if not (out / "pagefind.js").is_file():
-        raise BuildError(f"pagefind wrote no index into {out}")
-    for name in UNUSED:  # Pagefind's own result widgets: the site uses Material's box (vap-search.js)
-        (out / name).unlink(missing_ok=True)
-    canonicalise(out)  # the same plans, the same bytes
-    old = site_dir / f".{OUTPUT}-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    out.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-    return len(ordered)
+        yield _message(number, payload)
+    yield _message(len(records) + 1, {"type": "WriteFiles", "index_id": 0, "output_path": str(out)})
 
 
-def _run_service(messages: list[bytes], out: Path, *, cwd: Path) -> None:
+def _run_service(messages: Iterable[bytes], expected: int, out: Path, *, cwd: Path) -> None:
     """One `pagefind --service` fed every message; returns once it has written `out` and ended. Its
     failure is a BuildError that says what pagefind said."""
     with tempfile.TemporaryFile() as errors:
@@ -118,7 +151,7 @@ def _run_service(messages: list[bytes], out: Path, *, cwd: Path) -> None:
         writer.start()
         finished = False
         try:
-            _await_all(process.stdout, len(messages))
+            _await_all(process.stdout, expected)
             _until_written(out)
             finished = True
         except BuildError as exc:
@@ -153,7 +186,7 @@ def _until_written(out: Path, seconds: float = 120) -> None:
     raise BuildError(f"pagefind did not finish writing the search index into {out}")
 
 
-def _feed(stdin: Any, messages: list[bytes]) -> None:
+def _feed(stdin: Any, messages: Iterable[bytes]) -> None:
     """Stream every request (a thread: the service answers while it reads, so its pipe must be drained)."""
     try:
         for message in messages:

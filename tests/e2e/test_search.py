@@ -7,6 +7,10 @@ Material's whole index), and nothing leaves the local server.
 
 from __future__ import annotations
 
+import gzip
+import json
+import math
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from site_builder.generator.search_records import Record
+from site_builder.mkdocs_adapter import pagefind_index
+from site_builder.mkdocs_adapter.pagefind_index import OUTPUT, PARTS, write_index
 from tests.conftest import write_portal_config
 from tests.e2e.conftest import _vap, build_site
 
@@ -141,3 +148,54 @@ def test_a_thousand_role_organisation_answers_by_holder(
     assert 1 <= len(fragments) <= 10  # one query: only the ten results shown, not the organisation
     foreign = sorted({u for u in page_requests if not u.startswith(server.base)})
     assert foreign == []
+
+
+@pytest.fixture(scope="module")
+def parted_site(
+    example_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, Record]]:
+    """The example site with its index rewritten in three parts (as a 10,000-role edition is written),
+    from the records its one-part index holds; and each record by the part it went to."""
+    site = tmp_path_factory.mktemp("parted") / "site"
+    shutil.copytree(example_site, site)
+    records = list(_records(site / OUTPUT).values())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pagefind_index, "PART_SIZE", math.ceil(len(records) / 3))
+        write_index(records, site)
+    assert json.loads((site / OUTPUT / PARTS).read_text(encoding="utf-8")) == ["part-2/", "part-3/"]
+    return site, _records(site / OUTPUT)
+
+
+def _records(index: Path) -> dict[str, Record]:
+    """The records an index holds, by the folder of their part and URL ("pagefind roles/x/")."""
+    out = {}
+    for path in sorted(index.rglob("fragment/*.pf_fragment")):
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+        data = json.loads(text[text.index("{") :])
+        record = Record(data["url"], data["content"], data["meta"], data["filters"])
+        out[f"{path.parent.parent.name} {record.url}"] = record
+    return out
+
+
+def test_an_index_in_parts_answers_as_one(
+    page: Any, serve: Any, parted_site: tuple[Path, dict[str, Record]], search: Any, page_requests: list[str]
+) -> None:
+    """The search script merges every part: results and filter values come from all of them."""
+    site, records = parted_site
+    part_of = {record.url: key.split()[0] for key, record in records.items()}
+    server = serve(site)
+    page.goto(server.url())
+    found = search(page, "booking")
+    assert len({part_of[urlsplit(r["href"]).path.lstrip("/")] for r in found}) >= 2, found  # merged answers
+    first, later = set(), set()
+    for key, record in records.items():
+        (first if key.startswith(OUTPUT + " ") else later).update(record.filters.get("department", []))
+    assert first ^ later  # a department only some parts know: the options show whether every part is read
+    options = page.locator("select.vap-search-filter[name=department] option").all_inner_texts()
+    assert first | later <= set(options), options
+    found = search(page, "Fatima Zahra Benali")
+    assert found[0]["title"] == "Booking Coordinator", found
+    paths = [urlsplit(u).path for u in page_requests]
+    assert any("/pagefind/part-2/" in p for p in paths) and any("/pagefind/part-3/" in p for p in paths)
+    assert not any(p.endswith(("/part-2/pagefind.js", "/part-3/pagefind.js")) for p in paths)
+    assert sorted({u for u in page_requests if not u.startswith(server.base)}) == []

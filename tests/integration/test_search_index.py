@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from site_builder.cli.main import cli
 from site_builder.generator.search_records import Facets, Record, page_record
-from site_builder.mkdocs_adapter.pagefind_index import OUTPUT, write_index
+from site_builder.mkdocs_adapter import pagefind_index
+from site_builder.mkdocs_adapter.pagefind_index import OUTPUT, PARTS, write_index
 from site_builder.mkdocs_adapter.search_index import SearchRecords
 from tests.conftest import write_portal_config
 
@@ -24,7 +25,7 @@ PAGE = (
 
 def _fragments(site: Path) -> dict[str, dict[str, object]]:
     out = {}
-    for path in (site / OUTPUT / "fragment").glob("*.pf_fragment"):
+    for path in (site / OUTPUT).rglob("fragment/*.pf_fragment"):  # every part of the index
         text = gzip.decompress(path.read_bytes()).decode("utf-8")
         record = json.loads(text[text.index("{") :])
         out[record["url"]] = record
@@ -74,6 +75,43 @@ def test_write_index_streams_every_record_and_is_deterministic(tmp_path: Path) -
     assert len([k for k in files(tmp_path / "a") if k.endswith(".pf_filter")]) == 3
     assert not (tmp_path / "a" / OUTPUT / "pagefind-ui.js").exists()  # Pagefind's own widgets: unused
     assert [p.name for p in (tmp_path / "a").iterdir()] == [OUTPUT]  # no staging folder left behind
+
+
+def test_a_large_edition_is_indexed_in_parts_merged_by_the_search_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part is one Pagefind run of its own (its memory freed before the next); the parts after the
+    first are listed for the search script and carry only their own metadata, chunks and fragments."""
+    monkeypatch.setattr(pagefind_index, "PART_SIZE", 4)
+    records = [
+        Record(f"roles/r{i:02}/", f"Role {i} rota", {"title": f"Role {i}"}, {"level": [f"L{i % 2}"]})
+        for i in range(10)
+    ]
+    assert write_index(records, tmp_path / "a") == 10
+    index = tmp_path / "a" / OUTPUT
+    assert json.loads((index / PARTS).read_text(encoding="utf-8")) == ["part-2/", "part-3/"]
+    in_part = {}
+    for folder in (index, index / "part-2", index / "part-3"):
+        assert (folder / "pagefind-entry.json").is_file() and list(folder.glob("pagefind.*.pf_meta"))
+        for path in folder.glob("fragment/*.pf_fragment"):
+            text = gzip.decompress(path.read_bytes()).decode("utf-8")
+            in_part[json.loads(text[text.index("{") :])["url"]] = folder.name
+    assert sorted(in_part) == [r.url for r in records]  # every record in exactly one part, in URL order
+    assert [in_part[r.url] for r in records] == [OUTPUT] * 3 + ["part-2"] * 3 + ["part-3"] * 4
+    for merged in (index / "part-2", index / "part-3"):  # the first part's script, worker and wasm serve all
+        assert not [p.name for p in merged.iterdir() if p.suffix in (".js", ".pagefind")]
+        assert not (merged / PARTS).exists()
+    assert (index / "pagefind.js").is_file() and list(index.glob("wasm.*.pagefind"))
+    write_index(reversed(records), tmp_path / "b")
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    assert files(tmp_path / "a") == files(tmp_path / "b")  # byte for byte, parts included
+    monkeypatch.setattr(pagefind_index, "PART_SIZE", 4000)
+    write_index(records, tmp_path / "a")  # a smaller edition again: one part, no folder of the last left
+    assert json.loads((index / PARTS).read_text(encoding="utf-8")) == []
+    assert not (index / "part-2").exists() and len(_fragments(tmp_path / "a")) == 10
 
 
 def test_a_preview_keeps_unchanged_records_and_rewrites_in_the_background(tmp_path: Path) -> None:

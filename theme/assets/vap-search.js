@@ -37,8 +37,12 @@
   function load() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", root).href).then(async (pagefind) => {
-        await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
+        const settings = { baseUrl: root.pathname, excerptLength: 24 };
+        await pagefind.options(settings);
         await pagefind.init();
+        // a large edition is indexed in parts (vap-parts.json lists those after the first): merged here
+        const parts = await fetch(new URL("pagefind/vap-parts.json", root)).then((r) => (r.ok ? r.json() : []));
+        await Promise.all(parts.map((part) => pagefind.mergeIndex(new URL("pagefind/" + part, root).pathname, settings)));
         if (!input.value.trim()) meta.textContent = say("search.result.placeholder", "Type to start searching");
         return pagefind;
       });
