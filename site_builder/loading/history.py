@@ -62,8 +62,8 @@ def read_history(plans_dir: Path, since: dt.date) -> History:
         if kept is not None and kept.head == head:
             reading = kept
         else:
-            newer = _newer(plans_dir, kept.head, head) if kept is not None else None
-            reading = _read(plans_dir, prefix, head, since, kept if newer is not None else None)
+            extends = kept is not None and _on_main_line(plans_dir, kept.head, head)
+            reading = _read(plans_dir, prefix, head, since, kept if extends else None)
             _keep(plans_dir, stamp, reading)
         _MEMO[key] = reading.history(since)
     return _MEMO[key]
@@ -176,14 +176,13 @@ def _repository(plans_dir: Path) -> tuple[str, str] | str:
     return prefix.strip(), head.strip()
 
 
-def _newer(plans_dir: Path, kept: str, head: str) -> str | None:
-    """`kept` when it lies on the first-parent line of `head` (its history can be extended), else None."""
+def _on_main_line(plans_dir: Path, kept: str, head: str) -> bool:
+    """Whether `kept` lies on the first-parent line of `head` (its history can then be extended)."""
     run = _git(plans_dir, "rev-list", "--first-parent", "--parents", head, f"^{kept}")
     lines = run.stdout.decode().split("\n") if run.returncode == 0 else []
     oldest = [line for line in lines if line][-1:]
-    if not oldest or oldest[0].split(" ")[1:2] != [kept]:
-        return None  # history rewritten, a reset, or the kept HEAD only reached through a merge
-    return kept
+    # not so after a rewritten history, a reset, or when the kept HEAD is reached only through a merge
+    return bool(oldest) and oldest[0].split(" ")[1:2] == [kept]
 
 
 def _read(plans_dir: Path, prefix: str, head: str, since: dt.date, kept: _Reading | None) -> _Reading:
