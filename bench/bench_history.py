@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -55,6 +56,13 @@ def git(org: Path, *args: str, day: str | None = None) -> None:
     subprocess.run(["git", *args], cwd=org, env=env, check=True, capture_output=True)
 
 
+def reworded(text: str, word: str) -> str:
+    """The plan with its first outcome title reworded: `word` (one word of this plan and revision
+    alone) in place of the previous revision's. A word shared by every plan's revision would make
+    all titles alike, and the duplicate-effort rule would compare an organisation unlike any real one."""
+    return re.sub(r'(    title: ")(?:\S+ \| )?', lambda m: f"{m.group(1)}{word} | ", text, count=1)
+
+
 def make_repository(org: Path, size: int) -> int:
     """The synthetic organisation with a baseline commit and five commits in the cycle; plan count."""
     subprocess.run([*VAP, "synth", str(org), "--roles", str(size)], check=True, capture_output=True, env=ENV)
@@ -69,7 +77,7 @@ def make_repository(org: Path, size: int) -> int:
     for number, day in enumerate(DAYS, 1):
         for path in files:
             text = path.read_text(encoding="utf-8")
-            text = text.replace('    title: "', f'    title: "v{number} ', 1)  # the first outcome reworded
+            text = reworded(text, f"{path.stem}x{number}")  # the first outcome reworded
             if number % 2 == 0:
                 text = text.replace('    target: "', f'    target: "{number}: ', 1)  # and retargeted
             path.write_text(text, encoding="utf-8")
@@ -107,7 +115,7 @@ def next_commit_times(org: Path, runs: int, plans: int = 20) -> list[float]:
     for number in range(1, runs + 1):
         for path in files:
             text = path.read_text(encoding="utf-8")
-            path.write_text(text.replace('    title: "', f'    title: "n{number} ', 1), encoding="utf-8")
+            path.write_text(reworded(text, f"{path.stem}n{number}"), encoding="utf-8")
         git(org, "commit", "-qam", f"a day's edits ({number})", day=f"2026-08-{number:02d}")
         args = [sys.executable, "-c", READ, str(org / "plans"), "warm"]
         run = subprocess.run(args, capture_output=True, text=True, check=False)

@@ -10,8 +10,8 @@ from functools import partial
 from site_builder.checking import drift_rules as drift
 from site_builder.checking.integrity import name_outcomes
 from site_builder.checking.rulecache import Memo
-from site_builder.checking.similar_pairs import most_alike
-from site_builder.checking.similarity import THRESHOLD, Item, near_duplicates
+from site_builder.checking.similar_pairs import closest, most_alike
+from site_builder.checking.similarity import THRESHOLD, Item
 from site_builder.domain.index import Index
 from site_builder.domain.model import ERROR_RULE_NAMES, Finding, Goal, Milestone, Outcome, PlanSet, Role
 from site_builder.domain.titles import outcome_name, short_title
@@ -246,8 +246,14 @@ def possible_duplicates(ix: Index, *, limit: int) -> tuple[list[tuple[str, str]]
     return list(pairs), total
 
 
+LOOK_ALIKES = 3
+"""Look-alikes named per outcome: its closest ones in other departments, each named once (on the
+later key). A title repeated by n outcomes across departments is one result to agree on, not n²/2
+warnings (at 3,000 roles of repeated titles, all pairs made 25,794 findings on one department)."""
+
+
 def duplicate_effort(ix: Index) -> Iterator[Finding]:
-    for match in near_duplicates(_outcome_items(ix)):
+    for match in closest(_outcome_items(ix), threshold=THRESHOLD, per_item=LOOK_ALIKES):
         first, second = ix.outcomes[match.a], ix.outcomes[match.b]
         role = ix.roles[second.role]
         yield _warn(

@@ -58,13 +58,14 @@ def alignment_page(pages: Pages, department: str | None = None) -> str:
         "department": department,
         "findings": findings,
         "plans_count": len(roles),
-        "rules": _by_rule(pages, findings),
+        "rules": _by_rule(pages, findings, listed=department is not None or len(findings) <= FINDINGS_LIMIT),
         "withheld": _withheld_groups(pages, withheld),
         "withheld_count": len(withheld),
         "departments": [(d, Link(d, urls.alignment_page(slugs[d]))) for d in sorted(slugs)],
         "summary": _summary(pages, roles, slugs),
         "coverage": [] if department else _coverage(pages),
         "counts_only": department is None and len(findings) > FINDINGS_LIMIT,
+        "rule_listed": RULE_LISTED,
         "department_pages": {d: urls.alignment_page(s) for d, s in slugs.items()},
     }
     full = department is None and not view.hidden and not view.placeholders  # leadership, the preview
@@ -158,8 +159,9 @@ def _coverage(pages: Pages) -> list[dict[str, Any]]:
     return coverage
 
 
-def _by_rule(pages: Pages, findings: list[Finding]) -> list[dict[str, Any]]:
-    """Findings grouped by rule (registry order, unknown rules after), then by department."""
+def _by_rule(pages: Pages, findings: list[Finding], *, listed: bool) -> list[dict[str, Any]]:
+    """Findings grouped by rule (registry order, unknown rules after), then by department: as sentences
+    when `listed` (the first RULE_LISTED of each rule, by file), else only counted."""
     order = {rule.name: n for n, rule in enumerate(RULES)}
     summaries = {rule.name: rule.summary for rule in RULES}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
@@ -167,29 +169,40 @@ def _by_rule(pages: Pages, findings: list[Finding]) -> list[dict[str, Any]]:
         by_rule[f.rule].append(f)
     out = []
     for name in sorted(by_rule, key=lambda n: (order.get(n, len(order)), n)):
+        counts: Counter[str] = Counter()
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for f in by_rule[name]:
+        for n, f in enumerate(by_rule[name]):
             dept = pages.ix.departments.get(f.role or "", "Strategy")
-            groups[dept].append(
-                {
-                    "text": sentence(pages, f),
-                    "rule": f.rule,
-                    "role": f.role or "",
-                    "hint": f.hint,
-                    "loc": str(f.loc),
-                }
-            )
+            counts[dept] += 1
+            if listed and n < RULE_LISTED:
+                groups[dept].append(
+                    {
+                        "text": sentence(pages, f),
+                        "rule": f.rule,
+                        "role": f.role or "",
+                        "hint": f.hint,
+                        "loc": str(f.loc),
+                    }
+                )
         summary = summaries.get(name, name.replace("-", " "))
+        count = len(by_rule[name])
         out.append(
             {
                 "name": name,
                 "heading": summary[:1].upper() + summary[1:],
                 "anchor": f"rule-{name}",
-                "count": len(by_rule[name]),
+                "count": count,
+                "counts": sorted(counts.items()),
                 "groups": sorted(groups.items()),
+                "more": count - min(count, RULE_LISTED) if listed else 0,
             }
         )
     return out
+
+
+RULE_LISTED = 200
+"""Findings of one rule a page lists as sentences; the rest are counted, and each is on its plan's page
+(a department of a large organisation could otherwise list thousands: 15.5 MB on one page)."""
 
 
 def _withheld_groups(pages: Pages, withheld: list[Withheld]) -> list[dict[str, Any]]:

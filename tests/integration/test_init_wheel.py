@@ -15,6 +15,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
+
 def _run(
     args: list[str], cwd: Path, env: dict[str, str], timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:

@@ -175,6 +175,7 @@ def _view(plans: Path, audience: str):  # type: ignore[no-untyped-def]
 def _changes(previous: Path, plans: Path, audience: str) -> tuple[list[str], dict[str, str]]:
     view = _view(plans, audience)
     files, notes, _ = change_pages(previous, view, Index(view.plans))
+
     def shown(markdown: str) -> str:  # plan text is marked to be kept whole by the Markdown pass
         return markdown.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
 
@@ -232,19 +233,19 @@ def test_what_changed_lists_exactly_the_differences(
     assert lines == ALL_STAFF_PAGE.splitlines()
     assert sorted(notes) == ["booking-lead", "chief", "data-lead", "head-care", "head-ops"]
     assert notes["booking-lead"].splitlines() == [
-        "**<a href=\"vap:roles/head-ops.md\">Head of Operations</a>** (your manager)",
+        '**<a href="vap:roles/head-ops.md">Head of Operations</a>** (your manager)',
         "",
         "- holder: Amara Okafor → Sam Lee",
         "- outcome removed: One rota for all clinic desks",
-        "- outcome changed: <a href=\"vap:roles/head-ops.md#outcome-clinics-live\">Every clinic takes online bookings and cancellations</a>:"
+        '- outcome changed: <a href="vap:roles/head-ops.md#outcome-clinics-live">Every clinic takes online bookings and cancellations</a>:'
         " title was “Every clinic takes online bookings”; now supports G1-M1",
         "",
-        "**<a href=\"vap:roles/chief.md\">Chief Executive</a>** (2 levels up)",
+        '**<a href="vap:roles/chief.md">Chief Executive</a>** (2 levels up)',
         "",
-        "- outcome added: <a href=\"vap:roles/chief.md#outcome-front-door\">Digital front door for every patient</a>",
-        "- outcome changed: <a href=\"vap:roles/chief.md#outcome-booking\">Online booking live across the network</a>: "
+        '- outcome added: <a href="vap:roles/chief.md#outcome-front-door">Digital front door for every patient</a>',
+        '- outcome changed: <a href="vap:roles/chief.md#outcome-booking">Online booking live across the network</a>: '
         "target &gt;= 60% → &gt;= 70%",
-        "- outcome changed: <a href=\"vap:roles/chief.md#outcome-retention\">Patients return for follow-up care</a>: "
+        '- outcome changed: <a href="vap:roles/chief.md#outcome-retention">Patients return for follow-up care</a>: '
         "due 2027-06-30 → 2027-05-31",
     ]
     assert notes["head-care"].splitlines()[:3] == ["**This plan**", "", "- status: discussed → confirmed"]
@@ -606,7 +607,9 @@ def test_a_folder_in_the_earlier_layout_keeps_it_and_says_how_to_move(tmp_path: 
     first = portal.publish("cycle1", at=H1_AT, audience="leadership", nested=True)
     assert first.path == portal.out / "leadership" / "FY2027-H1"
     rule = first.notes[0]
-    assert rule.startswith(f"'leadership' is published inside {portal.out.resolve()}, which serves 'all-staff'")
+    assert rule.startswith(
+        f"'leadership' is published inside {portal.out.resolve()}, which serves 'all-staff'"
+    )
     assert "nginx:  location ^~ <path of the publish folder>/leadership/ {" in rule
     assert f'Apache: <Directory "{portal.out.resolve() / "leadership"}"> Require group leadership' in rule
     # without --nested: the same layout, one note on how to move, and the access rule again

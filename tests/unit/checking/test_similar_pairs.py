@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from site_builder.checking.similar_pairs import most_alike
+from site_builder.checking.similar_pairs import closest, most_alike
 from site_builder.checking.similarity import THRESHOLD, Item, near_duplicates
 
 TITLES = [  # scores from 0.32 to 1 between them (0.4, 0.44, 0.545, 0.67, 0.8 among others)
@@ -71,3 +71,40 @@ def test_millions_of_pairs_are_counted_not_made() -> None:
     found, total = most_alike(items, low=0.4, high=THRESHOLD, limit=50)
     assert total == 3000 * 3000
     assert [(m.a, m.b) for m in found] == [("a0000#o1", f"b{i:04d}#o1") for i in range(50)]
+
+
+def _brute_closest(items: list[Item], threshold: float, per_item: int) -> list[tuple[str, str, float]]:
+    """Every pair, each larger key's `per_item` most alike partners kept (most alike, then by key)."""
+    by_later: dict[str, list[tuple[float, str]]] = {}
+    for m in near_duplicates(items, threshold=threshold):
+        by_later.setdefault(m.b, []).append((-m.score, m.a))
+    kept = [(a, b, -s) for b, found in by_later.items() for s, a in sorted(found)[:per_item]]
+    return sorted(kept)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_each_outcomes_closest_look_alikes_equal_ranking_every_pair(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    items = _items(rng, 2 + seed * 15, 1 + seed % 6 if seed < 6 else 2 + seed % 4)
+    threshold = [THRESHOLD, 0.4, 0.6][seed % 3]
+    for per_item in (1, 3, 10_000):
+        expected = _brute_closest(items, threshold, per_item)
+        found = closest(items, threshold=threshold, per_item=per_item)
+        assert [(m.a, m.b, m.score) for m in found] == expected
+    everything = [(m.a, m.b, m.score) for m in near_duplicates(items, threshold=threshold)]
+    assert [(m.a, m.b, m.score) for m in closest(items, threshold=threshold, per_item=10_000)] == everything
+    if seed >= 6:  # the cap is reached: some later key has more look-alikes than it names
+        assert len(_brute_closest(items, threshold, 3)) < len(everything)
+
+
+def test_a_title_repeated_across_departments_names_a_few_look_alikes_each_not_every_pair() -> None:
+    n = 3000
+    items = [Item(f"r{i:05d}#o1", f"D{i % 40}", TITLES[0], "", "") for i in range(n)]
+    found = closest(items, threshold=THRESHOLD, per_item=3)
+    assert len(found) == 3 * (n - 3) + 2 + 1  # the first keys have fewer smaller keys to name
+    assert all(m.a < m.b and m.score == 1.0 for m in found)
+    assert {(m.a, m.b) for m in found if m.b == "r00100#o1"} == {
+        ("r00000#o1", "r00100#o1"),
+        ("r00001#o1", "r00100#o1"),
+        ("r00002#o1", "r00100#o1"),
+    }

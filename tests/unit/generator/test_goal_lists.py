@@ -4,6 +4,7 @@ organisation's A to Z and organisation pages point to where the roles are instea
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -81,6 +82,22 @@ def test_many_findings_are_counted_by_department_on_the_alignment_page(
     assert re.search(r'href="vap:alignment-[a-z0-9-]+\.md#rule-[a-z-]+">', counted)
     dept = next(iter(pages.ix.departments.values()))
     assert '<ul class="vap-findings">' in alignment.alignment_page(pages, dept)  # each department lists them
+
+
+def test_a_page_lists_a_bounded_number_of_each_rule_and_counts_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = _pages()
+    rules = Counter(f.rule for f in pages.view.findings)
+    most = rules.most_common(1)[0][1]
+    assert most >= 2
+    whole = alignment.alignment_page(pages)
+    assert whole.count("<li data-rule=") == len(pages.view.findings) and "more of this rule" not in whole
+    monkeypatch.setattr(alignment, "RULE_LISTED", 1)
+    cut = alignment.alignment_page(pages)
+    assert cut.count("<li data-rule=") == len(rules)  # one of each rule
+    assert f"And {most - 1} more of this rule, not listed here" in cut
+    assert f"({most})</h3>" in cut  # the heading still counts them all
 
 
 def test_a_very_long_department_list_stops_and_says_how_many_are_left(

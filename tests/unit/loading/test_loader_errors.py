@@ -291,7 +291,7 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
         err(
             f"{CHIEF}:26:16",
             "unknown-reference",
-            'outcome "Patients return for follow-up care" supports unknown goal or milestone \'G2-M1\'; '
+            "outcome \"Patients return for follow-up care\" supports unknown goal or milestone 'G2-M1'; "
             "did you mean 'G1-M1'?",
             role="chief",
             outcome="retention",
@@ -351,7 +351,7 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
         err(
             f"{HEAD_OPS}:20:14",
             "unknown-reference",
-            'outcome "Every clinic takes online bookings" supports unknown outcome \'chief#bookings\'; '
+            "outcome \"Every clinic takes online bookings\" supports unknown outcome 'chief#bookings'; "
             "did you mean 'chief#booking'?",
             role="head-ops",
             outcome="clinics-live",
@@ -362,7 +362,7 @@ EXPECTED: dict[str, list[dict[str, object]]] = {
         err(
             f"{CHIEF}:26:16",
             "unknown-reference",
-            'outcome "Patients return for follow-up care" supports unknown goal or milestone \'G2-M2\'; '
+            "outcome \"Patients return for follow-up care\" supports unknown goal or milestone 'G2-M2'; "
             "did you mean 'G2-M1' or 'G1-M1'?",
             role="chief",
             outcome="retention",
@@ -511,7 +511,7 @@ def test_each_scenario_breaks_one_file_of_the_small_organisation(case: str) -> N
             "unknown-reference-supports",
             [
                 "plans/roles/ops/head-ops.yaml:20:14: error[unknown-reference] outcome "
-                '"Every clinic takes online bookings" supports unknown outcome \'chief#bookings\'; '
+                "\"Every clinic takes online bookings\" supports unknown outcome 'chief#bookings'; "
                 "did you mean 'chief#booking'?",
             ],
         ),
