@@ -53,6 +53,17 @@ def small_plans(tmp_path: Path) -> Path:
     return dest
 
 
+def as_new_process() -> None:
+    """Forget what this process parsed and checked: a new process starts with the cache files only."""
+    from site_builder.checking import rulecache
+    from site_builder.loading import parsecache
+    from site_builder.loading.loader import forget_parsed
+
+    forget_parsed()
+    parsecache.forget_stores()
+    rulecache.forget()
+
+
 def write_portal_config(folder: Path, *, extra: str = "") -> Path:
     """A minimal mkdocs.yml for a fixture portal (what `vap init` writes, less the comments)."""
     (folder / "docs").mkdir(exist_ok=True)

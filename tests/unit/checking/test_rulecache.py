@@ -17,23 +17,16 @@ from site_builder.checking import check, rulecache
 from site_builder.cli.main import cli
 from site_builder.loading import loader, parsecache
 from site_builder.loading.files import Sources, UnreadFile
-from site_builder.loading.loader import forget_parsed
+from tests.conftest import as_new_process
 
 
 @pytest.fixture(autouse=True)
 def fresh() -> Iterator[None]:
     """Every test starts (and ends) with nothing cached in memory and the caches off."""
-    _forget()
+    as_new_process()
     yield
-    _forget()
+    as_new_process()
     parsecache.configure(enabled=False)
-
-
-def _forget() -> None:
-    """What a new process starts with: the cache files only."""
-    forget_parsed()
-    parsecache.forget_stores()
-    rulecache.forget()
 
 
 @pytest.fixture
@@ -52,7 +45,7 @@ def _same_as_uncached(plans: Path, *, new_process: bool) -> None:
     """Text and JSON output and exit code of a cached check equal those of `--no-cache`."""
     for output in (("--format", "text"), ("--format", "json")):
         if new_process:
-            _forget()
+            as_new_process()
         cached = _check(plans, *output)
         plain = _check(plans, *output, "--no-cache")
         assert cached == plain
@@ -190,7 +183,7 @@ def test_rules_are_not_run_again_after_text_no_rule_reads(
         raise AssertionError("the integrity rules ran again")
 
     monkeypatch.setattr(check, "check_integrity", fail)
-    _forget()
+    as_new_process()
     cached = _check(plans, "--format", "json")
     monkeypatch.undo()
     assert cached == _check(plans, "--format", "json", "--no-cache")
@@ -210,12 +203,12 @@ def test_damaged_or_foreign_cache_file_is_rebuilt(plans: Path) -> None:
     assert data.startswith(rulecache.MAGIC)
     for damaged in (data[: len(data) // 2], data[:-7] + b"garbage", b"VAP-RULE-CACHE 0\n" + data[17:], b""):
         path.write_bytes(damaged)
-        _forget()
+        as_new_process()
         assert _check(plans) == expected
         assert path.read_bytes().startswith(rulecache.MAGIC + rulecache.code_key())
     for forged in ({"digest": b"x", "roles": {"a": 1}, "rules": 5}, {"digest": 3}, [1, 2]):
         rulecache._write(path, forged)  # type: ignore[arg-type]
-        _forget()
+        as_new_process()
         assert _check(plans) == expected
 
 

@@ -9,24 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.checking import rulecache
 from site_builder.generator.generate import generate
 from site_builder.loading import parsecache
 from site_builder.loading.loader import forget_parsed
+from tests.conftest import as_new_process
 from tests.unit.generator.test_incremental import EDITS, _tree
 
 
 @pytest.fixture(autouse=True)
 def caches() -> Iterator[None]:
     """Each test starts as a new `vap serve` does: nothing in memory."""
-    forget_parsed()
-    parsecache.forget_stores()
-    rulecache.forget()
+    as_new_process()
     yield
     parsecache.configure(enabled=False)
-    forget_parsed()
-    parsecache.forget_stores()
-    rulecache.forget()
+    as_new_process()
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from site_builder.authoring.synth import generate
-from site_builder.checking import rulecache
 from site_builder.cli.main import cli
 from site_builder.errors import PortalError
 from site_builder.loading import loader, parsecache
 from site_builder.loading.files import SourceFile, Sources, UnreadFile
 from site_builder.loading.lazyroles import LazyRoles
-from site_builder.loading.loader import Loaded, forget_parsed, load_plans
+from site_builder.loading.loader import Loaded, load_plans
+from tests.conftest import as_new_process
 
 
 @pytest.fixture(autouse=True)
@@ -26,17 +26,10 @@ def cache_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The cache as the command line uses it, stamps trusted 20 ms after a change (tests run fast)."""
     monkeypatch.setattr(parsecache, "SETTLE_NS", 20_000_000)
     parsecache.configure(enabled=True)
-    _forget()
+    as_new_process()
     yield
     parsecache.configure(enabled=False)
-    _forget()
-
-
-def _forget() -> None:
-    """What a new process starts with: the cache files only."""
-    forget_parsed()
-    parsecache.forget_stores()
-    rulecache.forget()
+    as_new_process()
 
 
 @pytest.fixture
@@ -47,7 +40,7 @@ def plans(tmp_path: Path) -> Path:
 
 
 def _load(plans_dir: Path, *, lazy: bool = False) -> Loaded:
-    _forget()
+    as_new_process()
     return load_plans(plans_dir, lazy=lazy)
 
 
@@ -156,7 +149,7 @@ def test_a_cached_check_after_a_value_add_builds_few_plans(
         return real(self)
 
     monkeypatch.setattr(parsecache.Restored, "role", counting)
-    _forget()
+    as_new_process()
     cached = runner.invoke(cli, ["check", str(plans), "--format", "json"]).output
     monkeypatch.undo()
     assert cached == runner.invoke(cli, ["check", str(plans), "--no-cache", "--format", "json"]).output

@@ -14,20 +14,18 @@ from site_builder.authoring.synth import generate
 from site_builder.cli.main import cli
 from site_builder.domain.model import Finding, Role
 from site_builder.loading import loader, parsecache
-from site_builder.loading.loader import Loaded, forget_parsed, load_plans
-from tests.conftest import FIXTURES
+from site_builder.loading.loader import Loaded, load_plans
+from tests.conftest import FIXTURES, as_new_process
 
 
 @pytest.fixture(autouse=True)
 def cache_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The cache as the command line uses it; every test starts with nothing in memory."""
     parsecache.configure(enabled=True)
-    forget_parsed()
-    parsecache.forget_stores()
+    as_new_process()
     yield
     parsecache.configure(enabled=False)
-    forget_parsed()
-    parsecache.forget_stores()
+    as_new_process()
 
 
 @pytest.fixture
@@ -48,8 +46,7 @@ def plans(tmp_path: Path) -> Path:
 
 def _fresh_load(plans_dir: Path) -> Loaded:
     """Load as a new process would: nothing parsed in memory, the cache file read from disk."""
-    forget_parsed()
-    parsecache.forget_stores()
+    as_new_process()
     return load_plans(plans_dir)
 
 
@@ -186,8 +183,7 @@ def test_no_cache_on_the_command_line_writes_nothing(plans: Path) -> None:
     assert not (plans.parent / ".cache").exists()
     cached = runner.invoke(cli, ["check", str(plans)])
     assert parsecache.cache_file(plans).is_file()
-    forget_parsed()
-    parsecache.forget_stores()
+    as_new_process()
     again = runner.invoke(cli, ["check", str(plans)])
     assert bypassed.exit_code == cached.exit_code == again.exit_code == 1
     assert bypassed.output == cached.output == again.output
