@@ -246,7 +246,7 @@ def _record(pages: Pages, report: Role) -> str:
         when = d.date.isoformat() if d.date else "undated"
         with_ = f" with the {pages.role_link(d.with_).md()}" if d.with_ else ""
         lines.append(f"- {when}{with_}: {md_inline(d.note)}")
-    last, until = last_talk(report), as_of(pages.plans)
+    last, until = last_talk(report), pages.as_of
     if last is None:
         lines.append("\n*No conversation recorded yet.*")
     elif until is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from site_builder.generator.pages import Pages
 from site_builder.generator.plan_history import shown_history
 from site_builder.generator.safe_md import set_intranet_hosts
 from site_builder.generator.signatures import diagram_pages, page_signatures
+from site_builder.generator.team import Part, team_parts
 from site_builder.generator.writer import WriteStats, write_tree
 
 if TYPE_CHECKING:
@@ -163,6 +164,8 @@ class _Work:
     timings: dict[str, float]
     history: History | None = None
     changes: Changes | None = None
+    parts: Mapping[str, Part] | None = None
+    """Each manager's part of the organisation: signed and rendered from one computation."""
 
 
 def _changes(
@@ -189,16 +192,17 @@ def _work(
     """Which pages to render: those whose signature changed since `reuse`, or all when it does not fit."""
     mark = time.perf_counter()
     events = shown_history(view, history)
+    parts = team_parts(view, index)
     if reuse is not None and reuse.settings == settings and not reuse.last_good and reuse.texts:
         # after an edit that keeps the structure, only the pages near it are signed again
         only = None if notes else affected(reuse.view, view, index, reuse.signatures)
-        signatures = page_signatures(view, index, notes, events, only)
+        signatures = page_signatures(view, index, notes, events, only, parts)
         todo = {p for p, sig in signatures.items() if reuse.signatures.get(p) != sig}
     else:
-        signatures = page_signatures(view, index, notes, events)
+        signatures = page_signatures(view, index, notes, events, parts=parts)
         reuse, todo = None, set(signatures)
     timings["signatures"] = time.perf_counter() - mark
-    return _Work(view, index, signatures, todo, reuse, timings, history, changes)
+    return _Work(view, index, signatures, todo, reuse, timings, history, changes, parts)
 
 
 def _draw(work: _Work, cache_dir: Path) -> tuple[dict[str, str], int, int]:
@@ -234,6 +238,7 @@ def _pages(
         directory_urls=directory_urls,
         history=work.history,
         previous=work.changes,
+        team=work.parts,
     )
     texts = {p: reuse.texts[p] for p in work.signatures.keys() - work.todo} if reuse is not None else {}
     texts.update(_render(pages, work.todo))

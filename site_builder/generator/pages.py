@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -124,13 +125,15 @@ class Pages:
         directory_urls: bool = True,
         history: History | None = None,
         previous: Changes | None = None,
+        team: Mapping[str, Any] | None = None,
     ) -> None:
         self.directory_urls = directory_urls
+        """MkDocs' use_directory_urls: static files (role cards) link to pages by their final URL."""
         self.history_source = history
         """Each plan's history from the repository (None: not read; see `history` for what is shown)."""
         self.previous = previous
         """What changed since the last published cycle, when building over one."""
-        """MkDocs' use_directory_urls: static files (role cards) link to pages by their final URL."""
+        self._team = team
         self.change_notes = change_notes or {}
         """Role id -> Markdown noting what changed since the last published cycle."""
         self.view = view
@@ -251,11 +254,21 @@ class Pages:
         return role_page(self, role)
 
     @cached_property
-    def team_parts(self) -> Mapping[str, Any]:
-        """Each manager's part of the organisation, computed once for all role pages."""
-        from site_builder.generator.team import team_parts
+    def as_of(self) -> dt.date | None:
+        """The date days since a conversation are counted to (conversation.as_of), once per generation."""
+        from site_builder.generator.conversation import as_of
 
-        return team_parts(self.view, self.ix)
+        return as_of(self.plans)
+
+    @property
+    def team_parts(self) -> Mapping[str, Any]:
+        """Each manager's part of the organisation, computed once for all role pages (or handed over
+        by the generation, which signed the pages with it)."""
+        if self._team is None:
+            from site_builder.generator.team import team_parts
+
+            self._team = team_parts(self.view, self.ix)
+        return self._team
 
     def goal(self, goal: Goal) -> str:
         """A goal page (HTML): milestones, diagram, and every outcome that delivers it."""

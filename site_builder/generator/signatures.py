@@ -19,7 +19,7 @@ from site_builder.generator import urls
 from site_builder.generator.affected import Affected
 from site_builder.generator.alignment import department_slugs
 from site_builder.generator.goal_lists import goal_lists
-from site_builder.generator.team import team_parts
+from site_builder.generator.team import Part, team_parts
 
 Signature = Hashable
 
@@ -123,6 +123,7 @@ def page_signatures(
     notes: Mapping[str, str],
     history: Mapping[str, Any] | None = None,
     only: Affected | None = None,
+    parts: Mapping[str, Part] | None = None,
 ) -> dict[str, Signature]:
     """Every generated page (and role card) by path, with what it shows (`history`: the events of
     each plan's history this edition shows, on its role page and its sheets). `only`: the role and
@@ -134,7 +135,7 @@ def page_signatures(
         findings_by_role.setdefault(f.role or "", []).append(f)
     out: dict[str, Signature] = {}
     memo: dict[Any, Any] = {}
-    parts = team_parts(view, ix)
+    parts = team_parts(view, ix) if parts is None else parts
     for role in plans.roles.values():
         page, card = urls.role_page(role.id), urls.role_card(role.id)
         events = history.get(role.id) if history else None

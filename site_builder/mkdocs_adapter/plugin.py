@@ -26,7 +26,7 @@ from site_builder.checking.check import CheckResult
 from site_builder.generator import urls
 from site_builder.generator.generate import Generated, generate
 from site_builder.generator.search_records import Facets, page_record, role_facets
-from site_builder.mkdocs_adapter import theme
+from site_builder.mkdocs_adapter import quick, theme
 from site_builder.mkdocs_adapter.dates import site_date
 from site_builder.mkdocs_adapter.html_page import HtmlPage
 from site_builder.mkdocs_adapter.links import defuse, rewrite_links
@@ -80,6 +80,17 @@ class VapPlugin(BasePlugin[VapConfig]):
         self.facets: dict[str, Facets] = {}
         self.indexed: set[str] = set()
         """Markdown pages of this build that search indexes (Material's indexer is told to skip them)."""
+        self._last: quick.LastBuild | None = None
+        """What the last full preview build laid pages out with (quick.py); None outside a preview."""
+        self._nav: Any = None
+        self._files: Files | None = None
+        self._env: Any = None
+        self._shadowed: set[str] = set()
+        """Generated pages a hand-written docs/ page of the same name replaces."""
+        self.why_full = ""
+        """Why the last preview rebuild was MkDocs' dirty build, not a quick one ("" when quick)."""
+        self._fell_back: str | None = None
+        """The banner before a generation that a quick rebuild made and then handed to MkDocs' build."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defining on_startup keeps this plugin (and its state) alive across `mkdocs serve` rebuilds."""
@@ -96,13 +107,30 @@ class VapPlugin(BasePlugin[VapConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         whole, self._whole = self._whole, False
+        self._last = None
         theme.configure(config, changes=self.config.previous is not None, preview=self.serving)
+        fell_back, self._fell_back = self._fell_back, None
+        previous_banner = self.banner if fell_back is None else fell_back
+        if fell_back is None:  # else a quick rebuild generated the pages of this build already
+            self._generate(config)
+        assert self.generated is not None
+        theme.name_site(config, self.generated.view.plans.portal.organization)
+        self.rebuild_all = self.banner != previous_banner  # the banner must reach every page
+        self._reusable = whole and not self.rebuild_all and not self.generated.last_good
+        if not self.generated.last_good:
+            self.svgs = self.generated.svgs
+        _log_generation(self.generated)
+        self._say_history(self.generated.history_note)
+        return config
+
+    def _generate(self, config: MkDocsConfig) -> None:
+        """Generate the edition's pages into the cache folder; in a preview, keep the last good pages
+        and set the banner when the plans have errors."""
         audience = self.config.audience
         if self.serving and audience is None:
             audience = "preview"
         cache = self._root(config) / self.config.cache_dir
         self.generated_root = cache / "editions" / (audience or "default") / "docs"
-        previous_banner = self.banner
         checked, self.checked = self.checked, None
         try:
             self.generated = generate(
@@ -126,14 +154,61 @@ class VapPlugin(BasePlugin[VapConfig]):
             # a preview never dies of a half-typed plan: keep the last good pages, say what failed
             log.error("vap: %s", exc)
             self.banner = theme.error_banner([str(exc)])
-        theme.name_site(config, self.generated.view.plans.portal.organization)
-        self.rebuild_all = self.banner != previous_banner  # the banner must reach every page
-        self._reusable = whole and not self.rebuild_all and not self.generated.last_good
-        if not self.generated.last_good:
-            self.svgs = self.generated.svgs
-        _log_generation(self.generated)
-        self._say_history(self.generated.history_note)
-        return config
+
+    def quick_rebuild(self) -> bool:
+        """A preview rebuild of the pages a plan edit rewrote, without MkDocs' walk of every file
+        (quick.py); False when the edit could change more than those pages: then MkDocs' dirty build
+        runs (with the pages this call generated, if it got that far). `why_full` says why."""
+        why = self._quick()
+        self.why_full = why
+        if why:
+            log.debug("vap: MkDocs' dirty build, not a quick rebuild: %s", why)
+        return not why
+
+    def _quick(self) -> str:
+        last, before = self._last, self.generated
+        if last is None or before is None or not self._whole:
+            return "no full preview build to start from"
+        if quick.inputs(last.config, _theme_dirs(last.config)) != last.inputs:
+            return "docs/, mkdocs.yml or the theme changed"
+        banner = self.banner
+        self._generate(last.config)
+        g = self.generated
+        assert g is not None
+        self._fell_back = banner
+        changed = {
+            "no new generation": g is before,
+            "the plans have errors": g.last_good,
+            "the banner changed": self.banner != banner,
+            "pages were added or removed": g.pages != before.pages or g.statics != before.statics,
+            "files were removed": bool(g.written.removed),
+            "the site's date changed": site_date(g.view.plans).isoformat() != last.day,
+            "the organisation's name changed": g.view.plans.portal.organization != last.organisation,
+        }
+        if any(changed.values()):
+            return ", ".join(k for k, v in changed.items() if v)
+        files = [self._file_cache.get(p) for p in g.written.written if p not in self._shadowed]
+        if any(f is None or (f.is_documentation_page() and f.page is None) for f in files):
+            return "a rewritten page has no page of the last build"
+        pages = [f.page for f in files if f is not None and f.page is not None]
+        statics = [f for f in files if f is not None and f.page is None]
+        in_nav = {id(p) for p in last.nav.pages}
+        titles = {id(p): p.title for p in pages if id(p) in in_nav}
+        self.search.start(keep=True)
+        self.facets = role_facets(g.view)
+        self.indexed = set()
+        self.svgs = g.svgs
+        quick.populate(pages, last)
+        if any(p.title != titles[id(p)] for p in pages if id(p) in titles):
+            return "a title in the navigation changed"  # every page shows it
+        quick.write(pages, statics, last)
+        self._fell_back = None
+        language = last.config.theme.get("language") or "en"
+        self.search.write(Path(last.config.site_dir), self.page_urls, language=language, background=True)
+        _log_generation(g)
+        self._say_history(g.history_note)
+        log.info("vap: %d pages laid out again, the other pages as they were", len(pages))
+        return ""
 
     def _say_history(self, note: str | None) -> None:
         """Why role pages show no plan history, said once (a preview says it again only if it changes).
@@ -157,8 +232,10 @@ class VapPlugin(BasePlugin[VapConfig]):
             self._file_setting = setting
             self._reusable = False
         rewritten = set(self.generated.written.written)
+        self._shadowed = set()
         for path in self.generated.pages:
             if path in known:
+                self._shadowed.add(path)
                 continue  # a hand-written docs/ page of the same name wins
             file = self._generated_file(config, path, root, path in rewritten)
             files.append(file)
@@ -202,10 +279,12 @@ class VapPlugin(BasePlugin[VapConfig]):
         if not self.serving:  # every record is known now: Pagefind indexes while pages are laid out
             language = config.theme.get("language") or "en"
             self.search.write_early(Path(config.site_dir), self.page_urls, language=language)
-        return theme.install(env, self._bytecode if self.serving else None)
+        self._env = theme.install(env, self._bytecode if self.serving else None)
+        return self._env
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.page_urls = {f.url for f in files.documentation_pages()}
+        self._nav, self._files = nav, files
         if not self.serving:
             progress.start("MkDocs: laying out the pages in the theme", len(self.page_urls))
         return nav
@@ -248,6 +327,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         if self.serving:
             language = config.theme.get("language") or "en"
             self.search.write(site, self.page_urls, language=language, background=True)
+            self._keep_last(config)
             return
         count = self.search.finish_early()
         if count:
@@ -258,13 +338,45 @@ class VapPlugin(BasePlugin[VapConfig]):
                 self.search.waited,
             )
 
+    def _keep_last(self, config: MkDocsConfig) -> None:
+        """Keep what this preview build laid the pages out with, for quick rebuilds (quick.py)."""
+        if not quick.usable(config) or self.generated is None or self._files is None:
+            self._last = None
+            return
+        self._last = quick.LastBuild(
+            config=config,
+            files=self._files,
+            nav=self._nav,
+            env=self._env,
+            inputs=quick.inputs(config, _theme_dirs(config)),
+            day=site_date(self.generated.view.plans).isoformat(),
+            organisation=self.generated.view.plans.portal.organization,
+            banner=self.banner,
+        )
+
     def on_build_error(self, *, error: Exception) -> None:
         self.search.finish_early(check=False)  # no indexer left writing into the folder of a failed build
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         native_watcher(server)
         server.watch(str(self.plans_dir(config)))
+        full = server.builder
+
+        def rebuild() -> None:
+            if not self.quick_rebuild():
+                full()
+
+        server.builder = rebuild  # MkDocs internal: the server calls `builder()` after each change
         return server
+
+
+def _theme_dirs(config: MkDocsConfig) -> list[Path]:
+    """The theme folders a user edits: a `custom_dir` and the portal's overrides (not Material's)."""
+    dirs = [theme.THEME_DIR]
+    custom = config.theme.custom_dir
+    if custom:
+        dirs.append(Path(custom))
+    return dirs
 
 
 def _unmodified() -> bool:

@@ -62,8 +62,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     proc = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "site_builder.cli.main",
+            "-c",
+            LOGGED,  # as `vap`, with MkDocs' log (and the plugin's) at INFO level
             "serve",
             str(org / "plans"),
             "--config-file",
@@ -91,8 +91,15 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     output = proc.stdout.read() if proc.stdout else ""
     assert "'dirty' build" not in output  # MkDocs' warning does not apply to our incremental preview...
     assert "rebuilds incrementally" in output  # ...which explains itself once instead
+    assert "pages laid out again, the other pages as they were" in output  # a plan edit: quick.py
     # stopped with SIGTERM (as a service manager would), the preview leaves no temporary site behind
     assert not list(scratch.glob("mkdocs_*")), "vap serve left its temporary site folder behind"
+
+
+LOGGED = (
+    "import logging, sys; from site_builder.cli.main import main; "
+    "logging.basicConfig(level=logging.INFO, format='%(name)s %(message)s'); sys.argv[0] = 'vap'; main()"
+)
 
 
 def test_edit_reloads_page_and_errors_show_in_the_page(

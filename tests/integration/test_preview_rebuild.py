@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from site_builder.authoring.synth import generate as synth
 from site_builder.loading import loader
 from site_builder.mkdocs_adapter.api import SiteSettings, overrides
+from site_builder.mkdocs_adapter.plugin import VapPlugin
 from tests.conftest import write_portal_config
 
 URL = "http://127.0.0.1:8000/"
@@ -50,8 +51,20 @@ def _pages(site: Path) -> dict[str, bytes]:
     }
 
 
+def _rebuild(config_file: Path, site: Path, plugin: VapPlugin, *, quick: bool) -> bool:
+    """One rebuild as `vap serve` makes it: the quick one when it can (quick.py), else MkDocs' dirty
+    build; whether the quick one made it."""
+    if quick and plugin.quick_rebuild():
+        plugin.search.wait()
+        return True
+    build(_config(config_file, site), serve_url=URL, dirty=True)
+    plugin.search.wait()
+    return False
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["quick", "mkdocs"])
 @pytest.mark.parametrize("edit", ["value add", "status", "outcome title", "half-typed"])
-def test_a_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str) -> None:
+def test_a_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str, quick: bool) -> None:
     org = tmp_path / "org"
     synth(org, 60, seed=8)
     config_file = write_portal_config(org)
@@ -69,10 +82,15 @@ def test_a_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str) -> None:
     assert edited != text
     role.write_text(edited, encoding="utf-8")
     loader.forget_parsed()
-    build(_config(config_file, tmp_path / "site"), serve_url=URL, dirty=True)
+    plugin = first.plugins["vap"]
+    assert isinstance(plugin, VapPlugin)
+    took = _rebuild(config_file, tmp_path / "site", plugin, quick=quick)
+    assert took == (quick and edit != "half-typed"), plugin.why_full  # a banner reaches every page
     if edit == "half-typed":  # the last good pages with a banner; then the plans are fixed again
         role.write_text(text.replace('value_add: "', 'value_add: "Fixed. ', 1), encoding="utf-8")
-        build(_config(config_file, tmp_path / "site"), serve_url=URL, dirty=True)
+        assert not _rebuild(config_file, tmp_path / "site", plugin, quick=quick)  # the banner goes
+        role.write_text(text.replace('value_add: "', 'value_add: "Fixed again. ', 1), encoding="utf-8")
+        assert _rebuild(config_file, tmp_path / "site", plugin, quick=quick) == quick, plugin.why_full
     rebuilt = _pages(tmp_path / "site")
     first.plugins.on_shutdown()
     fresh_org = tmp_path / "fresh"
