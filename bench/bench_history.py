@@ -85,12 +85,18 @@ def make_repository(org: Path, size: int) -> int:
     return len(files)
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one command (its largest process, from wait4)."""
     start = time.perf_counter()
-    run = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{run.stderr[-2000:]}")
-    return time.perf_counter() - start
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{err.read().decode(errors='replace')[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def read_times(org: Path, runs: int, mode: str) -> tuple[list[float], str]:
@@ -124,7 +130,9 @@ def next_commit_times(org: Path, runs: int, plans: int = 20) -> list[float]:
     return out
 
 
-def build_times(org: Path, runs: int, diagrams: bool) -> tuple[list[float], list[float]]:
+def build_times(
+    org: Path, runs: int, diagrams: bool
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
     build = [*VAP, "build", "plans", "--audience", "leadership", "--site-dir", "site", "--quiet"]
     if not diagrams:
         build.append("--no-diagrams")
@@ -169,8 +177,13 @@ def main() -> None:
                 print(line + "  (builds not run)", flush=True)
                 continue
             with_h, without = build_times(org, args.runs, args.diagrams)
-            a, b = statistics.median(with_h), statistics.median(without)
+            a, b = statistics.median(s for s, _ in with_h), statistics.median(s for s, _ in without)
             print(f"{line}  {a:>14.2f}  {b:>11.2f}  {100 * (a - b) / b:>+5.1f}%", flush=True)
+            pairs = ", ".join(
+                f"{x:.1f} s {xm:.0f} MB / {y:.1f} s {ym:.0f} MB"
+                for (x, xm), (y, ym) in zip(with_h, without, strict=True)
+            )
+            print(f"       builds with / without history, in turn: {pairs}", flush=True)
 
 
 if __name__ == "__main__":
