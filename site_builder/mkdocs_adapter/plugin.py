@@ -363,7 +363,12 @@ class VapPlugin(BasePlugin[VapConfig]):
         full = server.builder
 
         def rebuild() -> None:
-            if not self.quick_rebuild():
+            try:
+                quick_done = self.quick_rebuild()
+            except Exception as exc:  # MkDocs' build starts again from the generated pages
+                log.warning("vap: the quick rebuild failed (%s); MkDocs rebuilds instead", exc)
+                quick_done = False
+            if not quick_done:
                 full()
 
         server.builder = rebuild  # MkDocs internal: the server calls `builder()` after each change

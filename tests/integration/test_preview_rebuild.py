@@ -4,6 +4,7 @@ plans: pages reused from the last build (their Page objects and outputs) are the
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from site_builder.authoring.synth import generate as synth
 from site_builder.loading import loader
+from site_builder.mkdocs_adapter import quick
 from site_builder.mkdocs_adapter.api import SiteSettings, overrides
 from site_builder.mkdocs_adapter.plugin import VapPlugin
 from tests.conftest import write_portal_config
@@ -100,3 +102,53 @@ def test_a_rebuild_equals_a_fresh_build(tmp_path: Path, edit: str, quick: bool) 
     fresh = _pages(tmp_path / "fresh-site")
     assert rebuilt.keys() == fresh.keys()
     assert [p for p in fresh if rebuilt[p] != fresh[p]] == []
+
+
+class _Server:
+    """What on_serve touches of MkDocs' live-reload server: its builder and watch()."""
+
+    def __init__(self, builder: Callable[[], None]) -> None:
+        self.builder = builder
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_a_quick_rebuild_that_fails_hands_over_to_mkdocs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    org = tmp_path / "org"
+    synth(org, 40, seed=9)
+    config_file = write_portal_config(org)
+    first = _preview(config_file, tmp_path / "site")
+    plugin = first.plugins["vap"]
+    assert isinstance(plugin, VapPlugin)
+    builds: list[str] = []
+
+    def full() -> None:
+        builds.append("mkdocs")
+        build(_config(config_file, tmp_path / "site"), serve_url=URL, dirty=True)
+
+    server = _Server(full)
+    plugin.on_serve(server, config=first, builder=full)
+    assert server.builder is not full and str(plugin.plans_dir(first)) in server.watched
+
+    def broken(*args: object) -> None:
+        builds.append("quick")
+        raise RuntimeError("a theme template failed")
+
+    monkeypatch.setattr(quick, "write", broken)
+    role = sorted((org / "plans" / "roles").rglob("*.yaml"))[10]
+    role.write_text(role.read_text(encoding="utf-8").replace('value_add: "', 'value_add: "Edited. ', 1))
+    server.builder()
+    assert builds == ["quick", "mkdocs"]  # the quick rebuild got as far as writing, then failed
+    plugin.search.wait()
+    rebuilt = _pages(tmp_path / "site")
+    first.plugins.on_shutdown()
+    shutil.copytree(org / "plans", tmp_path / "fresh" / "plans")
+    write_portal_config(tmp_path / "fresh")
+    _preview(tmp_path / "fresh" / "mkdocs.yml", tmp_path / "fresh-site").plugins.on_shutdown()
+    fresh = _pages(tmp_path / "fresh-site")
+    assert any("Edited. " in page.decode() for page in rebuilt.values())
+    assert [p for p in fresh if rebuilt.get(p) != fresh[p]] == []
