@@ -21,16 +21,17 @@ DEPARTMENT_ROWS = 1000
 through the department's roles (a list of 3,030 outcomes was 863 KB of HTML at 10,000 roles)."""
 
 
-_LAST: list[tuple[Index, dict[str, dict[str, str]]]] = []
-"""The last index's lists per goal: a generation asks for each goal's lists four times."""
+_LAST: list[tuple[Index, int, dict[str, dict[str, str]]]] = []
+"""The last index's lists per goal (and the limit they were made with): a generation asks for each
+goal's lists four times."""
 
 
 def goal_lists(ix: Index, goal: Goal) -> dict[str, str]:
     """Department -> the page listing that department's outcomes for the goal; empty for a goal whose
     page lists everything itself."""
-    if not _LAST or _LAST[0][0] is not ix:
-        _LAST[:] = [(ix, {})]
-    known = _LAST[0][1]
+    if not _LAST or _LAST[0][0] is not ix or _LAST[0][1] != GOAL_LIST_LIMIT:
+        _LAST[:] = [(ix, GOAL_LIST_LIMIT, {})]
+    known = _LAST[0][2]
     if goal.id not in known:
         known[goal.id] = _goal_lists(ix, goal)
     return dict(known[goal.id])
