@@ -96,7 +96,7 @@ test: $(DEV) e2e-deps lint $(PD_READY)  ## set up everything and run every test 
 	@echo "Done. Next: make portal builds the example site; make bench measures speed at scale."
 
 test-hostile: $(DEV) e2e-deps  ## every hostile payload in every field, every page in Chromium (long)
-	VAP_HOSTILE=full $(BIN)/python -m pytest -q -s tests/e2e/test_hostile.py
+	VAP_HOSTILE=full $(BIN)/python -m pytest -q -rA -n 2 --basetemp="$${TMPDIR:-/tmp}/vap-hostile" tests/e2e/test_hostile.py $(ARGS)
 
 test-fast: $(DEV)  ## unit tests only
 	$(BIN)/python -m pytest -q tests/unit
