@@ -9,11 +9,11 @@ of the record when the audience hides holders.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from site_builder.domain.audience import View
-from site_builder.domain.index import Index
+from site_builder.domain.model import Role
 from site_builder.generator import search, urls
 
 STATUS_LABELS = {"confirmed": "Confirmed", "discussed": "Discussed", "draft": "Draft"}
@@ -43,23 +43,46 @@ class Facets:
     """None when the audience does not see holders."""
 
 
-def role_facets(view: View) -> dict[str, Facets]:
-    """Facets of every role page of this edition, by the role page's generated path (`roles/x.md`)."""
-    ix = Index(view.plans)
-    holders = not view.is_hidden("holder")
-    out: dict[str, Facets] = {}
-    for role in view.plans.roles.values():
+class RoleFacets(Mapping[str, Facets]):
+    """Facets of every role page of this edition, by the role page's generated path (`roles/x.md`),
+    each made when first asked for: a preview rebuild indexes a few pages, not 10,000."""
+
+    def __init__(self, view: View) -> None:
+        self._view = view
+        self._roles = {urls.role_page(role_id): role_id for role_id in view.plans.roles}
+        self._holders = not view.is_hidden("holder")
+        self._made: dict[str, Facets] = {}
+
+    def __getitem__(self, path: str) -> Facets:
+        made = self._made.get(path)
+        if made is None:
+            made = self._made[path] = self._facets(self._view.plans.roles[self._roles[path]])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._roles)
+
+    def __len__(self) -> int:
+        return len(self._roles)
+
+    def _facets(self, role: Role) -> Facets:
+        plans = self._view.plans
         level = None
         if role.level is not None:
-            name = view.plans.portal.levels.get(role.level)
+            name = plans.portal.levels.get(role.level)
             level = f"Level {role.level} ({name})" if name else f"Level {role.level}"
-        out[urls.role_page(role.id)] = Facets(
-            department=ix.departments[role.id],
+        fallback = "Executive" if role.reports_to not in plans.roles else "Unassigned"  # as Index's
+        return Facets(
+            department=plans.department_of(role.id) or fallback,
             status=STATUS_LABELS.get(role.status, role.status),
             level=level,
-            holder=(role.holder or "Vacant") if holders else None,
+            holder=(role.holder or "Vacant") if self._holders else None,
         )
-    return out
+
+
+def role_facets(view: View) -> RoleFacets:
+    """Facets of every role page of this edition, by the role page's generated path."""
+    return RoleFacets(view)
 
 
 def page_record(url: str, title: str, page_html: str, facets: Facets | None = None) -> Record:
@@ -86,4 +109,4 @@ def page_record(url: str, title: str, page_html: str, facets: Facets | None = No
     return Record(url, content, meta, filters)
 
 
-__all__ = ["FILTERS", "STATUS_LABELS", "Facets", "Record", "page_record", "role_facets"]
+__all__ = ["FILTERS", "STATUS_LABELS", "Facets", "Record", "RoleFacets", "page_record", "role_facets"]

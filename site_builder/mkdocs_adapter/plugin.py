@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         self.search = SearchRecords()
         self.history_said: str | None = None
         """Search records of every page, kept across dirty preview rebuilds (they render what changed)."""
-        self.facets: dict[str, Facets] = {}
+        self.facets: Mapping[str, Facets] = {}
         self.indexed: set[str] = set()
         """Markdown pages of this build that search indexes (Material's indexer is told to skip them)."""
         self._last: quick.LastBuild | None = None
