@@ -1,12 +1,16 @@
 """The rule cache: the findings of every rule kept in `.cache/vap/` beside the planning repository.
 
 After the parse cache, a re-check after one edit spends its time in the rules, which look across the
-whole organisation. Each rule's findings are stored under a digest of everything any rule reads
-(every role's ids, links, dates, statuses, titles, the portal and strategy files, the date the check
-judges by) except positions, and beside each role file the positions of its values in a fixed order.
-When the digest matches, the findings are reused; when only positions moved (a line added above),
-each reused finding is moved to where its value now is. Text no rule reads (value add, notes,
-authorities) changes nothing here. Anything else re-runs the rules. Exactness is tested against
+whole organisation. What the rules read of each role is kept in four parts (its place: ids, title,
+holder, reporting line, department, level; its agreement: status, dates, conversations; its
+outcomes; its content flags: focus and whether value add, accountabilities, resources and trade-offs
+are given), each part hashed over every role, beside the portal and strategy files and the date the
+check judges by, positions aside. Each rule's findings are stored under the digest of the parts it
+reads (`READS`; every part unless it names fewer), and beside each role file the positions of its
+values in a fixed order. When a rule's digest matches, its findings are reused; when only positions
+moved (a line added above), each reused finding is moved to where its value now is, and a finding
+that cannot be moved makes its rule run again. Text no rule reads (value add, notes, authorities)
+changes nothing here; a status edit re-runs only the rules that read agreements. Exactness is tested against
 `--no-cache` runs over random edits (tests/unit/checking/test_rulecache.py). The file has the same
 defences as the parse cache: version and code hash in its header, a checksum, atomic replacement.
 """
@@ -28,7 +32,7 @@ from site_builder.domain.model import Finding, Loc, PlanSet, Role
 from site_builder.loading import parsecache
 from site_builder.loading.lazyroles import LazyRoles
 
-MAGIC = b"VAP-RULE-CACHE 1\n"
+MAGIC = b"VAP-RULE-CACHE 2\n"
 _SOURCES = ("loading", "domain", "checking")
 """Packages whose code decides the findings: a change to any of them empties the cache."""
 _CHECK = 8
@@ -36,6 +40,35 @@ _NONE = -1
 """A missing line or column in a position table (positions are 1-based)."""
 POSITIONS_IN_MESSAGE: frozenset[str] = frozenset({"support-cycle"})
 """Rules whose messages quote positions: their findings are never moved, the rules run again."""
+
+PARTS = ("place", "agreement", "outcomes", "content")
+"""What the rules read of a role, in four parts (see `_role_content`)."""
+_OUTCOMES = ("place", "outcomes")
+READS: dict[str, tuple[str, ...]] = {
+    "bypasses-manager": _OUTCOMES,
+    "unsupported-outcome": _OUTCOMES,
+    "uncovered-strategy": _OUTCOMES,
+    "activity-not-result": _OUTCOMES,
+    "due-after-cycle": _OUTCOMES,
+    "due-before-cycle": _OUTCOMES,
+    "due-after-milestone": _OUTCOMES,
+    "duplicate-effort": _OUTCOMES,
+    "due-after-parent": _OUTCOMES,
+    "conflicting-outcomes": _OUTCOMES,
+    "pass-through-outcome": _OUTCOMES,
+    "unconfirmed-plan": ("place", "agreement"),
+    "suspect-confirmation": ("place", "agreement"),
+    "no-recent-dialogue": ("place", "agreement"),
+    "fragile-coverage": ("place", "agreement", "outcomes"),
+    "level-compression": ("place",),
+    "level-gap": ("place",),
+    "diffused-focus": ("place", "content"),
+    "manager-does-reports-work": ("place", "content"),
+    "missing-trade-offs": ("place", "content"),
+}
+"""The parts of every role a rule reads (the integrity checks and rules not named read all of them).
+A rule that reads a part not named here would reuse stale findings: the random-edit test of
+tests/unit/checking/test_rulecache.py compares cached and uncached checks after every kind of edit."""
 
 _MEMORY: dict[str, dict[str, Any]] = {}
 """The last entries of each cache file, kept by a long-lived process (`vap serve`)."""
@@ -87,27 +120,31 @@ class Memo:
         self.path = path
         old = _MEMORY.get(str(path)) or _read(path)
         known = old.get("roles", {})
-        self.digest, self.roles = facts(plans, settings, digests, known)
-        same = old.get("digest") == self.digest and isinstance(old.get("rules"), dict)
-        self._old: dict[str, Any] = old["rules"] if same else {}
-        self._moves = _Moves(known, self.roles) if same else None
-        self._new: dict[str, tuple[Any, ...]] = {}
-        self._changed = not same
+        self.digests, self.roles = facts(plans, settings, digests, known)
+        self._old: dict[str, Any] = old.get("rules", {})
+        self._moves = _Moves(known, self.roles)
+        self._new: dict[str, tuple[bytes, tuple[Any, ...]]] = {}
+        self._changed = not old
+
+    def key(self, name: str) -> bytes:
+        """The digest of what rule `name` reads."""
+        return b"".join(self.digests[part] for part in READS.get(name, PARTS))
 
     def findings(self, name: str, compute: Callable[[], Iterable[Finding]]) -> list[Finding]:
         """The findings of rule (or group of rules) `name`: from the cache, or computed and kept."""
-        stored = self._old.get(name)
-        if stored is not None and self._moves is not None:
+        key = self.key(name)
+        entry = self._old.get(name)
+        if entry.__class__ is tuple and len(entry) == 2 and entry[0] == key:
             try:
-                found = _decode(stored, self._moves)
+                found = _decode(entry[1], self._moves)
             except Exception:  # a damaged, foreign or unmovable entry is a miss, never a crash
                 found = None
             if found is not None:
-                self._new[name] = stored if not self._moves.moved else _encode(found)
+                self._new[name] = entry if not self._moves.moved else (key, _encode(found))
                 self._changed |= self._moves.moved
                 return found
         found = list(compute())
-        self._new[name] = _encode(found)
+        self._new[name] = (key, _encode(found))
         self._changed = True
         return found
 
@@ -115,24 +152,25 @@ class Memo:
         """Write the entries when anything changed: a temporary file, then a rename."""
         for name, stored in self._old.items():
             self._new.setdefault(name, stored)  # rules off in this run keep their entries
-        entries = {"digest": self.digest, "roles": self.roles, "rules": self._new}
+        entries = {"roles": self.roles, "rules": self._new}
         _MEMORY[str(self.path)] = entries
         if self._changed:
             _write(self.path, entries)
 
 
 RoleFacts = tuple[bytes, bytes, bytes]
-"""Of one role file: hash of its bytes, hash of its content as the rules read it, position table."""
+"""Of one role file: hash of its bytes, hashes of the four parts of its content as the rules read
+them (16 bytes each, in PARTS order), position table."""
+_PART = 16
 
 
 def facts(
     plans: PlanSet, settings: tuple[Any, ...], digests: Mapping[str, bytes], known: Mapping[str, Any]
-) -> tuple[bytes, dict[str, RoleFacts]]:
-    """The digest of what the rules read (positions aside), and the facts of each role file; `known`
-    facts are reused for files whose bytes are unchanged."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(code_key())
-    digest.update(repr((plans.portal, plans.strategy, sorted(plans.unreadable), settings)).encode())
+) -> tuple[dict[str, bytes], dict[str, RoleFacts]]:
+    """The digest of each part of what the rules read (positions aside), and the facts of each role
+    file; `known` facts are reused for files whose bytes are unchanged."""
+    common = code_key() + repr((plans.portal, plans.strategy, sorted(plans.unreadable), settings)).encode()
+    parts = [hashlib.blake2b(common, digest_size=20) for _ in PARTS]
     roles: dict[str, RoleFacts] = {}
     lazy = plans.roles if isinstance(plans.roles, LazyRoles) else None
     for role_id in plans.roles:  # ids only: a plan restored lazily is built only if its file changed
@@ -141,11 +179,14 @@ def facts(
         entry = known.get(path)
         if not (data and entry.__class__ is tuple and len(entry) == 3 and entry[0] == data):
             table = array("i")
-            content = marshal.dumps(_role_content(plans.roles[role_id], table))
-            entry = (data, hashlib.blake2b(content, digest_size=16).digest(), table.tobytes())
+            content = _role_content(plans.roles[role_id], table)
+            hashes = b"".join(hashlib.blake2b(marshal.dumps(p), digest_size=_PART).digest() for p in content)
+            entry = (data, hashes, table.tobytes())
         roles[path] = entry
-        digest.update(path.encode() + b"\0" + entry[1])
-    return digest.digest(), roles
+        name = path.encode() + b"\0"
+        for n, part in enumerate(parts):
+            part.update(name + entry[1][n * _PART : (n + 1) * _PART])
+    return {name: part.digest() for name, part in zip(PARTS, parts, strict=True)}, roles
 
 
 def _at(loc: Loc, table: array[int]) -> str:
@@ -160,7 +201,8 @@ def _day(value: dt.date | None) -> int | None:
 
 
 def _role_content(role: Role, table: array[int]) -> tuple[Any, ...]:
-    """Every value of a role a rule reads, as marshal-able data, its positions in `table`.
+    """Every value of a role a rule reads, as marshal-able data in the four PARTS, its positions in
+    `table`.
 
     Read by rules: ids, titles, links, dates, status, level, department, focus items, whether the
     holder, value add, accountabilities, resources and trade-offs are given. Not read: their text."""
@@ -181,25 +223,16 @@ def _role_content(role: Role, table: array[int]) -> tuple[Any, ...]:
         for o in role.outcomes
     )
     dialogue = tuple((_day(d.date), d.with_, _at(d.loc, table)) for d in role.dialogue)
-    return (
-        role.id,
-        role.title,
-        role.holder is None,
-        role.reports_to,
-        role.department,
-        role.level,
-        role.status,
-        _day(role.confirmed_on),
+    place = (role.id, role.title, role.holder is None, role.reports_to, role.department, role.level)
+    agreement = (role.status, _day(role.confirmed_on), dialogue)
+    content = (
         bool(role.value_add),
         bool(role.accountabilities),
         role.focus,
         bool(role.resources),
         bool(role.trade_offs),
-        names,
-        tuple(paths),
-        outcomes,
-        dialogue,
     )
+    return ((*place, names, tuple(paths)), agreement, outcomes, content)
 
 
 _PositionMap = dict[tuple[int, int], tuple[int, int]]
@@ -311,15 +344,25 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _well_formed(entries: object) -> bool:
     """The shapes `save` writes (a checksum proves a file whole, not that this code wrote it)."""
-    if not isinstance(entries, dict) or not isinstance(entries.get("digest"), bytes):
+    if not isinstance(entries, dict):
         return False
     roles, rules = entries.get("roles"), entries.get("rules")
     if not isinstance(roles, dict) or not isinstance(rules, dict):
         return False
-    if not all(isinstance(name, str) and isinstance(found, tuple) for name, found in rules.items()):
+    if not all(
+        isinstance(name, str)
+        and found.__class__ is tuple
+        and len(found) == 2
+        and isinstance(found[0], bytes)
+        and isinstance(found[1], tuple)
+        for name, found in rules.items()
+    ):
         return False
     return all(
-        entry.__class__ is tuple and len(entry) == 3 and all(isinstance(part, bytes) for part in entry)
+        entry.__class__ is tuple
+        and len(entry) == 3
+        and all(isinstance(part, bytes) for part in entry)
+        and len(entry[1]) == _PART * len(PARTS)
         for entry in roles.values()
     )
 

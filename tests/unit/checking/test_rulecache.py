@@ -6,6 +6,7 @@ import json
 import random
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,12 @@ ROLE_EDITS = (
     ("comment on top", r"\A", r"# note {n}\n"),
     ("blank line", r"^outcomes:", r"\n# later\noutcomes:"),
     ("department", r"^title: ", r"department: Dept {n}\ntitle: "),
+    ("dialogue date", r"^  - date: \S+", r"  - date: {date}"),
+    ("no trade-offs", r"^trade_offs:\n(  - .*\n)+", r""),
+    ("empty trade-offs", r"^trade_offs:\n(  - .*\n)+", r"trade_offs: []\n"),
+    ("no resources", r"^resources:\n(  \w.*\n)+", r""),
+    ("vacant", r"^holder: .*\n", r""),
+    ("long focus", r"^focus:\n", r'focus:\n  - "a {n}"\n  - "b"\n  - "c"\n  - "d"\n  - "e"\n  - "f"\n'),
 )
 
 
@@ -140,7 +147,7 @@ def _edit(plans: Path, rng: random.Random, n: int) -> str:
     return _edit_role(path, rng, n, ids)
 
 
-@pytest.mark.parametrize(("seed", "settle_ns"), [(1, None), (2, 20_000_000)])
+@pytest.mark.parametrize(("seed", "settle_ns"), [(1, None), (2, 20_000_000), (3, None), (4, 20_000_000)])
 def test_cached_check_equals_uncached_after_random_edits(
     plans: Path, seed: int, settle_ns: int | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,11 +167,59 @@ def test_cached_check_equals_uncached_after_random_edits(
     rng = random.Random(seed)
     _same_as_uncached(plans, new_process=True)
     kinds = set()
-    for n in range(36):
+    for n in range(48):
         kinds.add(_edit(plans, rng, n))
         _same_as_uncached(plans, new_process=n % 2 == 0)  # a new process, or a long-lived one (serve)
     assert len(kinds) >= 10  # the edits covered many kinds
-    assert (len(unread) > 1000) == (settle_ns is not None)  # of 36 x 4 runs of 60 files
+    assert (len(unread) > 1000) == (settle_ns is not None)  # of 48 x 4 runs of 60 files
+
+
+def test_every_kind_of_edit_with_every_rule_on(plans: Path) -> None:
+    """Each rule reuses its findings only while the parts it reads are unchanged (rulecache.READS):
+    every kind of edit, with the rules that are off by default on too, cached equals uncached."""
+    from site_builder.checking.drift_rules import OFF_BY_DEFAULT
+
+    portal = plans / "portal.yaml"
+    text = re.sub(r"^(enable|as_of|dialogue_days):.*\n", "", portal.read_text(encoding="utf-8"), flags=re.M)
+    text += f"enable: [{', '.join(sorted(OFF_BY_DEFAULT))}]\nas_of: 2026-09-01\ndialogue_days: 60\n"
+    portal.write_text(text, encoding="utf-8")  # dialogue on 2026-08-15 is recent, in May it is not
+    files = sorted((plans / "roles").rglob("*.yaml"))
+    ids = [f.stem for f in files]
+    rng = random.Random(7)
+    _same_as_uncached(plans, new_process=True)
+    for n, (_kind, pattern, make) in enumerate(ROLE_EDITS * 2):
+        for path in rng.sample(files, 3):
+            values = {
+                "n": str(n),
+                "date": "2026-08-15",
+                "goal": "G1",
+                "status": rng.choice(("draft", "confirmed")),
+            }
+            values |= {"level": str(rng.randint(1, 6)), "role": rng.choice(ids)}
+            edit = make
+            for name, value in values.items():
+                edit = edit.replace("{" + name + "}", value)
+            path.write_text(_swap(path.read_text(encoding="utf-8"), pattern, edit, rng), encoding="utf-8")
+        _same_as_uncached(plans, new_process=n % 2 == 0)
+    focus = re.compile(r"^focus:\n(  - .*\n)+", flags=re.M)
+    by_id = {p.stem: p for p in files if p.exists()}
+    for path in list(by_id.values())[:20]:  # a manager's focus said again by a report
+        manager = re.search(r"^reports_to: (\S+)", path.read_text(encoding="utf-8"), flags=re.M)
+        if manager and manager.group(1) in by_id:
+            theirs = focus.search(by_id[manager.group(1)].read_text(encoding="utf-8"))
+            mine = path.read_text(encoding="utf-8")
+            if theirs and focus.search(mine):
+                start, end = focus.search(mine).span()  # type: ignore[union-attr]
+                path.write_text(mine[:start] + theirs.group(0) + mine[end:], encoding="utf-8")
+    _same_as_uncached(plans, new_process=True)
+    for status in ("draft", "confirmed"):  # every plan at once: goals resting on unconfirmed plans
+        for path in files:
+            if path.exists():
+                text = path.read_text(encoding="utf-8")
+                path.write_text(
+                    re.sub(r"^status: \w+", f"status: {status}", text, flags=re.M), encoding="utf-8"
+                )
+        _same_as_uncached(plans, new_process=status == "draft")
 
 
 def test_rules_are_not_run_again_after_text_no_rule_reads(
@@ -192,6 +247,37 @@ def test_rules_are_not_run_again_after_text_no_rule_reads(
     assert lines and [(f["rule"], f["line"]) for f in after if f["file"] == drafts[0]] == [
         (rule, line + 1) for rule, line in lines
     ]
+
+
+def test_a_status_edit_runs_again_only_the_rules_that_read_agreements(
+    plans: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder.checking import rules
+
+    _check(plans)
+    role = sorted((plans / "roles").rglob("*.yaml"))[7]
+    text = role.read_text(encoding="utf-8")
+    edited = re.sub(r"^status: \w+", "status: draft", text, count=1, flags=re.M)
+    edited = edited if edited != text else re.sub(r"^status: \w+", "status: discussed", text, flags=re.M)
+    role.write_text(edited, encoding="utf-8")
+    ran: list[str] = []
+    real = rules.unconfirmed_plan
+
+    def counted(*args: Any) -> Any:
+        ran.append("unconfirmed-plan")
+        return real(*args)
+
+    def fail(*_: object, **__: object) -> object:
+        raise AssertionError("duplicate-effort ran again: it reads no status")
+
+    monkeypatch.setattr(rules, "closest", fail)
+    swapped = tuple(replace(r, check=counted) if r.name == "unconfirmed-plan" else r for r in rules.RULES)
+    monkeypatch.setattr(rules, "RULES", swapped)
+    as_new_process()
+    cached = _check(plans, "--format", "json")
+    monkeypatch.undo()
+    assert ran == ["unconfirmed-plan"]
+    assert cached == _check(plans, "--format", "json", "--no-cache")
 
 
 def test_damaged_or_foreign_cache_file_is_rebuilt(plans: Path) -> None:
