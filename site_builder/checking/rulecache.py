@@ -6,13 +6,14 @@ holder, reporting line, department, level; its agreement: status, dates, convers
 outcomes; its content flags: focus and whether value add, accountabilities, resources and trade-offs
 are given), each part hashed over every role, beside the portal and strategy files and the date the
 check judges by, positions aside. Each rule's findings are stored under the digest of the parts it
-reads (`READS`; every part unless it names fewer), and beside each role file the positions of its
-values in a fixed order. When a rule's digest matches, its findings are reused; when only positions
-moved (a line added above), each reused finding is moved to where its value now is, and a finding
-that cannot be moved makes its rule run again. Text no rule reads (value add, notes, authorities)
-changes nothing here; a status edit re-runs only the rules that read agreements. Exactness is tested against
-`--no-cache` runs over random edits (tests/unit/checking/test_rulecache.py). The file has the same
-defences as the parse cache: version and code hash in its header, a checksum, atomic replacement.
+reads (`Rule.reads`; every part unless it names fewer), and beside each role file the positions of
+its values in a fixed order. When a rule's digest matches, its findings are reused; when only
+positions moved (a line added above), each reused finding is moved to where its value now is, and a
+finding that cannot be moved makes its rule run again. Text no rule reads (value add, notes,
+authorities) changes nothing here; a status edit re-runs only the rules that read agreements.
+Exactness is tested against `--no-cache` runs over random edits (tests/unit/checking/test_rulecache.py).
+The file has the same defences as the parse cache: version and code hash in its header, a checksum,
+atomic replacement.
 """
 
 from __future__ import annotations
@@ -42,32 +43,8 @@ POSITIONS_IN_MESSAGE: frozenset[str] = frozenset({"support-cycle"})
 """Rules whose messages quote positions: their findings are never moved, the rules run again."""
 
 PARTS = ("place", "agreement", "outcomes", "content")
-"""What the rules read of a role, in four parts (see `_role_content`)."""
-_OUTCOMES = ("place", "outcomes")
-READS: dict[str, tuple[str, ...]] = {
-    "bypasses-manager": _OUTCOMES,
-    "unsupported-outcome": _OUTCOMES,
-    "uncovered-strategy": _OUTCOMES,
-    "activity-not-result": _OUTCOMES,
-    "due-after-cycle": _OUTCOMES,
-    "due-before-cycle": _OUTCOMES,
-    "due-after-milestone": _OUTCOMES,
-    "duplicate-effort": _OUTCOMES,
-    "due-after-parent": _OUTCOMES,
-    "conflicting-outcomes": _OUTCOMES,
-    "pass-through-outcome": _OUTCOMES,
-    "unconfirmed-plan": ("place", "agreement"),
-    "suspect-confirmation": ("place", "agreement"),
-    "no-recent-dialogue": ("place", "agreement"),
-    "fragile-coverage": ("place", "agreement", "outcomes"),
-    "level-compression": ("place",),
-    "level-gap": ("place",),
-    "diffused-focus": ("place", "content"),
-    "manager-does-reports-work": ("place", "content"),
-    "missing-trade-offs": ("place", "content"),
-}
-"""The parts of every role a rule reads (the integrity checks and rules not named read all of them).
-A rule that reads a part not named here would reuse stale findings: the random-edit test of
+"""What the rules read of a role, in four parts (see `_role_content`); each rule names those it reads
+(`Rule.reads` in rules.py), and a rule that reads a part it does not name would reuse stale findings:
 tests/unit/checking/test_rulecache.py compares cached and uncached checks after every kind of edit."""
 
 _MEMORY: dict[str, dict[str, Any]] = {}
@@ -126,13 +103,12 @@ class Memo:
         self._new: dict[str, tuple[bytes, tuple[Any, ...]]] = {}
         self._changed = not old
 
-    def key(self, name: str) -> bytes:
-        """The digest of what rule `name` reads."""
-        return b"".join(self.digests[part] for part in READS.get(name, PARTS))
-
-    def findings(self, name: str, compute: Callable[[], Iterable[Finding]]) -> list[Finding]:
-        """The findings of rule (or group of rules) `name`: from the cache, or computed and kept."""
-        key = self.key(name)
+    def findings(
+        self, name: str, compute: Callable[[], Iterable[Finding]], reads: tuple[str, ...] = PARTS
+    ) -> list[Finding]:
+        """The findings of rule (or group of rules) `name`, which reads the `reads` parts of the plans:
+        from the cache, or computed and kept."""
+        key = b"".join(self.digests[part] for part in reads)
         entry = self._old.get(name)
         if entry.__class__ is tuple and len(entry) == 2 and entry[0] == key:
             try:

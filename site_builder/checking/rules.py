@@ -9,7 +9,7 @@ from functools import partial
 
 from site_builder.checking import drift_rules as drift
 from site_builder.checking.integrity import name_outcomes
-from site_builder.checking.rulecache import Memo
+from site_builder.checking.rulecache import PARTS, Memo
 from site_builder.checking.similar_pairs import closest, most_alike
 from site_builder.checking.similarity import THRESHOLD, Item
 from site_builder.domain.index import Index
@@ -365,30 +365,95 @@ class Rule:
     """check(index), or check(index, options) when `options` is set."""
     summary: str
     options: bool = False
+    reads: tuple[str, ...] = PARTS
+    """The parts of every role it reads (rulecache.PARTS): its findings are reused while they are
+    unchanged. Name fewer only when the rule reads no more: tests/unit/checking/test_rulecache.py."""
 
+
+_OUTCOMES = ("place", "outcomes")
+_AGREEMENT = ("place", "agreement")
+_CONTENT = ("place", "content")
 
 RULES: tuple[Rule, ...] = (
-    Rule("bypasses-manager", bypasses_manager, "outcome supports no outcome of the manager's plan"),
-    Rule("unsupported-outcome", unsupported_outcome, "manager outcome no direct report supports"),
-    Rule("uncovered-strategy", uncovered_strategy, "goal or milestone no outcome supports"),
-    Rule("activity-not-result", activity_not_result, "outcome without measure, target or due date"),
-    Rule("due-after-cycle", due_after_cycle, "outcome due after the cycle ends"),
-    Rule("due-before-cycle", due_before_cycle, "outcome due before the cycle starts"),
-    Rule("due-after-milestone", due_after_milestone, "outcome due after a milestone it supports"),
-    Rule("duplicate-effort", duplicate_effort, "near-duplicate outcomes across departments"),
-    Rule("unconfirmed-plan", unconfirmed_plan, "plan not yet confirmed"),
-    Rule("suspect-confirmation", suspect_confirmation, "plan confirmed before its manager's"),
-    Rule("level-compression", level_compression, "manager and report at the same level"),
-    Rule("level-gap", level_gap, "manager more than one level above a report"),
-    Rule("diffused-focus", diffused_focus, "more than 7 focus items"),
+    Rule(
+        "bypasses-manager",
+        bypasses_manager,
+        "outcome supports no outcome of the manager's plan",
+        reads=_OUTCOMES,
+    ),
+    Rule(
+        "unsupported-outcome",
+        unsupported_outcome,
+        "manager outcome no direct report supports",
+        reads=_OUTCOMES,
+    ),
+    Rule("uncovered-strategy", uncovered_strategy, "goal or milestone no outcome supports", reads=_OUTCOMES),
+    Rule(
+        "activity-not-result",
+        activity_not_result,
+        "outcome without measure, target or due date",
+        reads=_OUTCOMES,
+    ),
+    Rule("due-after-cycle", due_after_cycle, "outcome due after the cycle ends", reads=_OUTCOMES),
+    Rule("due-before-cycle", due_before_cycle, "outcome due before the cycle starts", reads=_OUTCOMES),
+    Rule(
+        "due-after-milestone",
+        due_after_milestone,
+        "outcome due after a milestone it supports",
+        reads=_OUTCOMES,
+    ),
+    Rule("duplicate-effort", duplicate_effort, "near-duplicate outcomes across departments", reads=_OUTCOMES),
+    Rule("unconfirmed-plan", unconfirmed_plan, "plan not yet confirmed", reads=_AGREEMENT),
+    Rule(
+        "suspect-confirmation", suspect_confirmation, "plan confirmed before its manager's", reads=_AGREEMENT
+    ),
+    Rule("level-compression", level_compression, "manager and report at the same level", reads=("place",)),
+    Rule("level-gap", level_gap, "manager more than one level above a report", reads=("place",)),
+    Rule("diffused-focus", diffused_focus, "more than 7 focus items", reads=_CONTENT),
     Rule("incomplete-plan", incomplete_plan, "draft plan missing parts"),
-    Rule("due-after-parent", drift.due_after_parent, "outcome due after the manager's outcome it supports"),
-    Rule("conflicting-outcomes", drift.conflicting_outcomes, "outcomes pulling one measure opposite ways"),
-    Rule("pass-through-outcome", drift.pass_through_outcome, "outcome restating the manager's, same target"),
-    Rule("manager-does-reports-work", drift.manager_does_reports_work, "manager's focus repeats a report's"),
-    Rule("fragile-coverage", drift.fragile_coverage, "goal or milestone resting on unconfirmed plans"),
-    Rule("no-recent-dialogue", drift.no_recent_dialogue, "no recent conversation recorded", options=True),
-    Rule("missing-trade-offs", drift.missing_trade_offs, "plan with resources but no trade-offs"),
+    Rule(
+        "due-after-parent",
+        drift.due_after_parent,
+        "outcome due after the manager's outcome it supports",
+        reads=_OUTCOMES,
+    ),
+    Rule(
+        "conflicting-outcomes",
+        drift.conflicting_outcomes,
+        "outcomes pulling one measure opposite ways",
+        reads=_OUTCOMES,
+    ),
+    Rule(
+        "pass-through-outcome",
+        drift.pass_through_outcome,
+        "outcome restating the manager's, same target",
+        reads=_OUTCOMES,
+    ),
+    Rule(
+        "manager-does-reports-work",
+        drift.manager_does_reports_work,
+        "manager's focus repeats a report's",
+        reads=_CONTENT,
+    ),
+    Rule(
+        "fragile-coverage",
+        drift.fragile_coverage,
+        "goal or milestone resting on unconfirmed plans",
+        reads=("place", "agreement", "outcomes"),
+    ),
+    Rule(
+        "no-recent-dialogue",
+        drift.no_recent_dialogue,
+        "no recent conversation recorded",
+        options=True,
+        reads=_AGREEMENT,
+    ),
+    Rule(
+        "missing-trade-offs",
+        drift.missing_trade_offs,
+        "plan with resources but no trade-offs",
+        reads=_CONTENT,
+    ),
     Rule("suspect-link", drift.suspect_link, "supports a manager's outcome changed since publishing", True),
 )
 WARNING_RULES: frozenset[str] = frozenset(r.name for r in RULES)
@@ -409,7 +474,10 @@ def check_warnings(
             continue
         run = partial(rule.check, ix, options) if rule.options else partial(rule.check, ix)
         named = partial(_named, run, ix.plans)  # kept named: reusing them reads no plan
-        out += named() if memo is None or rule.name == "suspect-link" else memo.findings(rule.name, named)
+        if memo is None or rule.name == "suspect-link":
+            out += named()
+        else:
+            out += memo.findings(rule.name, named, rule.reads)
     return out
 
 

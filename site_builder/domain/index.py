@@ -54,11 +54,7 @@ class Index:
     def departments(self) -> Mapping[str, str]:
         """Each role's department, inherited down the tree; a top role without one is 'Executive' (it
         leads every department), other roles without one get 'Unassigned'."""
-        out: dict[str, str] = {}
-        for role_id, role in self.roles.items():
-            fallback = "Executive" if role.reports_to not in self.roles else "Unassigned"
-            out[role_id] = self.plans.department_of(role_id) or fallback
-        return out
+        return {role_id: department(self.plans, role_id) for role_id in self.roles}
 
     @cached_property
     def outcomes(self) -> Mapping[str, Outcome]:
@@ -262,6 +258,14 @@ class _Links(dict[str, tuple[list[str], list[str]]]):
         links = [t for t in targets if t in self._outcomes], [t for t in targets if t in self._strategy]
         self[key] = links
         return links
+
+
+def department(plans: PlanSet, role_id: str) -> str:
+    """A role's department, inherited down the tree; a top role without one is 'Executive' (it leads
+    every department), other roles without one get 'Unassigned'."""
+    role = plans.roles[role_id]
+    fallback = "Executive" if role.reports_to not in plans.roles else "Unassigned"
+    return plans.department_of(role_id) or fallback
 
 
 def _serve(start: str, links: _Links, memo: dict[str, frozenset[str]]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from site_builder.domain.audience import View
+from site_builder.domain.index import department
 from site_builder.domain.model import Role
 from site_builder.generator import search, urls
 
@@ -71,9 +72,8 @@ class RoleFacets(Mapping[str, Facets]):
         if role.level is not None:
             name = plans.portal.levels.get(role.level)
             level = f"Level {role.level} ({name})" if name else f"Level {role.level}"
-        fallback = "Executive" if role.reports_to not in plans.roles else "Unassigned"  # as Index's
         return Facets(
-            department=plans.department_of(role.id) or fallback,
+            department=department(plans, role.id),
             status=STATUS_LABELS.get(role.status, role.status),
             level=level,
             holder=(role.holder or "Vacant") if self._holders else None,

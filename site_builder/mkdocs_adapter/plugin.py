@@ -204,8 +204,8 @@ class VapPlugin(BasePlugin[VapConfig]):
             return "a title in the navigation changed"  # every page shows it
         quick.write(pages, statics, last)
         self._fell_back = None
-        language = last.config.theme.get("language") or "en"
-        self.search.write(Path(last.config.site_dir), self.page_urls, language=language, background=True)
+        site = Path(last.config.site_dir)
+        self.search.write(site, self.page_urls, language=_language(last.config), background=True)
         _log_generation(g)
         self._say_history(g.history_note)
         log.info("vap: %d pages laid out again, the other pages as they were", len(pages))
@@ -278,8 +278,7 @@ class VapPlugin(BasePlugin[VapConfig]):
             if file.page is not None:
                 file.page.update_date = day  # the sitemap's lastmod and its .gz mtime come from these
         if not self.serving:  # every record is known now: Pagefind indexes while pages are laid out
-            language = config.theme.get("language") or "en"
-            self.search.write_early(Path(config.site_dir), self.page_urls, language=language)
+            self.search.write_early(Path(config.site_dir), self.page_urls, language=_language(config))
         self._env = theme.install(env, self._bytecode if self.serving else None)
         return self._env
 
@@ -326,8 +325,7 @@ class VapPlugin(BasePlugin[VapConfig]):
         site = Path(config.site_dir)
         drop_material_index(site)
         if self.serving:
-            language = config.theme.get("language") or "en"
-            self.search.write(site, self.page_urls, language=language, background=True)
+            self.search.write(site, self.page_urls, language=_language(config), background=True)
             self._keep_last(config)
             return
         count = self.search.finish_early()
@@ -352,7 +350,6 @@ class VapPlugin(BasePlugin[VapConfig]):
             inputs=quick.inputs(config, _theme_dirs(config)),
             day=site_date(self.generated.view.plans).isoformat(),
             organisation=self.generated.view.plans.portal.organization,
-            banner=self.banner,
         )
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -374,6 +371,11 @@ class VapPlugin(BasePlugin[VapConfig]):
 
         server.builder = rebuild  # MkDocs internal: the server calls `builder()` after each change
         return server
+
+
+def _language(config: MkDocsConfig) -> str:
+    """The site's language, which the search index is built for."""
+    return str(config.theme.get("language") or "en")
 
 
 def _theme_dirs(config: MkDocsConfig) -> list[Path]:

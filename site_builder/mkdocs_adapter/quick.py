@@ -45,7 +45,6 @@ class LastBuild:
     """Every input that is not a plan (mkdocs.yml, docs/, the theme overrides), by path, mtime, size."""
     day: str
     organisation: str
-    banner: str
 
 
 def usable(config: MkDocsConfig) -> bool:

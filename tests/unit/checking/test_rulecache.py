@@ -175,7 +175,7 @@ def test_cached_check_equals_uncached_after_random_edits(
 
 
 def test_every_kind_of_edit_with_every_rule_on(plans: Path) -> None:
-    """Each rule reuses its findings only while the parts it reads are unchanged (rulecache.READS):
+    """Each rule reuses its findings only while the parts it reads are unchanged (`Rule.reads`):
     every kind of edit, with the rules that are off by default on too, cached equals uncached."""
     from site_builder.checking.drift_rules import OFF_BY_DEFAULT
 
